@@ -265,6 +265,8 @@ def qemu_command(p, vmlinuz, initrd, runs):
     args = ["qemu-system-x86_64", "-machine", p["machine"], "-cpu", p["cpu"],
             "-accel", p["accel"], "-m", p["memory"], "-nographic",
             "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+            # No VGA card, as run.py boots a scenario with display="none".
+            "-vga", "none",
             "-kernel", str(vmlinuz), "-initrd", str(initrd),
             "-append", cmdline]
     if p["icount"]:
