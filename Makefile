@@ -1,0 +1,130 @@
+# Bulkhead's build: kernel, core and every component, with the host gcc used
+# as a freestanding x86_64 toolchain. Each component says what to build in its
+# build.mk; the rules that turn that into files live here, once.
+
+.DEFAULT_GOAL := all
+B := build
+
+CC := gcc
+LD := ld
+OBJCOPY := objcopy
+PYTHON := python3
+
+# Flags for everything that runs inside Bulkhead.
+WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	-Wshadow -Wno-unused-parameter
+TARGET_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector \
+	-fno-pic -fno-pie -fno-builtin -nostdinc -mno-red-zone \
+	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+	-isystem $(shell $(CC) -print-file-name=include) \
+	-Iinclude -I$(B)/gen/include $(WARN) -MMD -MP
+
+# Components and their libraries: each build.mk appends to PROGS or LIBS and
+# sets NAME_SRC, NAME_LIBS (programs) and NAME_SRC (libraries).
+PROGS :=
+LIBS :=
+HOST_TESTS :=
+include $(sort $(wildcard */build.mk */*/build.mk */*/*/build.mk))
+
+USER_CFLAGS := $(TARGET_CFLAGS) -mcmodel=small -mgeneral-regs-only
+USER_LDSCRIPT := lib/base/user.ld
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(patsubst %.S,$(B)/obj/%.o,$(1)))
+
+$(B)/obj/%.o: %.c | $(ABI_GEN)
+	@mkdir -p $(@D)
+	@echo "  CC  $<"; $(CC) $(USER_CFLAGS) $($(*D)_CFLAGS) -c $< -o $@
+
+$(B)/obj/%.o: %.S
+	@mkdir -p $(@D)
+	@echo "  CC  $<"; $(CC) $(USER_CFLAGS) -c $< -o $@
+
+define lib_rule
+$(B)/lib/$(1).a: $(call obj,$($(1)_SRC))
+	@mkdir -p $$(@D)
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach l,$(LIBS),$(eval $(call lib_rule,$(l))))
+
+define prog_rule
+$(B)/bin/$(1): $(call obj,$($(1)_SRC)) $(foreach l,$($(1)_LIBS),$(B)/lib/$(l).a) $(USER_LDSCRIPT)
+	@mkdir -p $$(@D)
+	$(LD) -nostdlib -static -z max-page-size=0x1000 -T $(USER_LDSCRIPT) \
+		-o $$@ $(call obj,$($(1)_SRC)) --start-group \
+		$(foreach l,$($(1)_LIBS),$(B)/lib/$(l).a) --end-group
+$(1): $(B)/bin/$(1)
+.PHONY: $(1)
+endef
+$(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
+
+# The kernel: its own code model and link script; the ABI is generated.
+KERNEL_CFLAGS := $(TARGET_CFLAGS) -mcmodel=kernel -mgeneral-regs-only \
+	-Ikernel -Ikernel/arch/x86_64 -I$(B)/gen/kernel
+KERNEL_OBJ := $(patsubst %,$(B)/kobj/%.o,$(basename $(KERNEL_SRC)))
+ABI_GEN := $(B)/gen/kernel/kernel_syscalls.h $(B)/gen/include/kernel/syscalls.h
+
+$(ABI_GEN) &: kernel/syscalls.def kernel/gen_abi.py
+	@mkdir -p $(B)/gen/kernel $(B)/gen/include/kernel
+	$(PYTHON) kernel/gen_abi.py $< $(ABI_GEN)
+
+$(B)/kobj/%.o: %.c | $(ABI_GEN)
+	@mkdir -p $(@D)
+	@echo "  CC  $<"; $(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(B)/kobj/%.o: %.S
+	@mkdir -p $(@D)
+	@echo "  CC  $<"; $(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(B)/kernel/kernel.elf: $(KERNEL_OBJ) $(KERNEL_LDSCRIPT)
+	@mkdir -p $(@D)
+	$(LD) -nostdlib -static -z max-page-size=0x1000 -T $(KERNEL_LDSCRIPT) \
+		-o $@ $(KERNEL_OBJ)
+
+# QEMU's -kernel loads multiboot1 images only as 32-bit ELF.
+$(B)/kernel/kernel32.elf: $(B)/kernel/kernel.elf
+	$(OBJCOPY) -O elf32-i386 $< $@
+
+kernel: $(B)/kernel/kernel.elf $(B)/kernel/kernel32.elf
+
+all: kernel $(PROGS) host-tests
+
+# Host unit tests: our lib code built for the host with sanitizers.
+HOST_CFLAGS := -std=c11 -O1 -g -Iinclude -I$(B)/gen/include $(WARN) \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -DHOST_TEST
+define host_test_rule
+$(B)/host-test/$(1): $($(1)_SRC)
+	@mkdir -p $$(@D)
+	$(CC) $(HOST_CFLAGS) -o $$@ $$^
+endef
+$(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(t))))
+host-tests: $(foreach t,$(HOST_TESTS),$(B)/host-test/$(t))
+
+setup:
+	@bash run/tool/setup.sh
+
+run/%: setup
+	$(PYTHON) run/tool/run.py run/$*.run
+
+run: setup
+	$(PYTHON) run/tool/run.py --interactive run/desktop.run
+
+test: setup
+	$(MAKE) all
+	$(PYTHON) run/tool/test.py
+
+image: setup kernel core
+	$(PYTHON) run/tool/run.py --make-iso $(B)/bulkhead.iso \
+		--module core=$(B)/bin/core
+
+sloc:
+	@for d in kernel core; do \
+		printf '%s: ' $$d; \
+		cloc --quiet --csv --include-lang=C,'C/C++ Header',Assembly $$d \
+			| awk -F, '$$2=="SUM"{print $$5 " code lines"}'; \
+	done
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all setup run test image sloc clean host-tests kernel
+-include $(shell find $(B)/obj $(B)/kobj -name '*.d' 2>/dev/null)

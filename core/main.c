@@ -1,0 +1,34 @@
+/*
+ * Core, the root task. It owns all memory, I/O ports and interrupts the
+ * kernel does not keep, and will hand them out as sessions to init and the
+ * components below it (issue 4). Today it reports what it was given.
+ */
+#include "core.h"
+
+#include <base/log.h>
+
+int main(const struct boot_info *bi);
+
+int
+main(const struct boot_info *bi)
+{
+	core_init(bi);
+	log_printf("core: %lu KiB of RAM free, %u capability slots",
+	    frame_free_count() * PAGE / 1024, bi->caps);
+	for (unsigned i = 0; i < bi->nmods; i++)
+		log_printf("core: module '%s', %lu bytes", bi->mods[i].name,
+		    bi->mods[i].size);
+	if (!module_find(bi, "init")) {
+		log_printf("core: no init module; powering off");
+		power_off(0);
+	}
+	log_printf("core: starting init is not implemented yet");
+	power_off(1);
+}
+
+_Noreturn void exit(int code);
+void
+exit(int code)
+{
+	power_off((unsigned)code);
+}

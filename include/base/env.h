@@ -1,0 +1,21 @@
+/*
+ * What a component finds when it starts: its main thread's UTCB and stack
+ * at the same addresses as in the root task, and capabilities at fixed
+ * slots. The component runtime builds on this.
+ */
+#pragma once
+
+#include <kernel/abi.h>
+
+#define UTCB_MAIN ROOT_UTCB_VA
+#define STACK_MAIN_TOP ROOT_STACK_TOP
+
+/* Slots in a child's capability space that its parent fills. */
+#define CAP_PARENT 3u	/* endpoint to the parent, badged with the child */
+#define CAP_CHILD_FIRST_FREE 8u
+
+static inline struct utcb *
+utcb_main(void)
+{
+	return (struct utcb *)UTCB_MAIN;
+}

@@ -1,0 +1,184 @@
+/*
+ * Synchronous IPC through endpoints. A call hands the message to a waiting
+ * receiver (or queues the caller), then waits for the reply; the receiver
+ * remembers the caller as the one its next reply goes to. Message words are
+ * copied from UTCB to UTCB; capabilities named in the sender's UTCB are
+ * copied, as children of the sender's slots, into the empty slots the
+ * receiver offers. The badge of the endpoint capability that was used
+ * tells the receiver which of its clients or objects the call is for.
+ */
+#include "kernel.h"
+
+void
+ipc_deliver(struct thread *from, struct thread *to, uint64_t info,
+    uint64_t badge)
+{
+	unsigned n = MSG_NWORDS(info), ncaps = 0;
+	const uint64_t *words = from->utcb->msg;
+
+	if (from->faulting) {
+		words = from->fault_msg;
+		info = MSG_INFO(FAULT_LABEL, FAULT_WORDS, 0);
+		n = FAULT_WORDS;
+	}
+	if (n > MSG_WORDS_MAX)
+		n = MSG_WORDS_MAX;
+	memcpy(to->utcb->msg, words, n * sizeof(uint64_t));
+	for (unsigned i = 0; i < MSG_NCAPS(info) && i < MSG_CAPS_MAX; i++) {
+		struct cap *src, *dst;
+
+		if (cap_lookup(from->pd, from->utcb->snd_caps[i], 0, RIGHT_GRANT,
+			&src) ||
+		    cap_empty_slot(to->pd, to->utcb->rcv_caps[ncaps], &dst))
+			continue;
+		cap_copy(dst, src, RIGHT_ALL, 0);
+		to->utcb->rcv_badges[ncaps++] = src->badge;
+	}
+	to->regs.rax = 0;
+	to->regs.rdi = MSG_INFO(MSG_LABEL(info), n, ncaps);
+	to->regs.rsi = badge;
+}
+
+/* The sender's message is in; it now waits for the reply, or goes on. */
+static void
+received(struct thread *r, struct thread *s, bool call)
+{
+	if (call) {
+		r->caller = s;
+		s->server = r;
+		sched_block(s, s->faulting ? T_FAULT : T_REPLY, NULL);
+	} else if (s->state != T_READY) {
+		sched_ready(s);
+	}
+}
+
+int
+ipc_send_to(struct thread *s, struct cap *epc, uint64_t info, bool call)
+{
+	struct endpoint *ep = (struct endpoint *)epc->obj;
+	struct thread *r = queue_pop(&ep->receivers);
+
+	if (r) {
+		ipc_deliver(s, r, info, epc->badge);
+		received(r, s, call);
+		sched_ready(r);
+		return 0;
+	}
+	if (!call)
+		return -E_AGAIN;
+	s->send_info = info;
+	s->send_badge = epc->badge;
+	s->send_call = call;
+	sched_block(s, T_SEND, &ep->senders);
+	return 0;
+}
+
+static void
+ipc_receive(struct thread *r, struct endpoint *ep)
+{
+	struct thread *s = queue_pop(&ep->senders);
+
+	if (!s) {
+		sched_block(r, T_RECV, &ep->receivers);
+		return;
+	}
+	ipc_deliver(s, r, s->send_info, s->send_badge);
+	received(r, s, s->send_call);
+}
+
+static int
+ipc_reply_to_caller(struct thread *server, uint64_t info)
+{
+	struct thread *c = server->caller;
+
+	if (!c)
+		return -E_NOENT;
+	server->caller = NULL;
+	c->server = NULL;
+	if (c->faulting)
+		c->faulting = false;
+	else
+		ipc_deliver(server, c, info, 0);
+	sched_ready(c);
+	return 0;
+}
+
+/* t stops taking part in IPC: its caller is told, its server forgets it. */
+void
+ipc_abort(struct thread *t)
+{
+	struct thread *c = t->caller;
+
+	if (c) {
+		t->caller = NULL;
+		c->server = NULL;
+		c->regs.rax = -E_ABORT;
+		if (c->faulting)
+			sched_block(c, T_STOPPED, NULL);
+		else
+			sched_ready(c);
+	}
+	if (t->server) {
+		t->server->caller = NULL;
+		t->server = NULL;
+	}
+	if (t->state != T_READY)
+		queue_remove(t);
+}
+
+void
+endpoint_destroy(struct endpoint *ep)
+{
+	struct thread *t;
+
+	while ((t = queue_pop(&ep->senders)) || (t = queue_pop(&ep->receivers))) {
+		t->regs.rax = -E_ABORT;
+		if (t->faulting)
+			sched_block(t, T_STOPPED, NULL);
+		else
+			sched_ready(t);
+	}
+}
+
+long
+sys_ipc_call(uint64_t cap, uint64_t info)
+{
+	struct cap *c;
+	int e;
+
+	if ((e = cap_lookup(current()->pd, cap, KOBJ_ENDPOINT, RIGHT_SEND, &c)))
+		return e;
+	return ipc_send_to(current(), c, info, true);
+}
+
+long
+sys_ipc_send(uint64_t cap, uint64_t info)
+{
+	struct cap *c;
+	int e;
+
+	if ((e = cap_lookup(current()->pd, cap, KOBJ_ENDPOINT, RIGHT_SEND, &c)))
+		return e;
+	return ipc_send_to(current(), c, info, false);
+}
+
+long
+sys_ipc_reply_wait(uint64_t cap, uint64_t info)
+{
+	struct thread *t = current();
+	struct cap *c;
+	int e;
+
+	if ((e = cap_lookup(t->pd, cap, KOBJ_ENDPOINT, RIGHT_RECV, &c)))
+		return e;
+	if (t->caller)
+		ipc_reply_to_caller(t, info);
+	ipc_receive(t, (struct endpoint *)c->obj);
+	return 0;
+}
+
+long
+sys_ipc_reply(uint64_t info)
+{
+	return ipc_reply_to_caller(current(), info);
+}
