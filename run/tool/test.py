@@ -216,12 +216,18 @@ def main(argv):
                     help="do not let scenarios build their targets")
     ap.add_argument("--kernel", help=argparse.SUPPRESS)
     ap.add_argument("--list", action="store_true", help="only list tests")
+    ap.add_argument("--format-files", action="store_true",
+                    help="only list the files the format test checks "
+                    "(clang-format -i $(... --format-files) fixes them)")
     ap.add_argument("-k", action="append", default=[], metavar="SUBSTRING",
                     help="run only tests whose name contains SUBSTRING")
     opts = ap.parse_args(argv)
     if opts.kernel:
         opts.kernel = os.path.abspath(opts.kernel)
     os.chdir(TOP)
+    if opts.format_files:
+        print("\n".join(c_sources()))
+        return 0
     tests = [(n, f) for n, f in all_tests()
              if not opts.k or any(k in n for k in opts.k)]
     if opts.list:
