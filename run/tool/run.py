@@ -453,13 +453,18 @@ class Runner:
         p = subprocess.Popen(["make"] + self.sc.targets, cwd=TOP,
                              stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT)
-        for raw in p.stdout:
-            text = raw.decode("utf-8", "replace")
-            self.log.write("make: " + text)
-            if self.echo:
-                sys.stdout.write(text)
-                sys.stdout.flush()
-        p.wait()
+        try:
+            for raw in p.stdout:
+                text = raw.decode("utf-8", "replace")
+                self.log.write("make: " + text)
+                if self.echo:
+                    sys.stdout.write(text)
+                    sys.stdout.flush()
+            p.wait()
+        except BaseException:
+            p.terminate()  # interrupted: the build must not outlive us
+            p.wait()
+            raise
         if p.returncode != 0:
             raise Failure("make %s failed (status %d)" %
                           (" ".join(self.sc.targets), p.returncode))
@@ -849,8 +854,8 @@ class Runner:
         os.makedirs(self.rundir, exist_ok=True)
         for old in os.listdir(self.rundir):
             p = os.path.join(self.rundir, old)
-            if os.path.isfile(p) or os.path.islink(p):
-                os.unlink(p)
+            if not os.path.isdir(p) or os.path.islink(p):
+                os.unlink(p)  # files, stale sockets, links
         if not qmp.socket_path_ok(self.sock):
             raise Failure("QMP socket path %s is too long" % self.sock)
         self.log = open(self.logpath, "w")

@@ -232,8 +232,10 @@ def check_image_mismatch(log, opts):
 
 def _interrupt(name, log, opts, sig, want_rc):
     """Stop run.py with `sig` while its guest runs; QEMU must go too."""
-    p = run_tool(name, log, opts, wait=False)
     sock = os.path.join(TOP, "build", "run", "selftest-" + name, "qmp.sock")
+    if os.path.exists(sock):
+        os.unlink(sock)  # stale: it must not look like a running guest
+    p = run_tool(name, log, opts, wait=False)
     deadline = time.monotonic() + 300  # the build may come first
     while not os.path.exists(sock):
         if p.poll() is not None or time.monotonic() > deadline:
