@@ -277,32 +277,40 @@ def compare(shot, x, y, expected, tolerance=0):
     """Compare the region of `shot` at (x, y) with `expected`, an Image of
     the region's size. Returns (mismatches, first, diff): the number of
     pixels with a channel off by more than `tolerance`, the first such
-    pixel as (x, y, got, want) or None, and a diff Image of the whole
-    screenshot (mismatching pixels magenta, matching ones greyed,
-    outside the region darkened)."""
+    pixel as (x, y, got, want) or None, and, when something differs, a
+    diff Image of the whole screenshot (mismatching pixels magenta,
+    matching ones grey, outside the region darkened), else None."""
     w, h = expected.width, expected.height
     region = shot.crop(x, y, w, h)
-    mismatches = 0
-    first = None
-    diff = Image(shot.width, shot.height, bytearray(
-        (v >> 2) for v in shot.rgb))
+    stride = w * 3
+    bad_pixels = []
+    for j in range(h):
+        got_row = region.rgb[j * stride:(j + 1) * stride]
+        want_row = expected.rgb[j * stride:(j + 1) * stride]
+        if got_row == want_row:
+            continue  # the common case, at C speed
+        for i in range(w):
+            k = i * 3
+            if (abs(got_row[k] - want_row[k]) > tolerance or
+                    abs(got_row[k + 1] - want_row[k + 1]) > tolerance or
+                    abs(got_row[k + 2] - want_row[k + 2]) > tolerance):
+                bad_pixels.append((i, j))
+    if not bad_pixels:
+        return 0, None, None
+    i, j = bad_pixels[0]
+    k = (j * w + i) * 3
+    first = (x + i, y + j, tuple(region.rgb[k:k + 3]),
+             tuple(expected.rgb[k:k + 3]))
+    diff = Image(shot.width, shot.height,
+                 bytearray(v >> 2 for v in shot.rgb))
     for j in range(h):
         for i in range(w):
             k = (j * w + i) * 3
-            got = region.rgb[k:k + 3]
-            want = expected.rgb[k:k + 3]
-            bad = (abs(got[0] - want[0]) > tolerance or
-                   abs(got[1] - want[1]) > tolerance or
-                   abs(got[2] - want[2]) > tolerance)
-            if bad:
-                mismatches += 1
-                if first is None:
-                    first = (x + i, y + j, tuple(got), tuple(want))
-                diff.set_pixel(x + i, y + j, (255, 0, 255))
-            else:
-                g = (got[0] + got[1] + got[2]) // 6 + 64
-                diff.set_pixel(x + i, y + j, (g, g, g))
-    return mismatches, first, diff
+            g = (region.rgb[k] + region.rgb[k + 1] + region.rgb[k + 2]) // 6
+            diff.set_pixel(x + i, y + j, (g + 64, g + 64, g + 64))
+    for i, j in bad_pixels:
+        diff.set_pixel(x + i, y + j, (255, 0, 255))
+    return len(bad_pixels), first, diff
 
 
 def solid(w, h, rgb):

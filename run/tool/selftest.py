@@ -186,9 +186,9 @@ def _shot(name):
 
 def _check_blue(name):
     img = png.read_image(_shot(name))
-    got = img.pixel(16, 240)
+    got = img.pixel(640, 368)
     if got != VGA_BLUE:
-        raise CheckFailed("screen at (16,240) is #%02x%02x%02x, not VGA "
+        raise CheckFailed("screen at (640,368) is #%02x%02x%02x, not VGA "
                           "blue #0000a8" % got)
 
 
