@@ -2,6 +2,7 @@
 #include "core.h"
 
 #include <base/log.h>
+#include <kernel/syscalls.h>
 
 #define CAPS_MAX 4096u
 
@@ -33,4 +34,31 @@ void
 cap_free(uint64_t slot)
 {
 	used[slot / 64] &= ~(1ull << (slot % 64));
+}
+
+/* A kernel object in a frame of its own, named by a new slot. */
+int
+kobj_new(unsigned type, uint64_t a, uint64_t b, struct kobj_ref *o)
+{
+	long e;
+
+	if (frame_alloc(1, &o->pa))
+		return -E_NOMEM;
+	if (!(o->slot = cap_alloc())) {
+		frame_free(o->pa, 1);
+		return -E_NOMEM;
+	}
+	if ((e = sys_obj_create(type, o->slot, o->pa, a, b))) {
+		cap_free(o->slot);
+		frame_free(o->pa, 1);
+	}
+	return (int)e;
+}
+
+void
+kobj_free(struct kobj_ref *o)
+{
+	sys_cap_delete(o->slot);
+	cap_free(o->slot);
+	frame_free(o->pa, 1);
 }

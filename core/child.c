@@ -134,11 +134,11 @@ child_create(struct child *c, const struct boot_module *m, uint64_t ep,
 	if (ep && (e = (int)sys_cap_derive(ep, c->pd, CAP_PARENT,
 		       RIGHT_SEND | RIGHT_GRANT, badge)))
 		goto fail;
-	/* Faults go to the same endpoint, with the same badge. */
+	/* Faults go to the same endpoint, badged so no child can forge one. */
 	if (ep) {
 		uint64_t f = cap_alloc();
 
-		e = (int)sys_cap_derive(ep, 0, f, RIGHT_SEND, badge);
+		e = (int)sys_cap_derive(ep, 0, f, RIGHT_SEND, badge | FAULT_BADGE);
 		if (!e)
 			e = (int)sys_thread_fault(c->thread, f);
 		sys_cap_delete(f);

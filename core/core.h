@@ -32,6 +32,13 @@ void caps_init(uint32_t ncaps);
 uint64_t cap_alloc(void);
 void cap_free(uint64_t slot);
 
+/* A kernel object that core made: its slot and the frame it lives in. */
+struct kobj_ref {
+	uint64_t slot, pa;
+};
+int kobj_new(unsigned type, uint64_t a, uint64_t b, struct kobj_ref *o);
+void kobj_free(struct kobj_ref *o);
+
 /* serial.c */
 void serial_init(void);
 _Noreturn void power_off(unsigned code);
@@ -40,6 +47,7 @@ _Noreturn void power_off(unsigned code);
 void core_init(const struct boot_info *bi);
 const struct boot_module *module_find(const struct boot_info *bi,
     const char *name);
+bool cmdline_has(const struct boot_info *bi, const char *word);
 
 /* child.c: a PD with one thread, its memory remembered for reclaiming. */
 #define CHILD_ALLOCS 256u
@@ -55,6 +63,9 @@ struct child {
 	} allocs[CHILD_ALLOCS];
 	unsigned nallocs;
 };
+
+/* Faults of a child arrive with its badge ORed with FAULT_BADGE. */
+#define FAULT_BADGE (1ul << 63)
 
 int child_create(struct child *c, const struct boot_module *m, uint64_t ep,
     uint64_t badge);

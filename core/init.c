@@ -20,3 +20,16 @@ module_find(const struct boot_info *bi, const char *name)
 			return &bi->mods[i];
 	return NULL;
 }
+
+/* Whether the kernel command line has word as one of its words. */
+bool
+cmdline_has(const struct boot_info *bi, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = bi->cmdline; *p; p++)
+		if ((p == bi->cmdline || p[-1] == ' ') && !strncmp(p, word, n) &&
+		    (p[n] == ' ' || p[n] == '=' || !p[n]))
+			return true;
+	return false;
+}

@@ -6,6 +6,7 @@
 #include "core.h"
 
 #include <base/log.h>
+#include <kernel/syscalls.h>
 
 int main(const struct boot_info *bi);
 
@@ -19,6 +20,11 @@ main(const struct boot_info *bi)
 		log_printf("core: module '%s', %lu bytes", bi->mods[i].name,
 		    bi->mods[i].size);
 	if (!module_find(bi, "init")) {
+		if (cmdline_has(bi, "hold")) {
+			log_printf("core: no init module; holding");
+			for (;;)
+				sys_thread_stop(CAP_SELF_THREAD);
+		}
 		log_printf("core: no init module; powering off");
 		power_off(0);
 	}

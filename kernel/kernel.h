@@ -92,6 +92,13 @@ struct thread {
 	struct fpu fpu;
 };
 
+/* A thread's header is not its first member: its frame is. */
+static inline struct thread *
+thread_of(struct kobj *o)
+{
+	return (struct thread *)((char *)o - offsetof(struct thread, obj));
+}
+
 struct endpoint {
 	struct kobj obj;
 	struct queue senders, receivers;

@@ -44,7 +44,7 @@ obj_reap(void)
 			pd_destroy((struct pd *)o);
 			break;
 		case KOBJ_THREAD:
-			thread_destroy((struct thread *)o);
+			thread_destroy(thread_of(o));
 			break;
 		case KOBJ_ENDPOINT:
 			endpoint_destroy((struct endpoint *)o);

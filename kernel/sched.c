@@ -191,7 +191,7 @@ sys_thread_sched(uint64_t thread, uint64_t prio, uint64_t quota)
 		return e;
 	if (prio > PRIO_MAX || quota > QUOTA_FULL)
 		return -E_RANGE;
-	sched_set((struct thread *)c->obj, (unsigned)prio, (unsigned)quota);
+	sched_set(thread_of(c->obj), (unsigned)prio, (unsigned)quota);
 	return 0;
 }
 

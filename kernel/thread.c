@@ -61,7 +61,7 @@ thread_lookup(uint64_t idx, struct thread **out)
 	int e = cap_lookup(current()->pd, idx, KOBJ_THREAD, RIGHT_SEND, &c);
 
 	if (!e)
-		*out = (struct thread *)c->obj;
+		*out = thread_of(c->obj);
 	return e;
 }
 

@@ -58,6 +58,12 @@ fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		}
 		while (*fmt >= '0' && *fmt <= '9')
 			width = width * 10 + *fmt++ - '0';
+		int prec = -1;
+
+		if (*fmt == '.' && fmt[1] == '*') {
+			prec = va_arg(ap, int);
+			fmt += 2;
+		}
 		while (*fmt == 'l' || *fmt == 'z') {
 			longs++;
 			fmt++;
@@ -93,9 +99,13 @@ fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 's': {
 			const char *s = va_arg(ap, const char *);
 
+			size_t len = 0;
+
 			if (!s)
 				s = "(null)";
-			put_field(&o, s, strlen(s), width, left, ' ');
+			while (s[len] && (prec < 0 || len < (size_t)prec))
+				len++;
+			put_field(&o, s, len, width, left, ' ');
 			continue;
 		}
 		case 'c': {

@@ -1,0 +1,532 @@
+/*
+ * The kernel tests' root task. It stands where core stands, links core's
+ * library, builds children from the ktchild module and checks, test by test
+ * (kernel command line "test=NAME"), what the kernel promises: IPC with
+ * badges and capability transfer, isolation of faults, rights and revoke,
+ * survival of a system-call fuzzer, scheduling, and the IPC benchmark.
+ * It prints "ktest: NAME passed" or "ktest: NAME failed: WHY" and powers off.
+ */
+#include <base/log.h>
+#include <base/parent.h>
+#include <base/string.h>
+#include <kernel/syscalls.h>
+
+#include "core.h"
+#include "ktest.h"
+
+#define CHILDREN 12u
+#define PIT_HZ 1193182u
+#define TIMER_HZ 100u
+
+static const struct boot_info *bi;
+static const struct boot_module *ktchild;
+static struct kobj_ref parent_ep, timer_sig, timer_irq;
+static struct child kids[CHILDREN];
+static struct {
+	bool exited, faulted;
+	int code;
+	uint64_t fault[FAULT_WORDS];
+} status[CHILDREN];
+static struct shared *sh;
+static uint64_t shared_pa;
+
+static const char *const fault_kind[] = {"", "page fault", "divide error",
+    "protection fault", "invalid instruction", "breakpoint", "exception"};
+
+static _Noreturn void
+verdict(const char *test, const char *why)
+{
+	if (why)
+		log_printf("ktest: %s failed: %s", test, why);
+	else
+		log_printf("ktest: %s passed", test);
+	power_off(why ? 1 : 0);
+}
+
+/* Create child idx; it shares the page at SHARED_VA. */
+static struct child *
+spawn(unsigned idx)
+{
+	struct child *c = &kids[idx];
+
+	memset(&status[idx], 0, sizeof(status[idx]));
+	if (child_create(c, ktchild, parent_ep.slot, idx + 1) ||
+	    child_map(c, SHARED_VA, shared_pa, MAP_W))
+		verdict("spawn", "cannot create a child");
+	fmt_snprintf(c->name, sizeof(c->name), "kt%u", idx);
+	return c;
+}
+
+static void
+start(unsigned idx, unsigned role, unsigned prio, unsigned quota)
+{
+	if (child_start(&kids[idx], ARG(role, idx), prio, quota))
+		verdict("spawn", "cannot start a child");
+}
+
+/* Give child c a copy of one of ktest's capabilities at slot. */
+static void
+give(struct child *c, uint64_t cap, uint64_t slot, unsigned rights,
+    uint64_t badge)
+{
+	if (sys_cap_derive(cap, c->pd, slot, rights, badge))
+		verdict("give", "cannot derive a capability into a child");
+}
+
+/*
+ * Serve children's log, exit and fault messages until done() holds. A
+ * child that exits or faults is stopped, which drops its pending reply.
+ */
+static void
+serve(bool (*done)(void))
+{
+	struct utcb *u = utcb_main();
+	uint64_t info, badge, reply = MSG_INFO(0, 0, 0);
+
+	while (!done()) {
+		if (sys_ipc_reply_wait(parent_ep.slot, reply, &info, &badge))
+			verdict("serve", "reply_wait failed");
+		reply = MSG_INFO(0, 0, 0);
+		unsigned i = (unsigned)(badge & ~FAULT_BADGE) - 1;
+		bool kernel = badge & FAULT_BADGE;
+
+		if (i >= CHILDREN)
+			continue;
+		/* Only the kernel's fault messages carry FAULT_BADGE. */
+		uint64_t label = kernel ? FAULT_LABEL : MSG_LABEL(info);
+
+		if (!kernel && label == FAULT_LABEL)
+			label = 0;
+		switch (label) {
+		case PARENT_LOG: {
+			uint64_t n = u->msg[0] < PARENT_LOG_MAX ? u->msg[0] : 0;
+
+			log_printf("[%s] %.*s", kids[i].name, (int)n,
+			    (const char *)&u->msg[1]);
+			break;
+		}
+		case PARENT_EXIT:
+			status[i].exited = true;
+			status[i].code = (int)u->msg[0];
+			sys_thread_stop(kids[i].thread);
+			break;
+		case FAULT_LABEL:
+			status[i].faulted = true;
+			memcpy(status[i].fault, u->msg, sizeof(status[i].fault));
+			log_printf("ktest: %s: %s at %lx, ip %lx", kids[i].name,
+			    fault_kind[u->msg[FAULT_W_KIND] < 7 ? u->msg[FAULT_W_KIND] : 0],
+			    u->msg[FAULT_W_ADDR], u->msg[FAULT_W_IP]);
+			sys_thread_stop(kids[i].thread);
+			break;
+		default:
+			reply = MSG_INFO(E_NOSYS, 0, 0);
+			break;
+		}
+	}
+}
+
+static unsigned wait_for;
+static bool
+child_gone(void)
+{
+	return status[wait_for].exited || status[wait_for].faulted;
+}
+
+static void
+wait_child(unsigned idx)
+{
+	wait_for = idx;
+	serve(child_gone);
+}
+
+/* Sleep on the PIT's interrupt, which ktest drives at TIMER_HZ. */
+static void
+sleep_ticks(unsigned n)
+{
+	while (n--) {
+		sys_sig_wait(timer_sig.slot, NULL);
+		sys_irq_ack(timer_irq.slot);
+	}
+}
+
+static void
+timer_init(void)
+{
+	uint16_t div = PIT_HZ / TIMER_HZ;
+
+	if (sys_pd_io(CAP_SELF_PD, 0x40, 4, 1, 0) ||
+	    kobj_new(KOBJ_SIGNAL, 0, 0, &timer_sig) ||
+	    kobj_new(KOBJ_IRQ, 0, timer_sig.slot, &timer_irq))
+		verdict("timer", "cannot set up the PIT");
+	__asm__ volatile("outb %%al, $0x43" : : "a"(0x34));
+	__asm__ volatile("outb %%al, $0x40" : : "a"(div & 0xff));
+	__asm__ volatile("outb %%al, $0x40" : : "a"(div >> 8));
+}
+
+static uint64_t
+rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+
+static void
+check(bool ok, const char *test, const char *why)
+{
+	if (!ok)
+		verdict(test, why);
+}
+
+static struct kobj_ref
+object(unsigned type)
+{
+	struct kobj_ref o;
+
+	if (kobj_new(type, 0, 0, &o))
+		verdict("object", "cannot create a kernel object");
+	return o;
+}
+
+static void
+destroy(unsigned from, unsigned to)
+{
+	for (unsigned i = from; i <= to; i++)
+		child_destroy(&kids[i]);
+}
+
+static bool
+ipc_clients_done(void)
+{
+	for (unsigned i = 1; i <= 3; i++)
+		if (!status[i].exited && !status[i].faulted)
+			return false;
+	return true;
+}
+
+/* One server, three clients told apart by badge; each sends a capability. */
+static void
+test_ipc(void)
+{
+	struct kobj_ref ep = object(KOBJ_ENDPOINT), sig = object(KOBJ_SIGNAL);
+	uint64_t badges;
+
+	spawn(0);
+	give(&kids[0], ep.slot, SLOT_A, RIGHT_RECV, 0);
+	start(0, ROLE_IPC_SERVER, 5, 100);
+	for (unsigned i = 1; i <= 3; i++) {
+		spawn(i);
+		give(&kids[i], ep.slot, SLOT_A, RIGHT_SEND, 100 + i);
+		give(&kids[i], sig.slot, SLOT_B, RIGHT_SEND | RIGHT_GRANT,
+		    1u << (i - 1));
+		start(i, ROLE_IPC_CLIENT, 5, 100);
+	}
+	serve(ipc_clients_done);
+	for (unsigned i = 1; i <= 3; i++) {
+		check(status[i].exited && status[i].code == 0, "ipc",
+		    "a client saw a wrong reply or failed");
+		log_printf("ipc: server counted %lu calls with badge %u",
+		    sh->calls_by_badge[i], 100 + i);
+		check(sh->calls_by_badge[i] == IPC_CALLS + 1, "ipc",
+		    "the server miscounted a badge");
+	}
+	long n = sys_sig_poll(sig.slot, &badges);
+
+	log_printf("ipc: transferred signals submitted %ld times, badges %lx",
+	    n, badges);
+	check(n == 3 && badges == 7, "ipc", "capability transfer");
+	destroy(0, 3);
+}
+
+struct fault_case {
+	unsigned role, kind;
+	uint64_t addr; /* 0: do not check */
+};
+
+/* Each kind of fault reaches the pager while a heartbeat keeps going. */
+static void
+test_fault(void)
+{
+	static const struct fault_case cases[] = {
+		{ROLE_FAULT_READ, FAULT_PAGE, 0x12345678000ul},
+		{ROLE_FAULT_KERNEL, FAULT_PAGE, 0xffffffff80100000ul},
+		{ROLE_FAULT_PRIV, FAULT_PRIVILEGED, 0},
+		{ROLE_FAULT_IO, FAULT_PRIVILEGED, 0},
+		{ROLE_FAULT_DIV, FAULT_DIVIDE, 0},
+		{ROLE_FAULT_JUMP, FAULT_PAGE, 0xbadbeef0000ul},
+		{ROLE_FAULT_NX, FAULT_PAGE, 0},
+	};
+
+	spawn(0);
+	start(0, ROLE_HEARTBEAT, 0, 0);
+	for (unsigned j = 0; j < sizeof(cases) / sizeof(cases[0]); j++) {
+		uint64_t hb = sh->count[0];
+
+		spawn(1);
+		start(1, cases[j].role, 3, 50);
+		wait_child(1);
+		check(status[1].faulted, "fault", "a faulting child was not reported");
+		check(status[1].fault[FAULT_W_KIND] == cases[j].kind, "fault",
+		    "wrong fault kind");
+		check(!cases[j].addr ||
+			status[1].fault[FAULT_W_ADDR] == cases[j].addr,
+		    "fault", "wrong fault address");
+		child_destroy(&kids[1]);
+		sleep_ticks(2);
+		log_printf("fault: heartbeat %lu -> %lu", hb, sh->count[0]);
+		check(sh->count[0] > hb, "fault", "the heartbeat stopped");
+	}
+	destroy(0, 0);
+}
+
+static uint64_t
+derive(uint64_t src, unsigned rights)
+{
+	uint64_t slot = cap_alloc();
+
+	check(sys_cap_derive(src, 0, slot, rights, 0) == 0, "rights", "derive");
+	return slot;
+}
+
+/* Missing rights, invalid indices and revoked capabilities fail. */
+static void
+test_rights(void)
+{
+	struct kobj_ref ep = object(KOBJ_ENDPOINT), sig = object(KOBJ_SIGNAL);
+	uint64_t recv_only = derive(ep.slot, RIGHT_RECV);
+	uint64_t send_only = derive(sig.slot, RIGHT_SEND);
+	uint64_t c = derive(ep.slot, RIGHT_SEND), d = derive(c, RIGHT_SEND);
+	uint64_t up = derive(send_only, RIGHT_ALL);
+	uint64_t info, badge;
+
+	check(sys_ipc_call(recv_only, 0, NULL, NULL) == -E_RIGHTS, "rights",
+	    "call without the send right");
+	check(sys_sig_wait(send_only, NULL) == -E_RIGHTS, "rights",
+	    "wait without the receive right");
+	check(sys_cap_info(up) == (KOBJ_SIGNAL | RIGHT_SEND << 8), "rights",
+	    "a derived capability gained rights");
+	check(sys_ipc_call(0, 0, NULL, NULL) == -E_CAP &&
+		sys_ipc_call(100000, 0, NULL, NULL) == -E_CAP &&
+		sys_ipc_call(~0ul, 0, NULL, NULL) == -E_CAP &&
+		sys_ipc_call(sig.slot, 0, NULL, NULL) == -E_CAP,
+	    "rights", "an invalid index or type was accepted");
+	check(sys_cap_revoke(ep.slot) == 0, "rights", "revoke");
+	check(sys_cap_info(c) == -E_CAP && sys_cap_info(d) == -E_CAP &&
+		sys_ipc_call(d, 0, NULL, NULL) == -E_CAP &&
+		sys_cap_info(recv_only) == -E_CAP,
+	    "rights", "a copy survived revoke");
+	check(sys_cap_info(ep.slot) == (KOBJ_ENDPOINT | RIGHT_ALL << 8),
+	    "rights", "revoke removed the original");
+	log_printf("rights: missing rights, bad indices and revoked copies refused");
+
+	/* A child calls through a copy until ktest revokes it. */
+	spawn(0);
+	give(&kids[0], ep.slot, SLOT_A, RIGHT_SEND, 1);
+	start(0, ROLE_RIGHTS, 3, 100);
+	for (unsigned i = 0; i < 10; i++) {
+		if (i)
+			sys_ipc_reply(0);
+		check(sys_ipc_reply_wait(ep.slot, 0, &info, &badge) == 0,
+		    "rights", "receive");
+	}
+	sys_cap_revoke(ep.slot);
+	sys_ipc_reply(0);
+	wait_child(0);
+	check(status[0].exited && status[0].code == E_CAP, "rights",
+	    "the child's call after revoke did not fail with E_CAP");
+	destroy(0, 0);
+}
+
+static bool
+fuzzer_done(void)
+{
+	return status[1].exited || status[1].faulted;
+}
+
+/* A million random system calls; then every frame comes back. */
+static void
+test_fuzz(void)
+{
+	uint64_t before = frame_free_count();
+	struct kobj_ref ep = object(KOBJ_ENDPOINT), sig = object(KOBJ_SIGNAL);
+
+	spawn(0);
+	start(0, ROLE_HEARTBEAT, 0, 0);
+	for (unsigned i = 1; i <= 3; i++) {
+		spawn(i);
+		give(&kids[i], ep.slot, SLOT_A, RIGHT_ALL, 0);
+		give(&kids[i], sig.slot, SLOT_B, RIGHT_ALL, 0);
+	}
+	start(2, ROLE_FUZZ_SERVER, 2, 100);
+	start(3, ROLE_FUZZ_WAKER, 1, 50);
+	start(1, ROLE_FUZZ, 2, 300);
+	serve(fuzzer_done);
+	check(status[1].exited && sh->fuzz_done == FUZZ_CALLS, "fuzz",
+	    "the fuzzer did not finish");
+	for (unsigned e = 0; e < 16; e++)
+		if (sh->fuzz_errors[e])
+			log_printf("fuzz: %lu calls returned error %u",
+			    sh->fuzz_errors[e], e);
+	log_printf("fuzz: %lu system calls survived, heartbeat at %lu",
+	    sh->fuzz_done, sh->count[0]);
+	check(sh->count[0] > 0, "fuzz", "the heartbeat did not run");
+	destroy(0, 3);
+	kobj_free(&ep);
+	kobj_free(&sig);
+	log_printf("fuzz: free frames before %lu, after %lu", before,
+	    frame_free_count());
+	check(frame_free_count() == before, "fuzz", "memory was not reclaimed");
+}
+
+static bool
+child3_gone(void)
+{
+	return status[3].exited || status[3].faulted;
+}
+
+static void
+test_sched(void)
+{
+	uint64_t khz = bi->tsc_khz, quantum;
+	struct kobj_ref sig = object(KOBJ_SIGNAL);
+
+	/* Two spinners of equal priority share the CPU. */
+	spawn(0);
+	spawn(1);
+	start(0, ROLE_SPIN, 3, 200);
+	start(1, ROLE_SPIN, 3, 200);
+	sleep_ticks(TIMER_HZ);
+	uint64_t a = sh->count[0], b = sh->count[1];
+
+	log_printf("sched: equal priority spinners counted %lu and %lu", a, b);
+	check(a && b && (a < b ? a * 2 > b : b * 2 > a), "sched",
+	    "equal priorities did not share the CPU");
+	destroy(0, 1);
+
+	/* A woken higher-priority thread runs within a quantum. */
+	spawn(2);
+	spawn(3);
+	give(&kids[2], sig.slot, SLOT_B, RIGHT_RECV, 0);
+	give(&kids[3], sig.slot, SLOT_B, RIGHT_SEND, 0);
+	start(2, ROLE_LATENCY_HI, 12, 100);
+	start(3, ROLE_LATENCY_LO, 1, 0);
+	serve(child3_gone);
+	quantum = khz * 10 * sys_kinfo(KINFO_QUANTUM) * sys_kinfo(KINFO_TICK_US) /
+	    10000;
+	log_printf("sched: %lu wake-ups, longest %lu us (a quantum is %lu us)",
+	    sh->rounds, sh->max_latency * 1000 / khz, quantum * 1000 / khz);
+	check(sh->rounds == LATENCY_ROUNDS && sh->max_latency < quantum,
+	    "sched", "a higher-priority thread waited longer than a quantum");
+	destroy(2, 3);
+
+	/* A high-priority spinner takes only its quota from a lower one. */
+	spawn(4);
+	spawn(5);
+	start(4, ROLE_SPIN, 10, 200);
+	start(5, ROLE_SPIN, 1, 0);
+	uint64_t t0 = rdtsc();
+
+	sleep_ticks(TIMER_HZ);
+	uint64_t ms = (rdtsc() - t0) / khz, hi = sh->count[4], lo = sh->count[5];
+
+	log_printf("sched: timer slept %lu ms for %u ms while spinners ran", ms,
+	    1000);
+	/* The quota is its claim by priority; the rest is shared. */
+	log_printf("sched: 20%% quota at priority 10 counted %lu, priority 1 "
+		   "counted %lu (%lu%%)", hi, lo, lo * 100 / (hi + lo));
+	check(lo * 100 / (hi + lo) >= 30, "sched",
+	    "a quota-bound spinner starved a lower one");
+	destroy(4, 5);
+	kobj_free(&sig);
+}
+
+static void
+bench_pair(unsigned first, unsigned role_a, unsigned role_b, const char *fig)
+{
+	const char *unit = cmdline_has(bi, "icount") ? "insns" : "ticks";
+
+	sh->bench_rounds = 0;
+	start(first + 1, role_b, 5, 0);
+	start(first, role_a, 5, 0);
+	wait_child(first);
+	check(sh->bench_rounds == BENCH_ROUNDS, "bench_ipc", "no figure");
+	log_printf("bench: %s_%s %lu %s", fig, unit,
+	    sh->bench_ticks / sh->bench_rounds, unit);
+}
+
+/* Round trips between two PDs: IPC call and reply, and two signals. */
+static void
+test_bench_ipc(void)
+{
+	struct kobj_ref ep = object(KOBJ_ENDPOINT);
+	struct kobj_ref s1 = object(KOBJ_SIGNAL), s2 = object(KOBJ_SIGNAL);
+
+	spawn(0);
+	spawn(1);
+	give(&kids[0], ep.slot, SLOT_A, RIGHT_SEND, 1);
+	give(&kids[1], ep.slot, SLOT_A, RIGHT_RECV, 0);
+	bench_pair(0, ROLE_BENCH_CLIENT, ROLE_BENCH_SERVER, "ipc_rtt");
+	destroy(0, 1);
+	spawn(2);
+	spawn(3);
+	give(&kids[2], s1.slot, SLOT_B, RIGHT_SEND, 0);
+	give(&kids[2], s2.slot, SLOT_C, RIGHT_RECV, 0);
+	give(&kids[3], s1.slot, SLOT_B, RIGHT_RECV, 0);
+	give(&kids[3], s2.slot, SLOT_C, RIGHT_SEND, 0);
+	bench_pair(2, ROLE_BENCH_SIG_A, ROLE_BENCH_SIG_B, "signal_rtt");
+	destroy(2, 3);
+}
+
+static const struct {
+	const char *name;
+	void (*run)(void);
+} tests[] = {
+	{"ipc", test_ipc},
+	{"fault", test_fault},
+	{"rights", test_rights},
+	{"fuzz", test_fuzz},
+	{"sched", test_sched},
+	{"bench_ipc", test_bench_ipc},
+};
+
+int main(const struct boot_info *info);
+
+int
+main(const struct boot_info *info)
+{
+	const char *name = NULL;
+
+	bi = info;
+	core_init(bi);
+	for (const char *p = bi->cmdline; *p; p++)
+		if (!strncmp(p, "test=", 5))
+			name = p + 5;
+	if (!name)
+		verdict("ktest", "no test= on the command line");
+	if (!(ktchild = module_find(bi, "ktchild")))
+		verdict("ktest", "no ktchild module");
+	if (kobj_new(KOBJ_ENDPOINT, 0, 0, &parent_ep) ||
+	    frame_alloc(1, &shared_pa) || !(sh = core_attach(shared_pa, 1)))
+		verdict("ktest", "cannot set up");
+	memset(sh, 0, PAGE);
+	timer_init();
+	for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		size_t n = strlen(tests[i].name);
+
+		if (!strncmp(name, tests[i].name, n) &&
+		    (name[n] == ' ' || !name[n])) {
+			tests[i].run();
+			verdict(tests[i].name, NULL);
+		}
+	}
+	verdict("ktest", "unknown test");
+}
+
+_Noreturn void exit(int code);
+void
+exit(int code)
+{
+	power_off((unsigned)code);
+}
