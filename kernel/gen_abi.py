@@ -5,7 +5,6 @@ import sys
 
 ARG_REGS = ["rdi", "rsi", "rdx", "r10", "r8", "r9"]
 OUT_REGS = ["rdi", "rsi"]
-CONSTRAINT = {"rdi": "D", "rsi": "S", "rdx": "d"}
 HEADER = "/* Generated from kernel/syscalls.def by kernel/gen_abi.py. Do not edit. */\n"
 
 
@@ -29,6 +28,9 @@ def parse(path):
 
 def kernel_header(calls):
     s = [HEADER, "#pragma once\n"]
+    for nr, (name, _, _) in enumerate(calls):
+        s.append(f"#define SYS_{name.upper()} {nr}")
+    s.append("\n#ifndef __ASSEMBLER__")
     s.append("#include <stdint.h>\n")
     s.append("struct regs;\n")
     for name, args, _ in calls:
@@ -40,6 +42,7 @@ def kernel_header(calls):
         actual = ", ".join(f"r->{ARG_REGS[i]}" for i in range(len(args)))
         s.append(f"\tcase {nr}:\n\t\treturn sys_{name}({actual});")
     s.append("\tdefault:\n\t\treturn -E_NOSYS;\n\t}\n}")
+    s.append("#endif")
     return "\n".join(s) + "\n"
 
 

@@ -9,34 +9,55 @@
  */
 #include "kernel.h"
 
-void
-ipc_deliver(struct thread *from, struct thread *to, uint64_t info,
-    uint64_t badge)
+/* Capabilities named in the sender's UTCB go to the receiver's offer. */
+static unsigned
+transfer_caps(struct thread *from, struct thread *to, unsigned ncaps)
 {
-	unsigned n = MSG_NWORDS(info), ncaps = 0;
-	const uint64_t *words = from->utcb->msg;
+	unsigned got = 0;
 
-	if (from->faulting) {
-		words = from->fault_msg;
-		info = MSG_INFO(FAULT_LABEL, FAULT_WORDS, 0);
-		n = FAULT_WORDS;
-	}
-	if (n > MSG_WORDS_MAX)
-		n = MSG_WORDS_MAX;
-	memcpy(to->utcb->msg, words, n * sizeof(uint64_t));
-	for (unsigned i = 0; i < MSG_NCAPS(info) && i < MSG_CAPS_MAX; i++) {
+	for (unsigned i = 0; i < ncaps && i < MSG_CAPS_MAX; i++) {
 		struct cap *src, *dst;
 
 		if (cap_lookup(from->pd, from->utcb->snd_caps[i], 0, RIGHT_GRANT,
 			&src) ||
-		    cap_empty_slot(to->pd, to->utcb->rcv_caps[ncaps], &dst))
+		    cap_empty_slot(to->pd, to->utcb->rcv_caps[got], &dst))
 			continue;
 		cap_copy(dst, src, RIGHT_ALL, 0);
-		to->utcb->rcv_badges[ncaps++] = src->badge;
+		to->utcb->rcv_badges[got++] = src->badge;
 	}
+	return got;
+}
+
+/* The message words, and the receiver's result registers. */
+static HOT void
+copy_msg(struct thread *to, const uint64_t *words, uint64_t info,
+    uint64_t badge, unsigned ncaps)
+{
+	unsigned n = MSG_NWORDS(info);
+
+	if (n > MSG_WORDS_MAX)
+		n = MSG_WORDS_MAX;
+	for (unsigned i = 0; i < n; i++)
+		to->utcb->msg[i] = words[i];
 	to->regs.rax = 0;
 	to->regs.rdi = MSG_INFO(MSG_LABEL(info), n, ncaps);
 	to->regs.rsi = badge;
+}
+
+void
+ipc_deliver(struct thread *from, struct thread *to, uint64_t info,
+    uint64_t badge)
+{
+	unsigned ncaps = 0;
+
+	if (from->faulting) {
+		copy_msg(to, from->fault_msg,
+		    MSG_INFO(FAULT_LABEL, FAULT_WORDS, 0), badge, 0);
+		return;
+	}
+	if (MSG_NCAPS(info))
+		ncaps = transfer_caps(from, to, MSG_NCAPS(info));
+	copy_msg(to, from->utcb->msg, info, badge, ncaps);
 }
 
 /* The sender's message is in; it now waits for the reply, or goes on. */
@@ -181,4 +202,52 @@ long
 sys_ipc_reply(uint64_t info)
 {
 	return ipc_reply_to_caller(current(), info);
+}
+
+/*
+ * The fast path: a call to a waiting receiver, or a reply to a caller
+ * followed by a wait with nobody queued, without capability transfer and
+ * to a thread of the caller's own scheduling class. It hands the CPU
+ * straight to the partner. It returns only when it does not apply; the
+ * general path then does the same work with every case covered.
+ */
+void
+ipc_fastpath(struct regs *r)
+{
+	struct thread *t = current(), *dst;
+	bool call = r->rax == SYS_IPC_CALL;
+	uint64_t idx = r->rdi, info = r->rsi;
+	struct endpoint *ep;
+	struct cap *c;
+
+	if (idx >= t->pd->ncaps || MSG_NCAPS(info))
+		return;
+	c = &t->pd->caps[idx];
+	if (!c->obj || c->obj->type != KOBJ_ENDPOINT ||
+	    !(c->rights & (call ? RIGHT_SEND : RIGHT_RECV)))
+		return;
+	ep = (struct endpoint *)c->obj;
+	if (call) {
+		dst = ep->receivers.head;
+	} else {
+		dst = t->caller;
+		if (ep->senders.head || (dst && dst->faulting))
+			return;
+	}
+	if (!dst || sched_class(dst) != sched_class(t))
+		return;
+	if (call) {
+		queue_remove(dst);
+		copy_msg(dst, t->utcb->msg, info, c->badge, 0);
+		dst->caller = t;
+		t->server = dst;
+		sched_hand_over(t, dst, T_REPLY, NULL);
+	} else {
+		t->caller = NULL;
+		dst->server = NULL;
+		copy_msg(dst, t->utcb->msg, info, 0, 0);
+		sched_hand_over(t, dst, T_RECV, &ep->receivers);
+	}
+	cpu_switch_to(dst);
+	exit_to_user(&dst->regs);
 }

@@ -15,6 +15,9 @@
 
 #include "arch.h"
 
+/* Functions on the IPC fast path, inlined across files by LTO. */
+#define HOT __attribute__((always_inline)) inline
+
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define assert(c) \
@@ -45,6 +48,7 @@ struct cap {
 /* A FIFO of threads, circular through thread.qnext and qprev. */
 struct queue {
 	struct thread *head;
+	uint32_t bit;		/* a run queue's bit in the scheduler's mask */
 };
 
 struct pd {
@@ -141,6 +145,10 @@ void sched_block(struct thread *t, enum thread_state s, struct queue *q);
 void sched_set(struct thread *t, unsigned prio, unsigned quota);
 void sched_tick(void);
 void sched_remove(struct thread *t);
+void sched_init(void);
+void sched_hand_over(struct thread *from, struct thread *to,
+    enum thread_state s, struct queue *q);
+int sched_class(const struct thread *t);
 struct thread *sched_pick(void);
 _Noreturn void sched_exit(void);
 static inline struct thread *
@@ -158,6 +166,7 @@ void thread_destroy(struct thread *t);
 void ipc_deliver(struct thread *from, struct thread *to, uint64_t info,
     uint64_t badge);
 void ipc_abort(struct thread *t);
+void ipc_fastpath(struct regs *r);
 int ipc_send_to(struct thread *sender, struct cap *ep, uint64_t info,
     bool call);
 void endpoint_destroy(struct endpoint *ep);

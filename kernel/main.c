@@ -216,6 +216,7 @@ kmain(uint32_t magic, uint64_t info)
 		kprintf("command line: %s\n", bi.cmdline);
 	mmu_init(&bi);
 	cpu_init();
+	sched_init();
 	apic_init();
 	if (bi.nmods == 0) {
 		kprintf("kernel: no root task module, nothing to run\n");

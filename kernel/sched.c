@@ -11,8 +11,9 @@
 #define QUANTUM 10u	/* ticks */
 #define PERIOD 100u	/* ticks */
 
-static struct queue ready[PRIO_MAX + 1];
-static struct queue fill;
+/* runq[0]: threads without claim; runq[p + 1]: claiming at priority p. */
+static struct queue runq[PRIO_MAX + 2];
+static uint32_t runq_mask;	/* bit i: runq[i] is not empty */
 static struct thread *quota_list;
 uint64_t sched_ticks;
 
@@ -24,6 +25,7 @@ queue_push(struct queue *q, struct thread *t)
 	if (!h) {
 		t->qnext = t->qprev = t;
 		q->head = t;
+		runq_mask |= q->bit;
 	} else {
 		t->qnext = h;
 		t->qprev = h->qprev;
@@ -42,6 +44,7 @@ queue_remove(struct thread *t)
 		return;
 	if (t->qnext == t) {
 		q->head = NULL;
+		runq_mask &= ~q->bit;
 	} else {
 		t->qprev->qnext = t->qnext;
 		t->qnext->qprev = t->qprev;
@@ -61,10 +64,23 @@ queue_pop(struct queue *q)
 	return t;
 }
 
+void
+sched_init(void)
+{
+	for (unsigned i = 0; i < PRIO_MAX + 2; i++)
+		runq[i].bit = 1u << i;
+}
+
+int
+sched_class(const struct thread *t)
+{
+	return t->claim ? (int)t->prio + 1 : 0;
+}
+
 static struct queue *
 home(struct thread *t)
 {
-	return t->claim ? &ready[t->prio] : &fill;
+	return &runq[sched_class(t)];
 }
 
 void
@@ -84,13 +100,41 @@ sched_block(struct thread *t, enum thread_state s, struct queue *q)
 		queue_push(q, t);
 }
 
+/*
+ * The running thread 'from' blocks and 'to', of the same scheduling class
+ * and in no queue, runs instead: it takes from's place in the run queue,
+ * which keeps the order of the others. The IPC fast path's switch.
+ */
+HOT void
+sched_hand_over(struct thread *from, struct thread *to, enum thread_state s,
+    struct queue *q)
+{
+	struct queue *h = from->queue;
+
+	if (from->qnext == from) {
+		to->qnext = to->qprev = to;
+	} else {
+		to->qnext = from->qnext;
+		to->qprev = from->qprev;
+		from->qprev->qnext = to;
+		from->qnext->qprev = to;
+	}
+	if (h->head == from)
+		h->head = to;
+	to->queue = h;
+	to->state = T_READY;
+	from->queue = NULL;
+	from->state = s;
+	if (q)
+		queue_push(q, from);
+}
+
 struct thread *
 sched_pick(void)
 {
-	for (int p = PRIO_MAX; p >= 0; p--)
-		if (ready[p].head)
-			return ready[p].head;
-	return fill.head;
+	if (!runq_mask)
+		return NULL;
+	return runq[31 - __builtin_clz(runq_mask)].head;
 }
 
 void

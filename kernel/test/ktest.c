@@ -460,6 +460,14 @@ bench_pair(unsigned first, unsigned role_a, unsigned role_b, const char *fig)
 static void
 test_bench_ipc(void)
 {
+	const char *unit = cmdline_has(bi, "icount") ? "insns" : "ticks";
+	uint64_t t0 = rdtsc();
+
+	for (unsigned i = 0; i < BENCH_ROUNDS; i++)
+		sys_kinfo(KINFO_TICKS);
+	log_printf("bench: syscall_%s %lu %s", unit,
+	    (rdtsc() - t0) / BENCH_ROUNDS, unit);
+
 	struct kobj_ref ep = object(KOBJ_ENDPOINT);
 	struct kobj_ref s1 = object(KOBJ_SIGNAL), s2 = object(KOBJ_SIGNAL);
 

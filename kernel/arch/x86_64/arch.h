@@ -40,6 +40,7 @@ struct cpu {
 	struct pd *io_pd;    /* whose I/O bitmap the TSS holds */
 	uint64_t fs_base;
 	uint64_t cr3;
+	bool fpu_trap;	     /* CR0.TS is set */
 };
 _Static_assert(__builtin_offsetof(struct cpu, kstack) == CPU_KSTACK, "");
 _Static_assert(__builtin_offsetof(struct cpu, frame_top) == CPU_FRAME_TOP, "");

@@ -97,6 +97,7 @@ cpu_init(void)
 
 	tables_init();
 	cpu0.kstack = (uint64_t)kstack + sizeof(kstack);
+	cpu0.fpu_trap = true;
 	wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
@@ -200,18 +201,21 @@ cpu_set_tls(uint64_t base)
 	}
 }
 
+/* CR0.TS makes the first FPU use of a thread trap, so it can swap in. */
 static void
 set_ts(bool on)
 {
 	uint64_t cr0;
 
+	if (cpu0.fpu_trap == on)
+		return;
 	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-	if (!!(cr0 & CR0_TS) != on)
-		__asm__ volatile("mov %0, %%cr0"
-				 : : "r"(on ? cr0 | CR0_TS : cr0 & ~(uint64_t)CR0_TS));
+	cr0 = on ? cr0 | CR0_TS : cr0 & ~(uint64_t)CR0_TS;
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+	cpu0.fpu_trap = on;
 }
 
-void
+HOT void
 cpu_switch_to(struct thread *t)
 {
 	struct pd *pd = t->pd;
@@ -226,8 +230,7 @@ cpu_switch_to(struct thread *t)
 	if (cpu0.io_pd != pd && (cpu0.io_pd || pd->iobitmap))
 		io_load(pd);
 	cpu_set_tls(t->fs_base);
-	if (cpu0.fpu_owner != t)
-		set_ts(true);
+	set_ts(cpu0.fpu_owner != t);
 }
 
 /* First use of the FPU since the last switch: swap the FPU state in. */

@@ -6,6 +6,7 @@
  * choosing which frame exit_to_user restores.
  */
 #include "asm.h"
+#include <kernel_syscalls.h>
 
 .macro PUSH_GPRS
 	pushq %rax
@@ -60,7 +61,14 @@ syscall_entry:
 	PUSH_GPRS
 	movq %rsp, %rdi
 	movq %gs:CPU_KSTACK, %rsp
-	call syscall_handler
+	/* ipc_call and ipc_reply_wait try the fast path first. */
+	leaq -SYS_IPC_CALL(%rax), %rdx
+	cmpq $SYS_IPC_REPLY_WAIT - SYS_IPC_CALL, %rdx
+	ja 1f
+	movq %rdi, %rbx		/* the user's rbx is saved in the frame */
+	call ipc_fastpath
+	movq %rbx, %rdi
+1:	call syscall_handler
 	ud2
 
 /* exit_to_user(frame): restore a thread's frame and leave the kernel. */

@@ -145,7 +145,7 @@ flush(struct pd *pd, uint64_t va)
 int
 mmu_map(struct pd *pd, uint64_t va, uint64_t pa, unsigned flags)
 {
-	uint64_t *missing, *e;
+	uint64_t *missing = NULL, *e;
 
 	if (check_va(va) || (pa & PAGE_MASK) || (pa & ~PTE_ADDR) ||
 	    (flags & ~(MAP_W | MAP_X | MAP_UC | MAP_WC)))
@@ -174,7 +174,7 @@ mmu_map(struct pd *pd, uint64_t va, uint64_t pa, unsigned flags)
 int
 mmu_map_table(struct pd *pd, uint64_t va, uint64_t pa)
 {
-	uint64_t *missing;
+	uint64_t *missing = NULL;
 
 	if (check_va(va) || (pa & PAGE_MASK) || (pa & ~PTE_ADDR))
 		return -E_INVAL;
@@ -188,7 +188,7 @@ mmu_map_table(struct pd *pd, uint64_t va, uint64_t pa)
 int
 mmu_unmap(struct pd *pd, uint64_t va)
 {
-	uint64_t *missing, *e;
+	uint64_t *missing = NULL, *e;
 
 	if (check_va(va))
 		return -E_INVAL;
