@@ -114,6 +114,10 @@ test: setup
 	$(MAKE) all
 	$(PYTHON) run/tool/test.py
 
+bench: setup
+	$(MAKE) all
+	$(PYTHON) run/tool/bench.py
+
 image: setup kernel core
 	$(PYTHON) run/tool/run.py --make-iso $(B)/bulkhead.iso \
 		--module core=$(B)/bin/core
@@ -128,5 +132,5 @@ sloc:
 clean:
 	rm -rf $(B)
 
-.PHONY: all setup run test image sloc clean host-tests kernel
+.PHONY: all setup run test bench image sloc clean host-tests kernel
 -include $(shell find $(B)/obj $(B)/kobj -name '*.d' 2>/dev/null)

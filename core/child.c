@@ -64,7 +64,8 @@ load_elf(struct child *c, const struct boot_module *m, const uint8_t *img,
 
 	if (m->size < sizeof(*eh) || memcmp(eh->ident, "\177ELF\2", 5) ||
 	    eh->machine != 62 ||
-	    eh->phoff + (uint64_t)eh->phnum * sizeof(struct elf_phdr) > m->size) {
+	    eh->phoff + (uint64_t)eh->phnum * sizeof(struct elf_phdr) >
+		m->size) {
 		log_printf("core: module '%s' is not an x86_64 ELF executable",
 		    m->name);
 		return -E_INVAL;
@@ -75,7 +76,8 @@ load_elf(struct child *c, const struct boot_module *m, const uint8_t *img,
 
 		if (ph->type != 1)
 			continue;
-		if (ph->offset + ph->filesz > m->size || ph->filesz > ph->memsz ||
+		if (ph->offset + ph->filesz > m->size ||
+		    ph->filesz > ph->memsz ||
 		    ph->vaddr + ph->memsz >= ROOT_INFO_VA) {
 			log_printf("core: segment %u of '%s' is malformed", i,
 			    m->name);
@@ -85,7 +87,7 @@ load_elf(struct child *c, const struct boot_module *m, const uint8_t *img,
 		    ((ph->flags & 2) ? MAP_W : 0);
 
 		for (uint64_t va = ph->vaddr & ~(PAGE - 1);
-		    va < ph->vaddr + ph->memsz; va += PAGE) {
+		     va < ph->vaddr + ph->memsz; va += PAGE) {
 			uint64_t pa, lo = va > ph->vaddr ? va : ph->vaddr;
 			uint64_t hi = ph->vaddr + ph->filesz;
 
@@ -95,7 +97,8 @@ load_elf(struct child *c, const struct boot_module *m, const uint8_t *img,
 				hi = va + PAGE;
 			if (lo < hi)
 				phys_write(pa + (lo - va),
-				    img + ph->offset + (lo - ph->vaddr), hi - lo);
+				    img + ph->offset + (lo - ph->vaddr),
+				    hi - lo);
 		}
 	}
 	*entry = eh->entry;
@@ -115,7 +118,8 @@ child_create(struct child *c, const struct boot_module *m, uint64_t ep,
 	c->pd = cap_alloc();
 	c->thread = cap_alloc();
 	if (!(img = core_attach(m->base & ~(PAGE - 1),
-		  (unsigned)((m->size + (m->base & (PAGE - 1)) + PAGE - 1) / PAGE))))
+		  (unsigned)((m->size + (m->base & (PAGE - 1)) + PAGE - 1) /
+		      PAGE))))
 		return -E_NOMEM;
 	img += m->base & (PAGE - 1);
 	if ((e = child_alloc(c, CHILD_PD_PAGES, &pa)) ||
@@ -131,14 +135,16 @@ child_create(struct child *c, const struct boot_module *m, uint64_t ep,
 	    (e = (int)sys_obj_create(KOBJ_THREAD, c->thread, thread_pa, c->pd,
 		 c->utcb)))
 		goto fail;
-	if (ep && (e = (int)sys_cap_derive(ep, c->pd, CAP_PARENT,
-		       RIGHT_SEND | RIGHT_GRANT, badge)))
+	if (ep &&
+	    (e = (int)sys_cap_derive(ep, c->pd, CAP_PARENT,
+		 RIGHT_SEND | RIGHT_GRANT, badge)))
 		goto fail;
 	/* Faults go to the same endpoint, badged so no child can forge one. */
 	if (ep) {
 		uint64_t f = cap_alloc();
 
-		e = (int)sys_cap_derive(ep, 0, f, RIGHT_SEND, badge | FAULT_BADGE);
+		e = (int)sys_cap_derive(ep, 0, f, RIGHT_SEND,
+		    badge | FAULT_BADGE);
 		if (!e)
 			e = (int)sys_thread_fault(c->thread, f);
 		sys_cap_delete(f);

@@ -54,8 +54,8 @@ bool cmdline_has(const struct boot_info *bi, const char *word);
 
 struct child {
 	char name[32];
-	uint64_t pd, thread;	/* slots in core's space */
-	uint64_t utcb;		/* physical address of the main UTCB */
+	uint64_t pd, thread; /* slots in core's space */
+	uint64_t utcb;       /* physical address of the main UTCB */
 	uint64_t entry;
 	struct {
 		uint64_t pa;

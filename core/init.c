@@ -28,7 +28,8 @@ cmdline_has(const struct boot_info *bi, const char *word)
 	size_t n = strlen(word);
 
 	for (const char *p = bi->cmdline; *p; p++)
-		if ((p == bi->cmdline || p[-1] == ' ') && !strncmp(p, word, n) &&
+		if ((p == bi->cmdline || p[-1] == ' ') &&
+		    !strncmp(p, word, n) &&
 		    (p[n] == ' ' || p[n] == '=' || !p[n]))
 			return true;
 	return false;

@@ -86,7 +86,8 @@ pd_map(uint64_t pd, uint64_t va, uint64_t pa, unsigned flags,
 	uint64_t t;
 
 	while ((e = sys_map(pd, va, pa, flags)) == -E_NOTABLE) {
-		if (tables_to ? child_alloc(tables_to, 1, &t) : frame_alloc(1, &t))
+		if (tables_to ? child_alloc(tables_to, 1, &t)
+			      : frame_alloc(1, &t))
 			return -E_NOMEM;
 		if ((e = sys_map_table(pd, va, t)))
 			return (int)e;

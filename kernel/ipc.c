@@ -18,8 +18,8 @@ transfer_caps(struct thread *from, struct thread *to, unsigned ncaps)
 	for (unsigned i = 0; i < ncaps && i < MSG_CAPS_MAX; i++) {
 		struct cap *src, *dst;
 
-		if (cap_lookup(from->pd, from->utcb->snd_caps[i], 0, RIGHT_GRANT,
-			&src) ||
+		if (cap_lookup(from->pd, from->utcb->snd_caps[i], 0,
+			RIGHT_GRANT, &src) ||
 		    cap_empty_slot(to->pd, to->utcb->rcv_caps[got], &dst))
 			continue;
 		cap_copy(dst, src, RIGHT_ALL, 0);
@@ -152,7 +152,8 @@ endpoint_destroy(struct endpoint *ep)
 {
 	struct thread *t;
 
-	while ((t = queue_pop(&ep->senders)) || (t = queue_pop(&ep->receivers))) {
+	while ((t = queue_pop(&ep->senders)) ||
+	    (t = queue_pop(&ep->receivers))) {
 		t->regs.rax = -E_ABORT;
 		if (t->faulting)
 			sched_block(t, T_STOPPED, NULL);

@@ -19,9 +19,12 @@
 #define HOT __attribute__((always_inline)) inline
 
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-_Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-#define assert(c) \
-	((c) ? (void)0 : panic("assertion '%s' failed at %s:%d", #c, __FILE__, __LINE__))
+_Noreturn void panic(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+#define assert(c)                                                    \
+	((c) ? (void)0                                               \
+	     : panic("assertion '%s' failed at %s:%d", #c, __FILE__, \
+		   __LINE__))
 
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
@@ -29,8 +32,8 @@ void *memcpy(void *d, const void *s, size_t n);
 /* Every object starts with this header. */
 struct kobj {
 	uint8_t type;
-	uint32_t refs;		/* capability slots that name the object */
-	struct kobj *zombie;	/* next object waiting to be torn down */
+	uint32_t refs;       /* capability slots that name the object */
+	struct kobj *zombie; /* next object waiting to be torn down */
 };
 
 /*
@@ -39,7 +42,7 @@ struct kobj {
  * slot's parent so that they stay reachable from the original.
  */
 struct cap {
-	struct kobj *obj;	/* NULL: the slot is empty */
+	struct kobj *obj; /* NULL: the slot is empty */
 	uint64_t badge;
 	uint32_t rights;
 	struct cap *parent, *child, *next, *prev;
@@ -48,49 +51,49 @@ struct cap {
 /* A FIFO of threads, circular through thread.qnext and qprev. */
 struct queue {
 	struct thread *head;
-	uint32_t bit;		/* a run queue's bit in the scheduler's mask */
+	uint32_t bit; /* a run queue's bit in the scheduler's mask */
 };
 
 struct pd {
 	struct kobj obj;
-	uint64_t pml4;		/* physical address of the top page table */
+	uint64_t pml4; /* physical address of the top page table */
 	struct cap *caps;
 	uint32_t ncaps;
-	uint32_t threads;	/* threads that run in this PD */
-	bool privileged;	/* the root task: may create and map */
-	uint8_t *iobitmap;	/* NULL: no I/O ports */
-	uint32_t io_lo, io_hi;	/* bytes of the bitmap that allow something */
+	uint32_t threads;      /* threads that run in this PD */
+	bool privileged;       /* the root task: may create and map */
+	uint8_t *iobitmap;     /* NULL: no I/O ports */
+	uint32_t io_lo, io_hi; /* bytes of the bitmap that allow something */
 };
 
 enum thread_state {
-	T_STOPPED,	/* created, faulted without a handler, or stopped */
+	T_STOPPED, /* created, faulted without a handler, or stopped */
 	T_READY,
-	T_SEND,		/* in an endpoint's senders queue */
-	T_RECV,		/* in an endpoint's receivers queue */
-	T_REPLY,	/* waiting for the reply to its call */
-	T_SIGNAL,	/* in a signal's waiters queue */
-	T_FAULT,	/* waiting for its fault handler's reply */
+	T_SEND,   /* in an endpoint's senders queue */
+	T_RECV,   /* in an endpoint's receivers queue */
+	T_REPLY,  /* waiting for the reply to its call */
+	T_SIGNAL, /* in a signal's waiters queue */
+	T_FAULT,  /* waiting for its fault handler's reply */
 };
 
 struct thread {
-	struct regs regs;	/* first: TSS.rsp0 points at its end */
+	struct regs regs; /* first: TSS.rsp0 points at its end */
 	struct kobj obj;
 	struct pd *pd;
 	struct utcb *utcb;
 	enum thread_state state;
 	struct thread *qnext, *qprev;
-	struct queue *queue;	/* the queue the thread is in, if any */
-	struct thread *caller;	/* a server: whom its next reply goes to */
-	struct thread *server;	/* a caller: who holds its reply */
-	uint64_t send_info;	/* in T_SEND: the message info to deliver */
+	struct queue *queue;   /* the queue the thread is in, if any */
+	struct thread *caller; /* a server: whom its next reply goes to */
+	struct thread *server; /* a caller: who holds its reply */
+	uint64_t send_info;    /* in T_SEND: the message info to deliver */
 	uint64_t send_badge;
-	bool send_call;		/* in T_SEND: a call (waits for the reply) */
-	bool faulting;		/* its message is the fault below */
+	bool send_call; /* in T_SEND: a call (waits for the reply) */
+	bool faulting;  /* its message is the fault below */
 	uint64_t fault_msg[FAULT_WORDS];
-	struct cap fault_ep;	/* where its faults go */
+	struct cap fault_ep; /* where its faults go */
 	uint64_t fs_base;
 	/* Scheduling (sched.c). */
-	unsigned prio, quota;	/* quota: ticks of claim per period */
+	unsigned prio, quota;    /* quota: ticks of claim per period */
 	unsigned claim, quantum; /* ticks left this period and this turn */
 	struct thread *quota_next;
 	struct fpu fpu;

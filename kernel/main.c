@@ -116,8 +116,8 @@ root_load(struct pd *pd, const struct boot_module *m)
 	const uint8_t *img = phys_to_virt(m->base);
 	const struct elf_header *eh = (const void *)img;
 
-	if (m->size < sizeof(*eh) || eh->ident[0] != 0x7f || eh->ident[1] != 'E' ||
-	    eh->ident[4] != 2 || eh->machine != 62 ||
+	if (m->size < sizeof(*eh) || eh->ident[0] != 0x7f ||
+	    eh->ident[1] != 'E' || eh->ident[4] != 2 || eh->machine != 62 ||
 	    eh->phoff + (uint64_t)eh->phnum * sizeof(struct elf_phdr) > m->size)
 		panic("boot: module '%s' is not an x86_64 ELF executable",
 		    m->name);
@@ -128,19 +128,22 @@ root_load(struct pd *pd, const struct boot_module *m)
 		if (ph->type != ELF_PT_LOAD)
 			continue;
 		if (ph->offset + ph->filesz > m->size || ph->filesz > ph->memsz)
-			panic("boot: segment %u of '%s' is malformed", i, m->name);
+			panic("boot: segment %u of '%s' is malformed", i,
+			    m->name);
 		unsigned flags = ((ph->flags & 1) ? MAP_X : 0) |
 		    ((ph->flags & 2) ? MAP_W : 0);
 
 		for (uint64_t va = ph->vaddr & ~PAGE_MASK;
-		    va < ph->vaddr + ph->memsz; va += PAGE_SIZE) {
+		     va < ph->vaddr + ph->memsz; va += PAGE_SIZE) {
 			uint8_t *page = phys_to_virt(root_page(pd, va, flags));
 
 			for (uint64_t b = 0; b < PAGE_SIZE; b++) {
 				uint64_t a = va + b;
 
-				if (a >= ph->vaddr && a < ph->vaddr + ph->filesz)
-					page[b] = img[ph->offset + a - ph->vaddr];
+				if (a >= ph->vaddr &&
+				    a < ph->vaddr + ph->filesz)
+					page[b] =
+					    img[ph->offset + a - ph->vaddr];
 			}
 		}
 	}
@@ -150,8 +153,8 @@ root_load(struct pd *pd, const struct boot_module *m)
 static void
 root_start(void)
 {
-	struct pd *pd = pd_boot_create(boot_alloc(1 + ROOT_CAP_PAGES),
-	    1 + ROOT_CAP_PAGES);
+	struct pd *pd =
+	    pd_boot_create(boot_alloc(1 + ROOT_CAP_PAGES), 1 + ROOT_CAP_PAGES);
 	uint64_t utcb = root_page(pd, ROOT_UTCB_VA, MAP_W);
 	struct thread *t = thread_boot_create(pd, boot_alloc(1), utcb);
 	uint64_t info = boot_alloc(1);

@@ -79,7 +79,8 @@ pd_init(uint64_t pa, uint64_t npages)
 	mmu_pd_init(pd, pa);
 	pd->caps = (struct cap *)(((uint64_t)(pd + 1) + 63) & ~63ull);
 	pd->ncaps = (uint32_t)(((uint64_t)pd + (npages - 1) * PAGE_SIZE -
-	    (uint64_t)pd->caps) / sizeof(struct cap));
+				   (uint64_t)pd->caps) /
+	    sizeof(struct cap));
 	return pd;
 }
 
@@ -118,8 +119,7 @@ thread_boot_create(struct pd *pd, uint64_t pa, uint64_t utcb)
 }
 
 long
-sys_obj_create(uint64_t type, uint64_t dst, uint64_t pa, uint64_t a,
-    uint64_t b)
+sys_obj_create(uint64_t type, uint64_t dst, uint64_t pa, uint64_t a, uint64_t b)
 {
 	struct pd *own = current()->pd;
 	struct cap *slot, *c;

@@ -45,7 +45,8 @@ vkprintf(const char *fmt, va_list ap)
 		}
 		switch (*fmt) {
 		case 'd': {
-			int64_t v = longs ? va_arg(ap, int64_t) : va_arg(ap, int);
+			int64_t v =
+			    longs ? va_arg(ap, int64_t) : va_arg(ap, int);
 
 			put_num(v < 0 ? -(uint64_t)v : (uint64_t)v, 10, width,
 			    pad, v < 0);
@@ -53,8 +54,8 @@ vkprintf(const char *fmt, va_list ap)
 		}
 		case 'u':
 		case 'x': {
-			uint64_t v = longs ? va_arg(ap, uint64_t)
-					   : va_arg(ap, unsigned);
+			uint64_t v =
+			    longs ? va_arg(ap, uint64_t) : va_arg(ap, unsigned);
 
 			put_num(v, *fmt == 'u' ? 10 : 16, width, pad, false);
 			break;
@@ -62,7 +63,8 @@ vkprintf(const char *fmt, va_list ap)
 		case 'p':
 			console_putc('0');
 			console_putc('x');
-			put_num((uint64_t)va_arg(ap, void *), 16, 0, ' ', false);
+			put_num((uint64_t)va_arg(ap, void *), 16, 0, ' ',
+			    false);
 			break;
 		case 's': {
 			const char *s = va_arg(ap, const char *);

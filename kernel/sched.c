@@ -8,12 +8,12 @@
  */
 #include "kernel.h"
 
-#define QUANTUM 10u	/* ticks */
-#define PERIOD 100u	/* ticks */
+#define QUANTUM 10u /* ticks */
+#define PERIOD 100u /* ticks */
 
 /* runq[0]: threads without claim; runq[p + 1]: claiming at priority p. */
 static struct queue runq[PRIO_MAX + 2];
-static uint32_t runq_mask;	/* bit i: runq[i] is not empty */
+static uint32_t runq_mask; /* bit i: runq[i] is not empty */
 static struct thread *quota_list;
 uint64_t sched_ticks;
 

@@ -7,12 +7,12 @@
 #define USER_TOP 0x0000800000000000ull
 
 static const char *const fault_names[] = {
-	[FAULT_PAGE] = "page fault",
-	[FAULT_DIVIDE] = "divide error",
-	[FAULT_PRIVILEGED] = "protection fault",
-	[FAULT_INVALID] = "invalid instruction",
-	[FAULT_DEBUG] = "breakpoint",
-	[FAULT_OTHER] = "exception",
+    [FAULT_PAGE] = "page fault",
+    [FAULT_DIVIDE] = "divide error",
+    [FAULT_PRIVILEGED] = "protection fault",
+    [FAULT_INVALID] = "invalid instruction",
+    [FAULT_DEBUG] = "breakpoint",
+    [FAULT_OTHER] = "exception",
 };
 
 /*
@@ -115,8 +115,8 @@ sys_thread_fault(uint64_t thread, uint64_t ep)
 
 	if ((e = thread_lookup(thread, &t)))
 		return e;
-	if (ep && (e = cap_lookup(current()->pd, ep, KOBJ_ENDPOINT, RIGHT_SEND,
-		       &c)))
+	if (ep &&
+	    (e = cap_lookup(current()->pd, ep, KOBJ_ENDPOINT, RIGHT_SEND, &c)))
 		return e;
 	cap_delete(&t->fault_ep);
 	if (c)

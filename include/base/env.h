@@ -11,7 +11,7 @@
 #define STACK_MAIN_TOP ROOT_STACK_TOP
 
 /* Slots in a child's capability space that its parent fills. */
-#define CAP_PARENT 3u	/* endpoint to the parent, badged with the child */
+#define CAP_PARENT 3u /* endpoint to the parent, badged with the child */
 #define CAP_CHILD_FIRST_FREE 8u
 
 static inline struct utcb *

@@ -1,8 +1,8 @@
 /*
  * Formatted output without a libc. fmt_vsnprintf knows %d %i %u %x %p %s %c
- * with the l and ll sizes, a field width, the 0 and - flags, and %.*s. log_printf
- * writes one line through log_write, which each program gets from the
- * library that fits it: core writes to the serial port, others to their
+ * with the l and ll sizes, a field width, the 0 and - flags, and %.*s.
+ * log_printf writes one line through log_write, which each program gets from
+ * the library that fits it: core writes to the serial port, others to their
  * parent.
  */
 #pragma once

@@ -6,7 +6,7 @@
 #pragma once
 
 enum parent_label {
-	PARENT_LOG = 1,	 /* words: text bytes; the length in the label's words */
+	PARENT_LOG = 1, /* words: text bytes; the length in the label's words */
 	PARENT_EXIT = 2, /* word 0: the exit code */
 };
 

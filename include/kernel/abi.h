@@ -29,8 +29,8 @@ enum kobj_type {
 #define KOBJ_PD_MIN_PAGES 2u
 
 /* Rights carried by a capability. A derived copy has a subset. */
-#define RIGHT_SEND 0x1u	 /* call an endpoint, submit a signal, use an object */
-#define RIGHT_RECV 0x2u	 /* wait on an endpoint or signal */
+#define RIGHT_SEND 0x1u  /* call an endpoint, submit a signal, use an object */
+#define RIGHT_RECV 0x2u  /* wait on an endpoint or signal */
 #define RIGHT_GRANT 0x4u /* pass the capability on to another PD */
 #define RIGHT_ALL 0x7u
 
@@ -46,10 +46,11 @@ enum kobj_type {
  */
 #define MSG_WORDS_MAX 64u
 #define MSG_CAPS_MAX 4u
-#define MSG_INFO(label, words, caps) \
-	(((uint64_t)(label) << 16) | ((uint64_t)(caps) << 8) | (uint64_t)(words))
+#define MSG_INFO(label, words, caps)                           \
+	(((uint64_t)(label) << 16) | ((uint64_t)(caps) << 8) | \
+	    (uint64_t)(words))
 #define MSG_LABEL(info) ((info) >> 16)
-#define MSG_NWORDS(info) ((unsigned)((info) & 0x7f))
+#define MSG_NWORDS(info) ((unsigned)((info)&0x7f))
 #define MSG_NCAPS(info) ((unsigned)(((info) >> 8) & 0x7))
 
 /*
@@ -59,10 +60,10 @@ enum kobj_type {
  */
 struct utcb {
 	uint64_t msg[MSG_WORDS_MAX];
-	uint32_t snd_caps[MSG_CAPS_MAX];  /* slots whose caps go with a send */
-	uint32_t rcv_caps[MSG_CAPS_MAX];  /* empty slots that receive caps */
+	uint32_t snd_caps[MSG_CAPS_MAX];   /* slots whose caps go with a send */
+	uint32_t rcv_caps[MSG_CAPS_MAX];   /* empty slots that receive caps */
 	uint64_t rcv_badges[MSG_CAPS_MAX]; /* badges of the received caps */
-	uint64_t tls[8];		  /* for the runtime's own use */
+	uint64_t tls[8];                   /* for the runtime's own use */
 };
 _Static_assert(sizeof(struct utcb) <= 4096, "the UTCB fits one page");
 
@@ -78,12 +79,12 @@ _Static_assert(sizeof(struct utcb) <= 4096, "the UTCB fits one page");
  */
 #define FAULT_LABEL 0xfa17u
 enum fault_kind {
-	FAULT_PAGE = 1,	     /* addr: the address; error: x86 error code */
-	FAULT_DIVIDE = 2,    /* division by zero or overflow */
+	FAULT_PAGE = 1,       /* addr: the address; error: x86 error code */
+	FAULT_DIVIDE = 2,     /* division by zero or overflow */
 	FAULT_PRIVILEGED = 3, /* privileged instruction or protection */
-	FAULT_INVALID = 4,   /* invalid instruction */
-	FAULT_DEBUG = 5,     /* breakpoint */
-	FAULT_OTHER = 6,     /* any other exception; error: the vector */
+	FAULT_INVALID = 4,    /* invalid instruction */
+	FAULT_DEBUG = 5,      /* breakpoint */
+	FAULT_OTHER = 6,      /* any other exception; error: the vector */
 };
 enum fault_word {
 	FAULT_W_KIND = 0,
@@ -96,11 +97,11 @@ enum fault_word {
 
 /* kinfo() queries. */
 enum kinfo_what {
-	KINFO_TSC_KHZ = 1,   /* TSC frequency */
-	KINFO_TICKS = 2,     /* scheduler ticks since boot */
-	KINFO_TICK_US = 3,   /* microseconds per scheduler tick */
-	KINFO_QUANTUM = 4,   /* ticks per round-robin quantum */
-	KINFO_PERIOD = 5,    /* ticks per CPU-quota period */
+	KINFO_TSC_KHZ = 1, /* TSC frequency */
+	KINFO_TICKS = 2,   /* scheduler ticks since boot */
+	KINFO_TICK_US = 3, /* microseconds per scheduler tick */
+	KINFO_QUANTUM = 4, /* ticks per round-robin quantum */
+	KINFO_PERIOD = 5,  /* ticks per CPU-quota period */
 };
 
 /* Scheduling: priorities 0 (lowest) to PRIO_MAX; quota in per mille. */
@@ -128,7 +129,7 @@ struct boot_module {
 };
 
 struct boot_fb {
-	uint64_t base;		/* 0: none */
+	uint64_t base; /* 0: none */
 	uint32_t width, height, pitch, bpp;
 };
 
@@ -136,11 +137,11 @@ struct boot_info {
 	uint64_t magic;
 	uint64_t tsc_khz;
 	uint32_t nfree, nmods;
-	struct boot_mem free[BOOT_MEM_MAX];	/* RAM the root task owns */
+	struct boot_mem free[BOOT_MEM_MAX];    /* RAM the root task owns */
 	struct boot_module mods[BOOT_MOD_MAX]; /* [0] is the root task */
-	struct boot_fb fb;			/* GRUB's frame buffer, if any */
-	uint8_t rsdp[36];			/* copy of the ACPI RSDP, or zeros */
-	uint32_t caps;				/* slots in the root task's space */
+	struct boot_fb fb;                     /* GRUB's frame buffer, if any */
+	uint8_t rsdp[36]; /* copy of the ACPI RSDP, or zeros */
+	uint32_t caps;    /* slots in the root task's space */
 	char cmdline[BOOT_CMDLINE_MAX];
 };
 

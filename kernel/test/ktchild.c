@@ -67,12 +67,14 @@ ipc_client(unsigned idx)
 		long e = sys_ipc_call(SLOT_A, MSG_INFO(LABEL_ECHO, 4, 0), &info,
 		    &badge);
 
-		if (e || MSG_LABEL(info) != LABEL_ECHO || MSG_NWORDS(info) != 2 ||
-		    u->msg[0] != k * 2 + 100 + idx || u->msg[1] != idx + k * 3 + 7)
+		if (e || MSG_LABEL(info) != LABEL_ECHO ||
+		    MSG_NWORDS(info) != 2 || u->msg[0] != k * 2 + 100 + idx ||
+		    u->msg[1] != idx + k * 3 + 7)
 			bad++;
 	}
 	u->snd_caps[0] = SLOT_B;
-	long e = sys_ipc_call(SLOT_A, MSG_INFO(LABEL_ECHO, 4, 1), &info, &badge);
+	long e =
+	    sys_ipc_call(SLOT_A, MSG_INFO(LABEL_ECHO, 4, 1), &info, &badge);
 
 	log_printf("client %u: %u calls, %lu wrong replies, cap transfer %s",
 	    idx, IPC_CALLS, bad, e ? "failed" : "done");
@@ -101,7 +103,9 @@ fault(unsigned role)
 		break;
 	case ROLE_FAULT_DIV:
 		__asm__ volatile("xorl %%ecx, %%ecx; divl %%ecx"
-				 : : : "eax", "ecx", "edx");
+				 :
+				 :
+				 : "eax", "ecx", "edx");
 		break;
 	case ROLE_FAULT_JUMP:
 		((void (*)(void))0x00000badbeef0000ul)();
@@ -123,8 +127,9 @@ rights(void)
 
 	while (!(e = sys_ipc_call(SLOT_A, MSG_INFO(1, 0, 0), NULL, NULL)))
 		;
-	log_printf("map and obj_create from an unprivileged PD: errors %ld, %ld",
-	    -m, -o);
+	log_printf(
+	    "map and obj_create from an unprivileged PD: errors %ld, %ld", -m,
+	    -o);
 	if (m != -E_PERM || o != -E_PERM)
 		return 100;
 	log_printf("call after revoke: error %ld", -e);
@@ -194,8 +199,8 @@ fuzz(void)
 		long ret = (long)nr;
 
 		__asm__ volatile("syscall"
-				 : "+a"(ret), "+D"(a[0]), "+S"(a[1]), "+d"(a[2]),
-				 "+r"(r10), "+r"(r8), "+r"(r9)
+				 : "+a"(ret), "+D"(a[0]), "+S"(a[1]),
+				 "+d"(a[2]), "+r"(r10), "+r"(r8), "+r"(r9)
 				 :
 				 : "rcx", "r11", "memory");
 		if (ret < 0 && -ret < 16)

@@ -112,9 +112,12 @@ serve(bool (*done)(void))
 			break;
 		case FAULT_LABEL:
 			status[i].faulted = true;
-			memcpy(status[i].fault, u->msg, sizeof(status[i].fault));
+			memcpy(status[i].fault, u->msg,
+			    sizeof(status[i].fault));
 			log_printf("ktest: %s: %s at %lx, ip %lx", kids[i].name,
-			    fault_kind[u->msg[FAULT_W_KIND] < 7 ? u->msg[FAULT_W_KIND] : 0],
+			    fault_kind[u->msg[FAULT_W_KIND] < 7
+				    ? u->msg[FAULT_W_KIND]
+				    : 0],
 			    u->msg[FAULT_W_ADDR], u->msg[FAULT_W_IP]);
 			sys_thread_stop(kids[i].thread);
 			break;
@@ -171,7 +174,6 @@ rdtsc(void)
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
 }
-
 
 static void
 check(bool ok, const char *test, const char *why)
@@ -250,13 +252,13 @@ static void
 test_fault(void)
 {
 	static const struct fault_case cases[] = {
-		{ROLE_FAULT_READ, FAULT_PAGE, 0x12345678000ul},
-		{ROLE_FAULT_KERNEL, FAULT_PAGE, 0xffffffff80100000ul},
-		{ROLE_FAULT_PRIV, FAULT_PRIVILEGED, 0},
-		{ROLE_FAULT_IO, FAULT_PRIVILEGED, 0},
-		{ROLE_FAULT_DIV, FAULT_DIVIDE, 0},
-		{ROLE_FAULT_JUMP, FAULT_PAGE, 0xbadbeef0000ul},
-		{ROLE_FAULT_NX, FAULT_PAGE, 0},
+	    {ROLE_FAULT_READ, FAULT_PAGE, 0x12345678000ul},
+	    {ROLE_FAULT_KERNEL, FAULT_PAGE, 0xffffffff80100000ul},
+	    {ROLE_FAULT_PRIV, FAULT_PRIVILEGED, 0},
+	    {ROLE_FAULT_IO, FAULT_PRIVILEGED, 0},
+	    {ROLE_FAULT_DIV, FAULT_DIVIDE, 0},
+	    {ROLE_FAULT_JUMP, FAULT_PAGE, 0xbadbeef0000ul},
+	    {ROLE_FAULT_NX, FAULT_PAGE, 0},
 	};
 
 	spawn(0);
@@ -267,7 +269,8 @@ test_fault(void)
 		spawn(1);
 		start(1, cases[j].role, 3, 50);
 		wait_child(1);
-		check(status[1].faulted, "fault", "a faulting child was not reported");
+		check(status[1].faulted, "fault",
+		    "a faulting child was not reported");
 		check(status[1].fault[FAULT_W_KIND] == cases[j].kind, "fault",
 		    "wrong fault kind");
 		check(!cases[j].addr ||
@@ -319,7 +322,8 @@ test_rights(void)
 	    "rights", "a copy survived revoke");
 	check(sys_cap_info(ep.slot) == (KOBJ_ENDPOINT | RIGHT_ALL << 8),
 	    "rights", "revoke removed the original");
-	log_printf("rights: missing rights, bad indices and revoked copies refused");
+	log_printf(
+	    "rights: missing rights, bad indices and revoked copies refused");
 
 	/* A child calls through a copy until ktest revokes it. */
 	spawn(0);
@@ -413,8 +417,8 @@ test_sched(void)
 	start(2, ROLE_LATENCY_HI, 12, 100);
 	start(3, ROLE_LATENCY_LO, 1, 0);
 	serve(child3_gone);
-	quantum = khz * 10 * sys_kinfo(KINFO_QUANTUM) * sys_kinfo(KINFO_TICK_US) /
-	    10000;
+	quantum = khz * 10 * sys_kinfo(KINFO_QUANTUM) *
+	    sys_kinfo(KINFO_TICK_US) / 10000;
 	log_printf("sched: %lu wake-ups, longest %lu us (a quantum is %lu us)",
 	    sh->rounds, sh->max_latency * 1000 / khz, quantum * 1000 / khz);
 	check(sh->rounds == LATENCY_ROUNDS && sh->max_latency < quantum,
@@ -429,13 +433,15 @@ test_sched(void)
 	uint64_t t0 = rdtsc();
 
 	sleep_ticks(TIMER_HZ);
-	uint64_t ms = (rdtsc() - t0) / khz, hi = sh->count[4], lo = sh->count[5];
+	uint64_t ms = (rdtsc() - t0) / khz, hi = sh->count[4],
+		 lo = sh->count[5];
 
 	log_printf("sched: timer slept %lu ms for %u ms while spinners ran", ms,
 	    1000);
 	/* The quota is its claim by priority; the rest is shared. */
 	log_printf("sched: 20%% quota at priority 10 counted %lu, priority 1 "
-		   "counted %lu (%lu%%)", hi, lo, lo * 100 / (hi + lo));
+		   "counted %lu (%lu%%)",
+	    hi, lo, lo * 100 / (hi + lo));
 	check(lo * 100 / (hi + lo) >= 30, "sched",
 	    "a quota-bound spinner starved a lower one");
 	destroy(4, 5);
@@ -491,12 +497,12 @@ static const struct {
 	const char *name;
 	void (*run)(void);
 } tests[] = {
-	{"ipc", test_ipc},
-	{"fault", test_fault},
-	{"rights", test_rights},
-	{"fuzz", test_fuzz},
-	{"sched", test_sched},
-	{"bench_ipc", test_bench_ipc},
+    {"ipc", test_ipc},
+    {"fault", test_fault},
+    {"rights", test_rights},
+    {"fuzz", test_fuzz},
+    {"sched", test_sched},
+    {"bench_ipc", test_bench_ipc},
 };
 
 int main(const struct boot_info *info);

@@ -7,31 +7,31 @@
 #include <stdint.h>
 
 enum role {
-	ROLE_HEARTBEAT = 1,	/* count forever in shared->count[idx] */
-	ROLE_IPC_SERVER,	/* serve slot 8, count calls per badge */
-	ROLE_IPC_CLIENT,	/* call slot 8, check replies, send slot 9 */
-	ROLE_FAULT_READ,	/* read unmapped memory */
-	ROLE_FAULT_KERNEL,	/* write kernel memory */
-	ROLE_FAULT_PRIV,	/* execute a privileged instruction */
-	ROLE_FAULT_IO,		/* use an I/O port it was not given */
-	ROLE_FAULT_DIV,		/* divide by zero */
-	ROLE_FAULT_JUMP,	/* jump into garbage */
-	ROLE_FAULT_NX,		/* execute a data page */
-	ROLE_RIGHTS,		/* call slot 8 until it is revoked */
-	ROLE_FUZZ,		/* random system calls */
-	ROLE_FUZZ_SERVER,	/* reply to anything on slot 8 */
-	ROLE_FUZZ_WAKER,	/* submit slot 9, send on slot 8 */
-	ROLE_SPIN,		/* count in shared->count[idx] */
-	ROLE_LATENCY_HI,	/* wait on slot 9, note the wake-up time */
-	ROLE_LATENCY_LO,	/* note the time, submit slot 9 */
-	ROLE_BENCH_SERVER,	/* reply_wait on slot 8 */
-	ROLE_BENCH_CLIENT,	/* time calls on slot 8 */
-	ROLE_BENCH_SIG_A,	/* submit 9, wait 10; timed */
-	ROLE_BENCH_SIG_B,	/* wait 9, submit 10 */
+	ROLE_HEARTBEAT = 1, /* count forever in shared->count[idx] */
+	ROLE_IPC_SERVER,    /* serve slot 8, count calls per badge */
+	ROLE_IPC_CLIENT,    /* call slot 8, check replies, send slot 9 */
+	ROLE_FAULT_READ,    /* read unmapped memory */
+	ROLE_FAULT_KERNEL,  /* write kernel memory */
+	ROLE_FAULT_PRIV,    /* execute a privileged instruction */
+	ROLE_FAULT_IO,      /* use an I/O port it was not given */
+	ROLE_FAULT_DIV,     /* divide by zero */
+	ROLE_FAULT_JUMP,    /* jump into garbage */
+	ROLE_FAULT_NX,      /* execute a data page */
+	ROLE_RIGHTS,        /* call slot 8 until it is revoked */
+	ROLE_FUZZ,          /* random system calls */
+	ROLE_FUZZ_SERVER,   /* reply to anything on slot 8 */
+	ROLE_FUZZ_WAKER,    /* submit slot 9, send on slot 8 */
+	ROLE_SPIN,          /* count in shared->count[idx] */
+	ROLE_LATENCY_HI,    /* wait on slot 9, note the wake-up time */
+	ROLE_LATENCY_LO,    /* note the time, submit slot 9 */
+	ROLE_BENCH_SERVER,  /* reply_wait on slot 8 */
+	ROLE_BENCH_CLIENT,  /* time calls on slot 8 */
+	ROLE_BENCH_SIG_A,   /* submit 9, wait 10; timed */
+	ROLE_BENCH_SIG_B,   /* wait 9, submit 10 */
 };
 
 #define ARG(role, idx) ((uint64_t)(role) | ((uint64_t)(idx) << 16))
-#define ARG_ROLE(arg) ((unsigned)((arg) & 0xffff))
+#define ARG_ROLE(arg) ((unsigned)((arg)&0xffff))
 #define ARG_IDX(arg) ((unsigned)((arg) >> 16))
 
 #define SHARED_VA 0x20000000ul

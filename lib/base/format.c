@@ -77,7 +77,8 @@ fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		switch (*fmt) {
 		case 'd':
 		case 'i': {
-			int64_t s = longs ? va_arg(ap, int64_t) : va_arg(ap, int);
+			int64_t s =
+			    longs ? va_arg(ap, int64_t) : va_arg(ap, int);
 
 			neg = s < 0;
 			v = neg ? -(uint64_t)s : (uint64_t)s;

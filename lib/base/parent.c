@@ -24,5 +24,6 @@ exit(int code)
 {
 	utcb_main()->msg[0] = (uint64_t)code;
 	for (;;)
-		sys_ipc_call(CAP_PARENT, MSG_INFO(PARENT_EXIT, 1, 0), NULL, NULL);
+		sys_ipc_call(CAP_PARENT, MSG_INFO(PARENT_EXIT, 1, 0), NULL,
+		    NULL);
 }

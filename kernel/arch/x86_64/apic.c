@@ -39,8 +39,8 @@ pic_init(void)
 {
 	outb(PIC1, 0x11);
 	outb(PIC2, 0x11);
-	outb(PIC1 + 1, 32);	/* vectors 32..39 */
-	outb(PIC2 + 1, 40);	/* vectors 40..47 */
+	outb(PIC1 + 1, 32); /* vectors 32..39 */
+	outb(PIC2 + 1, 40); /* vectors 40..47 */
 	outb(PIC1 + 1, 4);
 	outb(PIC2 + 1, 2);
 	outb(PIC1 + 1, 1);
@@ -55,7 +55,7 @@ irq_line_mask(unsigned line, bool masked)
 	if (masked)
 		pic_mask |= (uint16_t)(1u << line);
 	else
-		pic_mask &= (uint16_t)~(1u << line);
+		pic_mask &= (uint16_t) ~(1u << line);
 	if (line < 8)
 		outb(PIC1 + 1, (uint8_t)pic_mask);
 	else
@@ -68,11 +68,11 @@ calibrate(void)
 {
 	uint32_t count = PIT_HZ * CALIBRATE_MS / 1000;
 
-	outb(0x61, (inb(0x61) & ~0x02) | 0x01);	/* gate on, speaker off */
-	outb(0x43, 0xb0);			/* channel 2, mode 0 */
+	outb(0x61, (inb(0x61) & ~0x02) | 0x01); /* gate on, speaker off */
+	outb(0x43, 0xb0);                       /* channel 2, mode 0 */
 	outb(0x42, (uint8_t)count);
 	outb(0x42, (uint8_t)(count >> 8));
-	lapic_write(LAPIC_TIMER_DIV, 0x3);	/* divide by 16 */
+	lapic_write(LAPIC_TIMER_DIV, 0x3); /* divide by 16 */
 	lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
 	uint64_t t0 = rdtsc();
 
@@ -118,8 +118,8 @@ pic_irq(unsigned line)
 	if (line == 7 || line == 15) {
 		uint8_t port = line == 7 ? PIC1 : PIC2;
 
-		outb(port, 0x0b);		/* read the in-service register */
-		if (!(inb(port) & 0x80)) {	/* spurious */
+		outb(port, 0x0b);          /* read the in-service register */
+		if (!(inb(port) & 0x80)) { /* spurious */
 			if (line == 15)
 				outb(PIC1, 0x20);
 			return;

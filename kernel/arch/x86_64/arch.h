@@ -32,15 +32,15 @@ struct boot_info;
 
 /* Per-CPU block; GS points here while in the kernel. */
 struct cpu {
-	uint64_t kstack;     /* top of this CPU's kernel stack */
-	uint64_t frame_top;  /* end of the current thread's frame */
-	uint64_t user_rsp;   /* scratch for syscall_entry */
+	uint64_t kstack;    /* top of this CPU's kernel stack */
+	uint64_t frame_top; /* end of the current thread's frame */
+	uint64_t user_rsp;  /* scratch for syscall_entry */
 	struct thread *current;
 	struct thread *fpu_owner;
-	struct pd *io_pd;    /* whose I/O bitmap the TSS holds */
+	struct pd *io_pd; /* whose I/O bitmap the TSS holds */
 	uint64_t fs_base;
 	uint64_t cr3;
-	bool fpu_trap;	     /* CR0.TS is set */
+	bool fpu_trap; /* CR0.TS is set */
 };
 _Static_assert(__builtin_offsetof(struct cpu, kstack) == CPU_KSTACK, "");
 _Static_assert(__builtin_offsetof(struct cpu, frame_top) == CPU_FRAME_TOP, "");
@@ -92,7 +92,9 @@ rdmsr(uint32_t msr)
 static inline void
 wrmsr(uint32_t msr, uint64_t v)
 {
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v),
+	__asm__ volatile("wrmsr"
+			 :
+			 : "c"(msr), "a"((uint32_t)v),
 			 "d"((uint32_t)(v >> 32)));
 }
 

@@ -41,12 +41,12 @@ static void
 idt_set(unsigned v, uint64_t fn, unsigned dpl, unsigned ist)
 {
 	idt[v] = (struct idt_entry){
-		.off0 = (uint16_t)fn,
-		.sel = SEL_KCODE,
-		.ist = (uint8_t)ist,
-		.attr = (uint8_t)(0x8e | (dpl << 5)),
-		.off1 = (uint16_t)(fn >> 16),
-		.off2 = (uint32_t)(fn >> 32),
+	    .off0 = (uint16_t)fn,
+	    .sel = SEL_KCODE,
+	    .ist = (uint8_t)ist,
+	    .attr = (uint8_t)(0x8e | (dpl << 5)),
+	    .off1 = (uint16_t)(fn >> 16),
+	    .off2 = (uint32_t)(fn >> 32),
 	};
 }
 
@@ -101,8 +101,9 @@ cpu_init(void)
 	wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
-	wrmsr(MSR_STAR, ((uint64_t)(SEL_UDATA - 8 - 3) << 48) |
-	    ((uint64_t)SEL_KCODE << 32));
+	wrmsr(MSR_STAR,
+	    ((uint64_t)(SEL_UDATA - 8 - 3) << 48) |
+		((uint64_t)SEL_KCODE << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
 	wrmsr(MSR_FMASK, 0x47700); /* IF, TF, DF, AC, NT */
 	/* PAT: entry 1 (PWT) becomes write-combining; the rest stay. */
@@ -132,8 +133,8 @@ cpu_thread_init(struct regs *r, struct fpu *f)
 	r->ss = SEL_UDATA;
 	r->rflags = 0x202;
 	memset(f, 0, sizeof(*f));
-	*(uint16_t *)&f->area[0] = 0x37f;	/* x87 control word */
-	*(uint32_t *)&f->area[24] = 0x1f80;	/* MXCSR */
+	*(uint16_t *)&f->area[0] = 0x37f;   /* x87 control word */
+	*(uint32_t *)&f->area[24] = 0x1f80; /* MXCSR */
 }
 
 static void
@@ -165,7 +166,7 @@ cpu_pd_io(struct pd *pd, uint64_t port, uint64_t count, bool allow,
 		io_load(NULL);
 	for (uint64_t p = port; p < port + count; p++) {
 		if (allow)
-			pd->iobitmap[p / 8] &= (uint8_t)~(1u << (p % 8));
+			pd->iobitmap[p / 8] &= (uint8_t) ~(1u << (p % 8));
 		else
 			pd->iobitmap[p / 8] |= (uint8_t)(1u << (p % 8));
 	}

@@ -38,7 +38,8 @@ is_ram(const struct boot_info *bi, uint64_t base, uint64_t size)
 		if (base < bi->free[i].base + bi->free[i].size &&
 		    bi->free[i].base < base + size)
 			return true;
-	return base < 0x100000; /* low memory: BIOS and VGA, as the BIOS set it */
+	return base <
+	    0x100000; /* low memory: BIOS and VGA, as the BIOS set it */
 }
 
 static uint64_t
@@ -78,12 +79,15 @@ mmu_init(const struct boot_info *bi)
 		uint64_t pd = boot_table();
 		uint64_t *pdv = (uint64_t *)(pd + KERNEL_VMA);
 
-		((uint64_t *)(dpdpt + KERNEL_VMA))[g / GIB] = pd | PTE_P | PTE_W;
+		((uint64_t *)(dpdpt + KERNEL_VMA))[g / GIB] =
+		    pd | PTE_P | PTE_W;
 		for (uint64_t m = 0; m < 512; m++) {
 			uint64_t pa = g + m * MIB2;
-			uint64_t attr = is_ram(bi, pa, MIB2) ? 0 : PTE_PCD | PTE_PWT;
+			uint64_t attr =
+			    is_ram(bi, pa, MIB2) ? 0 : PTE_PCD | PTE_PWT;
 
-			pdv[m] = pa | PTE_P | PTE_W | PTE_PS | PTE_G | nx | attr;
+			pdv[m] =
+			    pa | PTE_P | PTE_W | PTE_PS | PTE_G | nx | attr;
 		}
 	}
 
@@ -203,7 +207,10 @@ void
 mmu_pd_destroy(struct pd *pd)
 {
 	if (cpu0.cr3 == pd->pml4) {
-		__asm__ volatile("mov %0, %%cr3" : : "r"(master_pml4) : "memory");
+		__asm__ volatile("mov %0, %%cr3"
+				 :
+				 : "r"(master_pml4)
+				 : "memory");
 		cpu0.cr3 = master_pml4;
 	}
 }

@@ -109,7 +109,8 @@ mb2_parse(uint64_t info, struct boot_info *bi)
 		} else if (type == 6) {
 			uint32_t esize = *(const uint32_t *)(p + 8);
 
-			for (const uint8_t *e = p + 16; e < p + size; e += esize)
+			for (const uint8_t *e = p + 16; e < p + size;
+			     e += esize)
 				ram_add(bi, *(const uint64_t *)e,
 				    *(const uint64_t *)(e + 8),
 				    *(const uint32_t *)(e + 16));
