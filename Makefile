@@ -108,7 +108,7 @@ run/%: setup
 	$(PYTHON) run/tool/run.py run/$*.run
 
 run: setup
-	$(PYTHON) run/tool/run.py --interactive run/desktop.run
+	$(PYTHON) run/tool/run.py --interactive run/console.run
 
 test: setup
 	$(MAKE) all

@@ -113,6 +113,9 @@ fault(unsigned role)
 	case ROLE_FAULT_NX:
 		((void (*)(void))(uintptr_t)data)();
 		break;
+	case ROLE_FAULT_GARBAGE:
+		__asm__ volatile(".byte 0xff, 0xff, 0xff, 0xff");
+		break;
 	}
 	return 0;
 }

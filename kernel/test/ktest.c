@@ -259,6 +259,7 @@ test_fault(void)
 	    {ROLE_FAULT_DIV, FAULT_DIVIDE, 0},
 	    {ROLE_FAULT_JUMP, FAULT_PAGE, 0xbadbeef0000ul},
 	    {ROLE_FAULT_NX, FAULT_PAGE, 0},
+	    {ROLE_FAULT_GARBAGE, FAULT_INVALID, 0},
 	};
 
 	spawn(0);

@@ -17,6 +17,7 @@ enum role {
 	ROLE_FAULT_DIV,     /* divide by zero */
 	ROLE_FAULT_JUMP,    /* jump into garbage */
 	ROLE_FAULT_NX,      /* execute a data page */
+	ROLE_FAULT_GARBAGE, /* execute bytes that are no instruction */
 	ROLE_RIGHTS,        /* call slot 8 until it is revoked */
 	ROLE_FUZZ,          /* random system calls */
 	ROLE_FUZZ_SERVER,   /* reply to anything on slot 8 */

@@ -4,6 +4,7 @@ exactly one line `N passed, M failed`, exiting non-zero when M > 0.
 
 The tests, in order:
   host-test/NAME  every executable in build/host-test/ (exit 0 = pass);
+  run/.../test_*.py  the host tools' own unit tests (exit 0 = pass);
   format          clang-format --dry-run --Werror over our C sources;
   run/NAME        every run/*.run with test="yes", one at a time;
   selftest/NAME   the run tool's own checks (run/tool/selftest.py).
@@ -87,9 +88,25 @@ def host_tests():
     return tests
 
 
+def python_tests():
+    """Host tools' own tests: every test_*.py below run/ and depot/."""
+    tests = []
+    for top in ("run", "depot"):
+        for root, dirs, files in os.walk(os.path.join(TOP, top)):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for f in sorted(files):
+                if f.startswith("test_") and f.endswith(".py"):
+                    path = os.path.join(root, f)
+                    rel = os.path.relpath(path, TOP)
+                    tests.append((rel, _host_test([sys.executable, path])))
+    return tests
+
+
 def _host_test(path):
+    cmd = path if isinstance(path, list) else [path]
+
     def run(log, opts):
-        rc = run_logged([path], log, HOST_TEST_LIMIT)
+        rc = run_logged(cmd, log, HOST_TEST_LIMIT)
         if rc != 0:
             raise TestFailed("exit status %d" % rc)
     return run
@@ -206,8 +223,8 @@ def _selftest(func):
 
 
 def all_tests():
-    return (host_tests() + [("format", format_check)] + scenarios() +
-            selftests())
+    return (host_tests() + python_tests() + [("format", format_check)] +
+            scenarios() + selftests())
 
 
 def main(argv):
