@@ -30,6 +30,29 @@ spin(unsigned idx)
 		sh->count[idx]++;
 }
 
+/*
+ * Keep a value in SSE registers across a long loop, so that the kernel
+ * switches threads in between, and count rounds and corruptions.
+ */
+static _Noreturn void
+fpu(unsigned idx)
+{
+	for (uint64_t v = 0x0101010101010101ul * (idx + 1);; v++) {
+		uint64_t a, b;
+
+		__asm__ volatile("movq %2, %%xmm0\n movq %2, %%xmm15\n"
+				 "mov $3000000, %%ecx\n"
+				 "1: dec %%ecx\n jnz 1b\n"
+				 "movq %%xmm0, %0\n movq %%xmm15, %1"
+				 : "=r"(a), "=r"(b)
+				 : "r"(v)
+				 : "rcx");
+		if (a != v || b != v)
+			sh->count[8 + idx]++;
+		sh->count[idx]++;
+	}
+}
+
 static int
 ipc_server(void)
 {
@@ -314,6 +337,8 @@ main(uint64_t arg)
 	case ROLE_HEARTBEAT:
 	case ROLE_SPIN:
 		spin(idx);
+	case ROLE_FPU:
+		fpu(idx);
 	case ROLE_IPC_SERVER:
 		return ipc_server();
 	case ROLE_IPC_CLIENT:

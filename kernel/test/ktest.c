@@ -447,6 +447,20 @@ test_sched(void)
 	    "a quota-bound spinner starved a lower one");
 	destroy(4, 5);
 	kobj_free(&sig);
+
+	/* Each thread's SSE registers survive the switches between them. */
+	memset((void *)sh->count, 0, sizeof(sh->count));
+	spawn(0);
+	spawn(1);
+	start(0, ROLE_FPU, 3, 0);
+	start(1, ROLE_FPU, 3, 0);
+	sleep_ticks(TIMER_HZ);
+	log_printf("sched: SSE rounds %lu and %lu, values lost %lu and %lu",
+	    sh->count[0], sh->count[1], sh->count[8], sh->count[9]);
+	check(sh->count[0] > 10 && sh->count[1] > 10 && !sh->count[8] &&
+		!sh->count[9],
+	    "sched", "FPU state was lost or not switched");
+	destroy(0, 1);
 }
 
 static void

@@ -22,7 +22,8 @@ enum role {
 	ROLE_FUZZ,          /* random system calls */
 	ROLE_FUZZ_SERVER,   /* reply to anything on slot 8 */
 	ROLE_FUZZ_WAKER,    /* submit slot 9, send on slot 8 */
-	ROLE_SPIN,          /* count in shared->count[idx] */
+	ROLE_SPIN,
+	ROLE_FPU,		/* keep values in SSE registers, count losses */          /* count in shared->count[idx] */
 	ROLE_LATENCY_HI,    /* wait on slot 9, note the wake-up time */
 	ROLE_LATENCY_LO,    /* note the time, submit slot 9 */
 	ROLE_BENCH_SERVER,  /* reply_wait on slot 8 */
