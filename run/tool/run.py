@@ -91,7 +91,7 @@ def _regex(el, key):
 
 
 STEP_ATTRS = {
-    "wait": {"pattern", "timeout"},
+    "wait": {"pattern", "timeout", "bench"},
     "key": {"qcode", "hold"},
     "type": {"text", "delay"},
     "mouse": {"dx", "dy"},
@@ -205,6 +205,7 @@ class Scenario:
         if el.tag == "wait":
             s["pattern"] = _regex(el, "pattern")
             s["timeout"] = _num(el, "timeout", 10.0)
+            s["bench"] = a.get("bench")
         elif el.tag == "key":
             if "qcode" not in a:
                 raise ScenarioError("<key> needs qcode=")
@@ -697,6 +698,10 @@ class Runner:
         while True:
             line = self.search(s["pattern"])
             if line is not None:
+                if s["bench"]:
+                    # Host wall time from QEMU's start to this line.
+                    print("bench: %s %d ms" % (s["bench"],
+                          (time.monotonic() - self.t0) * 1000), flush=True)
                 return
             if self.eof:
                 raise Failure("%s while waiting for /%s/" %
