@@ -6,6 +6,7 @@
 B := build
 
 CC := gcc
+FUZZ_CC := clang
 LD := ld
 OBJCOPY := objcopy
 PYTHON := python3
@@ -24,6 +25,7 @@ TARGET_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector \
 PROGS :=
 LIBS :=
 HOST_TESTS :=
+FUZZ_TESTS :=
 include $(sort $(wildcard */build.mk */*/build.mk */*/*/build.mk))
 
 USER_CFLAGS := $(TARGET_CFLAGS) -mcmodel=small -mgeneral-regs-only
@@ -88,7 +90,7 @@ $(B)/kernel/kernel32.elf: $(B)/kernel/kernel.elf
 
 kernel: $(B)/kernel/kernel.elf $(B)/kernel/kernel32.elf
 
-all: kernel $(PROGS) host-tests
+all: kernel $(PROGS) host-tests fuzz-tests
 
 # Host unit tests: our lib code built for the host with sanitizers.
 HOST_CFLAGS := -std=c11 -O1 -g -Iinclude -I$(B)/gen/include $(WARN) \
@@ -100,6 +102,17 @@ $(B)/host-test/$(1): $($(1)_SRC)
 endef
 $(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(t))))
 host-tests: $(foreach t,$(HOST_TESTS),$(B)/host-test/$(t))
+
+# Fuzz targets: the same lib code as a libFuzzer binary; make test runs each.
+FUZZ_CFLAGS := -std=c11 -O1 -g -Iinclude -I$(B)/gen/include $(WARN) \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -DHOST_TEST
+define fuzz_rule
+$(B)/fuzz/$(1): $($(1)_SRC)
+	@mkdir -p $$(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $$^
+endef
+$(foreach t,$(FUZZ_TESTS),$(eval $(call fuzz_rule,$(t))))
+fuzz-tests: $(foreach t,$(FUZZ_TESTS),$(B)/fuzz/$(t))
 
 setup:
 	@bash run/tool/setup.sh
@@ -132,5 +145,5 @@ sloc:
 clean:
 	rm -rf $(B)
 
-.PHONY: all setup run test bench image sloc clean host-tests kernel
+.PHONY: all setup run test bench image sloc clean host-tests fuzz-tests kernel
 -include $(shell find $(B)/obj $(B)/kobj -name '*.d' 2>/dev/null)

@@ -14,7 +14,7 @@
 
 #define PAGE 4096ul
 
-struct child;
+struct pds;
 
 /* memory.c: physical frames, and core's windows onto them. */
 void frame_init(const struct boot_info *bi);
@@ -24,8 +24,6 @@ uint64_t frame_free_count(void);
 void phys_write(uint64_t pa, const void *src, uint64_t len);
 void phys_zero(uint64_t pa, uint64_t len);
 void *core_attach(uint64_t pa, unsigned pages);
-int pd_map(uint64_t pd, uint64_t va, uint64_t pa, unsigned flags,
-    struct child *tables_to);
 
 /* caps.c: core's own capability slots. */
 void caps_init(uint32_t ncaps);
@@ -48,28 +46,65 @@ void core_init(const struct boot_info *bi);
 const struct boot_module *module_find(const struct boot_info *bi,
     const char *name);
 bool cmdline_has(const struct boot_info *bi, const char *word);
+const uint8_t *module_data(const struct boot_module *m);
 
-/* child.c: a PD with one thread, its memory remembered for reclaiming. */
-#define CHILD_ALLOCS 256u
+/* pd_session.c: PDs with a RAM quota, their dataspaces and threads. */
+#define PDS_MAX 64u
+#define PDS_THREADS 8u
+#define PDS_META 256u
+#define DS_MAX 512u
+#define MAP_MAX 1024u
+#define LABEL_MAX 96u
 
-struct child {
-	char name[32];
-	uint64_t pd, thread; /* slots in core's space */
-	uint64_t utcb;       /* physical address of the main UTCB */
-	uint64_t entry;
-	struct {
-		uint64_t pa;
-		unsigned n;
-	} allocs[CHILD_ALLOCS];
-	unsigned nallocs;
-};
-
-/* Faults of a child arrive with its badge ORed with FAULT_BADGE. */
+/* Faults of a thread arrive with its badge ORed with FAULT_BADGE. */
 #define FAULT_BADGE (1ul << 63)
 
-int child_create(struct child *c, const struct boot_module *m, uint64_t ep,
+struct pds {
+	bool used;
+	char label[LABEL_MAX];
+	uint64_t pd, pd_pa;            /* core's slot for the kernel PD */
+	uint64_t quota, spent;         /* bytes of RAM */
+	uint64_t threads[PDS_THREADS]; /* core's slots, 0: free */
+	uint64_t meta[PDS_META];       /* page tables, thread objects, UTCBs */
+	unsigned nmeta;
+};
+
+/* Contiguous frames; owner NULL and not writable: a boot module. */
+struct dataspace {
+	bool used, writable;
+	struct pds *owner;
+	uint64_t pa;
+	uint32_t pages;
+};
+
+struct mapping {
+	bool used;
+	struct pds *pd;
+	struct dataspace *ds;
+	uint64_t va;
+};
+
+struct thread_args {
+	uint64_t entry, sp, arg, utcb;
+	unsigned prio, quota;
+	uint64_t fault_ep, badge; /* core's slot of the fault endpoint */
+};
+
+int pd_map(uint64_t pd, uint64_t va, uint64_t pa, unsigned flags,
+    struct pds *tables_to);
+struct pds *pds_create(const char *label, uint64_t quota);
+void pds_destroy(struct pds *p);
+int pds_alloc(struct pds *p, uint64_t size, struct dataspace **ds);
+int pds_map(struct pds *p, struct dataspace *ds, uint64_t va, unsigned flags);
+int pds_unmap(struct pds *p, uint64_t va);
+int pds_give(struct pds *p, uint64_t cap, uint64_t slot, unsigned rights,
     uint64_t badge);
-int child_start(struct child *c, uint64_t arg, unsigned prio, unsigned quota);
-int child_alloc(struct child *c, unsigned n, uint64_t *pa);
-int child_map(struct child *c, uint64_t va, uint64_t pa, unsigned flags);
-void child_destroy(struct child *c);
+int pds_thread(struct pds *p, const struct thread_args *a, uint64_t *id);
+int pds_stop(struct pds *p, uint64_t id);
+int pds_load(struct pds *p, const uint8_t *img, uint64_t size, uint64_t *entry);
+int pds_start_main(struct pds *p, const struct boot_module *m,
+    const struct thread_args *a, uint64_t *id);
+struct dataspace *ds_rom(uint64_t pa, uint64_t size);
+struct dataspace *ds_of(uint64_t idx);
+uint64_t ds_index(const struct dataspace *ds);
+void ds_free(struct dataspace *ds);

@@ -34,3 +34,29 @@ cmdline_has(const struct boot_info *bi, const char *word)
 			return true;
 	return false;
 }
+
+/* A module's bytes in core's address space, attached on first use. */
+const uint8_t *
+module_data(const struct boot_module *m)
+{
+	static struct {
+		const struct boot_module *m;
+		const uint8_t *data;
+	} seen[BOOT_MOD_MAX];
+	unsigned i;
+
+	for (i = 0; i < BOOT_MOD_MAX && seen[i].m; i++)
+		if (seen[i].m == m)
+			return seen[i].data;
+	if (i == BOOT_MOD_MAX)
+		return NULL;
+	uint64_t off = m->base & (PAGE - 1);
+	const uint8_t *d = core_attach(m->base - off,
+	    (unsigned)((m->size + off + PAGE - 1) / PAGE));
+
+	if (!d)
+		return NULL;
+	seen[i].m = m;
+	seen[i].data = d + off;
+	return seen[i].data;
+}

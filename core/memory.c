@@ -77,24 +77,6 @@ frame_free_count(void)
 	return nfree;
 }
 
-/* Map into a PD, supplying page tables as the kernel asks for them. */
-int
-pd_map(uint64_t pd, uint64_t va, uint64_t pa, unsigned flags,
-    struct child *tables_to)
-{
-	long e;
-	uint64_t t;
-
-	while ((e = sys_map(pd, va, pa, flags)) == -E_NOTABLE) {
-		if (tables_to ? child_alloc(tables_to, 1, &t)
-			      : frame_alloc(1, &t))
-			return -E_NOMEM;
-		if ((e = sys_map_table(pd, va, t)))
-			return (int)e;
-	}
-	return (int)e;
-}
-
 static void *
 scratch(uint64_t pa)
 {

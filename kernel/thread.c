@@ -4,8 +4,6 @@
  */
 #include "kernel.h"
 
-#define USER_TOP 0x0000800000000000ull
-
 static const char *const fault_names[] = {
     [FAULT_PAGE] = "page fault",
     [FAULT_DIVIDE] = "divide error",

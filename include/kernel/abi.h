@@ -145,6 +145,9 @@ struct boot_info {
 	char cmdline[BOOT_CMDLINE_MAX];
 };
 
+/* User addresses end here; the kernel half is above. */
+#define USER_TOP 0x0000800000000000ull
+
 /* The root task's fixed addresses. */
 #define ROOT_INFO_VA 0x7f0000000000ull
 #define ROOT_UTCB_VA 0x7f0000001000ull

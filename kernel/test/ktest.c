@@ -15,20 +15,21 @@
 #include "ktest.h"
 
 #define CHILDREN 12u
+#define CHILD_QUOTA (4ul << 20)
 #define PIT_HZ 1193182u
 #define TIMER_HZ 100u
 
 static const struct boot_info *bi;
 static const struct boot_module *ktchild;
 static struct kobj_ref parent_ep, timer_sig, timer_irq;
-static struct child kids[CHILDREN];
+static struct pds *kids[CHILDREN];
 static struct {
 	bool exited, faulted;
 	int code;
 	uint64_t fault[FAULT_WORDS];
 } status[CHILDREN];
 static struct shared *sh;
-static uint64_t shared_pa;
+static struct dataspace *shared_ds;
 
 static const char *const fault_kind[] = {"", "page fault", "divide error",
     "protection fault", "invalid instruction", "breakpoint", "exception"};
@@ -44,32 +45,42 @@ verdict(const char *test, const char *why)
 }
 
 /* Create child idx; it shares the page at SHARED_VA. */
-static struct child *
+static void
 spawn(unsigned idx)
 {
-	struct child *c = &kids[idx];
+	char name[16];
 
 	memset(&status[idx], 0, sizeof(status[idx]));
-	if (child_create(c, ktchild, parent_ep.slot, idx + 1) ||
-	    child_map(c, SHARED_VA, shared_pa, MAP_W))
+	fmt_snprintf(name, sizeof(name), "kt%u", idx);
+	if (!(kids[idx] = pds_create(name, CHILD_QUOTA)) ||
+	    pds_map(kids[idx], shared_ds, SHARED_VA, MAP_W) ||
+	    pds_give(kids[idx], parent_ep.slot, CAP_PARENT,
+		RIGHT_SEND | RIGHT_GRANT, idx + 1))
 		verdict("spawn", "cannot create a child");
-	fmt_snprintf(c->name, sizeof(c->name), "kt%u", idx);
-	return c;
 }
 
 static void
 start(unsigned idx, unsigned role, unsigned prio, unsigned quota)
 {
-	if (child_start(&kids[idx], ARG(role, idx), prio, quota))
+	struct thread_args a = {.arg = ARG(role, idx),
+	    .prio = prio,
+	    .quota = quota,
+	    .fault_ep = parent_ep.slot,
+	    .badge = idx + 1};
+	uint64_t id;
+	int e;
+
+	if ((e = pds_start_main(kids[idx], ktchild, &a, &id))) {
+		log_printf("ktest: starting kt%u: error %d", idx, -e);
 		verdict("spawn", "cannot start a child");
+	}
 }
 
-/* Give child c a copy of one of ktest's capabilities at slot. */
+/* Give child idx a copy of one of ktest's capabilities at slot. */
 static void
-give(struct child *c, uint64_t cap, uint64_t slot, unsigned rights,
-    uint64_t badge)
+give(unsigned idx, uint64_t cap, uint64_t slot, unsigned rights, uint64_t badge)
 {
-	if (sys_cap_derive(cap, c->pd, slot, rights, badge))
+	if (pds_give(kids[idx], cap, slot, rights, badge))
 		verdict("give", "cannot derive a capability into a child");
 }
 
@@ -101,25 +112,26 @@ serve(bool (*done)(void))
 		case PARENT_LOG: {
 			uint64_t n = u->msg[0] < PARENT_LOG_MAX ? u->msg[0] : 0;
 
-			log_printf("[%s] %.*s", kids[i].name, (int)n,
+			log_printf("[%s] %.*s", kids[i]->label, (int)n,
 			    (const char *)&u->msg[1]);
 			break;
 		}
 		case PARENT_EXIT:
 			status[i].exited = true;
 			status[i].code = (int)u->msg[0];
-			sys_thread_stop(kids[i].thread);
+			pds_stop(kids[i], 0);
 			break;
 		case FAULT_LABEL:
 			status[i].faulted = true;
 			memcpy(status[i].fault, u->msg,
 			    sizeof(status[i].fault));
-			log_printf("ktest: %s: %s at %lx, ip %lx", kids[i].name,
+			log_printf("ktest: %s: %s at %lx, ip %lx",
+			    kids[i]->label,
 			    fault_kind[u->msg[FAULT_W_KIND] < 7
 				    ? u->msg[FAULT_W_KIND]
 				    : 0],
 			    u->msg[FAULT_W_ADDR], u->msg[FAULT_W_IP]);
-			sys_thread_stop(kids[i].thread);
+			pds_stop(kids[i], 0);
 			break;
 		default:
 			reply = MSG_INFO(E_NOSYS, 0, 0);
@@ -196,7 +208,7 @@ static void
 destroy(unsigned from, unsigned to)
 {
 	for (unsigned i = from; i <= to; i++)
-		child_destroy(&kids[i]);
+		pds_destroy(kids[i]);
 }
 
 static bool
@@ -216,12 +228,12 @@ test_ipc(void)
 	uint64_t badges;
 
 	spawn(0);
-	give(&kids[0], ep.slot, SLOT_A, RIGHT_RECV, 0);
+	give(0, ep.slot, SLOT_A, RIGHT_RECV, 0);
 	start(0, ROLE_IPC_SERVER, 5, 100);
 	for (unsigned i = 1; i <= 3; i++) {
 		spawn(i);
-		give(&kids[i], ep.slot, SLOT_A, RIGHT_SEND, 100 + i);
-		give(&kids[i], sig.slot, SLOT_B, RIGHT_SEND | RIGHT_GRANT,
+		give(i, ep.slot, SLOT_A, RIGHT_SEND, 100 + i);
+		give(i, sig.slot, SLOT_B, RIGHT_SEND | RIGHT_GRANT,
 		    1u << (i - 1));
 		start(i, ROLE_IPC_CLIENT, 5, 100);
 	}
@@ -277,7 +289,7 @@ test_fault(void)
 		check(!cases[j].addr ||
 			status[1].fault[FAULT_W_ADDR] == cases[j].addr,
 		    "fault", "wrong fault address");
-		child_destroy(&kids[1]);
+		pds_destroy(kids[1]);
 		sleep_ticks(2);
 		log_printf("fault: heartbeat %lu -> %lu", hb, sh->count[0]);
 		check(sh->count[0] > hb, "fault", "the heartbeat stopped");
@@ -328,7 +340,7 @@ test_rights(void)
 
 	/* A child calls through a copy until ktest revokes it. */
 	spawn(0);
-	give(&kids[0], ep.slot, SLOT_A, RIGHT_SEND, 1);
+	give(0, ep.slot, SLOT_A, RIGHT_SEND, 1);
 	start(0, ROLE_RIGHTS, 3, 100);
 	for (unsigned i = 0; i < 10; i++) {
 		if (i)
@@ -361,8 +373,8 @@ test_fuzz(void)
 	start(0, ROLE_HEARTBEAT, 0, 0);
 	for (unsigned i = 1; i <= 3; i++) {
 		spawn(i);
-		give(&kids[i], ep.slot, SLOT_A, RIGHT_ALL, 0);
-		give(&kids[i], sig.slot, SLOT_B, RIGHT_ALL, 0);
+		give(i, ep.slot, SLOT_A, RIGHT_ALL, 0);
+		give(i, sig.slot, SLOT_B, RIGHT_ALL, 0);
 	}
 	start(2, ROLE_FUZZ_SERVER, 2, 100);
 	start(3, ROLE_FUZZ_WAKER, 1, 50);
@@ -413,8 +425,8 @@ test_sched(void)
 	/* A woken higher-priority thread runs within a quantum. */
 	spawn(2);
 	spawn(3);
-	give(&kids[2], sig.slot, SLOT_B, RIGHT_RECV, 0);
-	give(&kids[3], sig.slot, SLOT_B, RIGHT_SEND, 0);
+	give(2, sig.slot, SLOT_B, RIGHT_RECV, 0);
+	give(3, sig.slot, SLOT_B, RIGHT_SEND, 0);
 	start(2, ROLE_LATENCY_HI, 12, 100);
 	start(3, ROLE_LATENCY_LO, 1, 0);
 	serve(child3_gone);
@@ -494,16 +506,16 @@ test_bench_ipc(void)
 
 	spawn(0);
 	spawn(1);
-	give(&kids[0], ep.slot, SLOT_A, RIGHT_SEND, 1);
-	give(&kids[1], ep.slot, SLOT_A, RIGHT_RECV, 0);
+	give(0, ep.slot, SLOT_A, RIGHT_SEND, 1);
+	give(1, ep.slot, SLOT_A, RIGHT_RECV, 0);
 	bench_pair(0, ROLE_BENCH_CLIENT, ROLE_BENCH_SERVER, "ipc_rtt");
 	destroy(0, 1);
 	spawn(2);
 	spawn(3);
-	give(&kids[2], s1.slot, SLOT_B, RIGHT_SEND, 0);
-	give(&kids[2], s2.slot, SLOT_C, RIGHT_RECV, 0);
-	give(&kids[3], s1.slot, SLOT_B, RIGHT_RECV, 0);
-	give(&kids[3], s2.slot, SLOT_C, RIGHT_SEND, 0);
+	give(2, s1.slot, SLOT_B, RIGHT_SEND, 0);
+	give(2, s2.slot, SLOT_C, RIGHT_RECV, 0);
+	give(3, s1.slot, SLOT_B, RIGHT_RECV, 0);
+	give(3, s2.slot, SLOT_C, RIGHT_SEND, 0);
 	bench_pair(2, ROLE_BENCH_SIG_A, ROLE_BENCH_SIG_B, "signal_rtt");
 	destroy(2, 3);
 }
@@ -537,9 +549,9 @@ main(const struct boot_info *info)
 	if (!(ktchild = module_find(bi, "ktchild")))
 		verdict("ktest", "no ktchild module");
 	if (kobj_new(KOBJ_ENDPOINT, 0, 0, &parent_ep) ||
-	    frame_alloc(1, &shared_pa) || !(sh = core_attach(shared_pa, 1)))
+	    pds_alloc(NULL, PAGE, &shared_ds) ||
+	    !(sh = core_attach(shared_ds->pa, 1)))
 		verdict("ktest", "cannot set up");
-	memset(sh, 0, PAGE);
 	timer_init();
 	for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		size_t n = strlen(tests[i].name);

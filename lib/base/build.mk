@@ -1,5 +1,6 @@
 # The base library: start-up, strings, formatting. Children also link
 # base_child, their side of the parent protocol (log and exit).
 LIBS += base base_child
-base_SRC := lib/base/start.S lib/base/string.c lib/base/format.c
+base_SRC := lib/base/start.S lib/base/string.c lib/base/format.c \
+	lib/base/elf.c
 base_child_SRC := lib/base/parent.c

@@ -7,7 +7,8 @@
 set -eu
 
 PACKAGES="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso
-mtools ovmf cloc clang-format gcc make binutils python3"
+mtools ovmf cloc clang-format gcc make binutils python3
+clang libclang-rt-14-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -4,6 +4,9 @@ exactly one line `N passed, M failed`, exiting non-zero when M > 0.
 
 The tests, in order:
   host-test/NAME  every executable in build/host-test/ (exit 0 = pass);
+  fuzz/NAME       every libFuzzer binary in build/fuzz/, for FUZZ_TIME
+                  seconds from the seeds in fuzz_seeds/ beside NAME.c
+                  (exit 0 = no crash, leak or sanitizer report);
   run/.../test_*.py  the host tools' own unit tests (exit 0 = pass);
   format          clang-format --dry-run --Werror over our C sources;
   run/NAME        every run/*.run with test="yes", one at a time;
@@ -34,6 +37,7 @@ LOGDIR = os.path.join(TOP, "build", "test")
 FORMAT_DIRS = ["kernel", "core", "lib", "include", "drivers", "services",
                "gui", "sculpt", "depot"]
 HOST_TEST_LIMIT = 300
+FUZZ_TIME = 30
 # A scenario's own timeout excludes its build; this bounds the whole run.
 BUILD_ALLOWANCE = 900
 
@@ -107,6 +111,39 @@ def _host_test(path):
 
     def run(log, opts):
         rc = run_logged(cmd, log, HOST_TEST_LIMIT)
+        if rc != 0:
+            raise TestFailed("exit status %d" % rc)
+    return run
+
+
+# Fuzz targets
+
+def fuzz_tests():
+    d = os.path.join(TOP, "build", "fuzz")
+    if not os.path.isdir(d):
+        return []
+    sources = {os.path.basename(f)[:-2]: os.path.dirname(f)
+               for f in c_sources() if f.endswith(".c")}
+    tests = []
+    for name in sorted(os.listdir(d)):
+        path = os.path.join(d, name)
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            seeds = os.path.join(sources.get(name, "?"), "fuzz_seeds")
+            tests.append(("fuzz/" + name, _fuzz_test(path, name, seeds)))
+    return tests
+
+
+def _fuzz_test(path, name, seeds):
+    def run(log, opts):
+        if not os.path.isdir(os.path.join(TOP, seeds)):
+            raise TestFailed("no seed directory %s" % seeds)
+        # New inputs and crash reproducers go under build/, never the repo.
+        corpus = os.path.join("build", "fuzz-corpus", name)
+        os.makedirs(corpus, exist_ok=True)
+        rc = run_logged([path, "-max_total_time=%d" % FUZZ_TIME,
+                         "-print_final_stats=1",
+                         "-artifact_prefix=%s/" % corpus, corpus, seeds],
+                        log, FUZZ_TIME + HOST_TEST_LIMIT)
         if rc != 0:
             raise TestFailed("exit status %d" % rc)
     return run
@@ -223,7 +260,8 @@ def _selftest(func):
 
 
 def all_tests():
-    return (host_tests() + python_tests() + [("format", format_check)] +
+    return (host_tests() + fuzz_tests() + python_tests() +
+            [("format", format_check)] +
             scenarios() + selftests())
 
 

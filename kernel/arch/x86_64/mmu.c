@@ -16,7 +16,6 @@
 #define PTE_G (1ull << 8)
 #define PTE_NX (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
-#define USER_TOP 0x0000800000000000ull
 #define GIB (1ull << 30)
 #define MIB2 (1ull << 21)
 

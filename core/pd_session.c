@@ -1,0 +1,349 @@
+/*
+ * Protection domains as core hands them out: a kernel PD with a RAM quota,
+ * the dataspaces (contiguous frames) allocated against that quota, where
+ * they are mapped, and the threads. Every frame core spends on a PD (page
+ * tables, thread objects, UTCBs) is charged to its quota and recorded, so
+ * that destroying the PD gives all of it back.
+ */
+#include "core.h"
+
+#include <base/elf.h>
+#include <base/log.h>
+#include <base/string.h>
+#include <kernel/syscalls.h>
+
+#define PD_PAGES 3u
+#define STACK_PAGES 8u
+
+static struct pds pds_pool[PDS_MAX];
+static struct dataspace ds_pool[DS_MAX];
+static struct mapping map_pool[MAP_MAX];
+
+static int
+charge(struct pds *p, uint64_t pages)
+{
+	if (!p)
+		return 0;
+	if (p->spent + pages * PAGE > p->quota)
+		return -E_NOMEM;
+	p->spent += pages * PAGE;
+	return 0;
+}
+
+static void
+refund(struct pds *p, uint64_t pages)
+{
+	if (p)
+		p->spent -= pages * PAGE;
+}
+
+/* A frame for the kernel's use on p's behalf, charged and recorded. */
+static int
+meta_frame(struct pds *p, uint64_t *pa)
+{
+	int e;
+
+	if (p->nmeta == PDS_META || (e = charge(p, 1)))
+		return -E_NOMEM;
+	if ((e = frame_alloc(1, pa))) {
+		refund(p, 1);
+		return e;
+	}
+	p->meta[p->nmeta++] = *pa;
+	return 0;
+}
+
+/* Map into a PD, supplying page tables as the kernel asks for them. */
+int
+pd_map(uint64_t pd, uint64_t va, uint64_t pa, unsigned flags,
+    struct pds *tables_to)
+{
+	long e;
+	uint64_t t;
+
+	while ((e = sys_map(pd, va, pa, flags)) == -E_NOTABLE) {
+		if (tables_to ? meta_frame(tables_to, &t) : frame_alloc(1, &t))
+			return -E_NOMEM;
+		if ((e = sys_map_table(pd, va, t)))
+			return (int)e;
+	}
+	return (int)e;
+}
+
+struct pds *
+pds_create(const char *label, uint64_t quota)
+{
+	struct pds *p = NULL;
+
+	for (unsigned i = 0; i < PDS_MAX && !p; i++)
+		if (!pds_pool[i].used)
+			p = &pds_pool[i];
+	if (!p)
+		return NULL;
+	memset(p, 0, sizeof(*p));
+	p->used = true;
+	p->quota = quota;
+	fmt_snprintf(p->label, sizeof(p->label), "%s", label);
+	if (!(p->pd = cap_alloc()) || charge(p, PD_PAGES) ||
+	    frame_alloc(PD_PAGES, &p->pd_pa) ||
+	    sys_obj_create(KOBJ_PD, p->pd, p->pd_pa, PD_PAGES, 0)) {
+		log_printf("core: cannot create a PD for '%s'", label);
+		pds_destroy(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct dataspace *
+ds_of(uint64_t idx)
+{
+	return idx < DS_MAX && ds_pool[idx].used ? &ds_pool[idx] : NULL;
+}
+
+uint64_t
+ds_index(const struct dataspace *ds)
+{
+	return (uint64_t)(ds - ds_pool);
+}
+
+int
+pds_alloc(struct pds *p, uint64_t size, struct dataspace **out)
+{
+	uint64_t pages = (size + PAGE - 1) / PAGE;
+	struct dataspace *ds = NULL;
+	int e;
+
+	if (!pages || pages > (1u << 20))
+		return -E_INVAL;
+	for (unsigned i = 0; i < DS_MAX && !ds; i++)
+		if (!ds_pool[i].used)
+			ds = &ds_pool[i];
+	if (!ds)
+		return -E_NOMEM;
+	if ((e = charge(p, pages)))
+		return e;
+	if ((e = frame_alloc((unsigned)pages, &ds->pa))) {
+		refund(p, pages);
+		return e;
+	}
+	phys_zero(ds->pa, pages * PAGE);
+	ds->used = true;
+	ds->owner = p;
+	ds->pages = (uint32_t)pages;
+	ds->writable = true;
+	*out = ds;
+	return 0;
+}
+
+struct dataspace *
+ds_rom(uint64_t pa, uint64_t size)
+{
+	for (unsigned i = 0; i < DS_MAX; i++) {
+		struct dataspace *ds = &ds_pool[i];
+
+		if (ds->used && !ds->owner && !ds->writable && ds->pa == pa)
+			return ds;
+	}
+	for (unsigned i = 0; i < DS_MAX; i++) {
+		struct dataspace *ds = &ds_pool[i];
+
+		if (!ds->used) {
+			memset(ds, 0, sizeof(*ds));
+			ds->used = true;
+			ds->pa = pa;
+			ds->pages = (uint32_t)((size + PAGE - 1) / PAGE);
+			return ds;
+		}
+	}
+	return NULL;
+}
+
+int
+pds_map(struct pds *p, struct dataspace *ds, uint64_t va, unsigned flags)
+{
+	struct mapping *m = NULL;
+	int e;
+
+	if ((va & (PAGE - 1)) || va >= USER_TOP ||
+	    ds->pages > (USER_TOP - va) / PAGE)
+		return -E_INVAL;
+	if ((flags & MAP_W) && !ds->writable)
+		return -E_RIGHTS;
+	for (unsigned i = 0; i < MAP_MAX && !m; i++)
+		if (!map_pool[i].used)
+			m = &map_pool[i];
+	if (!m)
+		return -E_NOMEM;
+	for (uint64_t i = 0; i < ds->pages; i++) {
+		if ((e = pd_map(p->pd, va + i * PAGE, ds->pa + i * PAGE, flags,
+			 p))) {
+			while (i--)
+				sys_unmap(p->pd, va + i * PAGE);
+			return e;
+		}
+	}
+	*m = (struct mapping){true, p, ds, va};
+	return 0;
+}
+
+static void
+unmap(struct mapping *m)
+{
+	for (uint64_t i = 0; i < m->ds->pages; i++)
+		sys_unmap(m->pd->pd, m->va + i * PAGE);
+	m->used = false;
+}
+
+int
+pds_unmap(struct pds *p, uint64_t va)
+{
+	for (unsigned i = 0; i < MAP_MAX; i++) {
+		if (map_pool[i].used && map_pool[i].pd == p &&
+		    map_pool[i].va == va) {
+			unmap(&map_pool[i]);
+			return 0;
+		}
+	}
+	return -E_NOENT;
+}
+
+void
+ds_free(struct dataspace *ds)
+{
+	for (unsigned i = 0; i < MAP_MAX; i++)
+		if (map_pool[i].used && map_pool[i].ds == ds)
+			unmap(&map_pool[i]);
+	if (ds->writable || ds->owner) {
+		frame_free(ds->pa, ds->pages);
+		refund(ds->owner, ds->pages);
+	}
+	ds->used = false;
+}
+
+int
+pds_give(struct pds *p, uint64_t cap, uint64_t slot, unsigned rights,
+    uint64_t badge)
+{
+	return (int)sys_cap_derive(cap, p->pd, slot, rights, badge);
+}
+
+int
+pds_thread(struct pds *p, const struct thread_args *a, uint64_t *id)
+{
+	uint64_t obj, utcb, fault;
+	unsigned t;
+	long e;
+
+	for (t = 0; t < PDS_THREADS && p->threads[t]; t++)
+		;
+	if (t == PDS_THREADS)
+		return -E_NOMEM;
+	if ((e = meta_frame(p, &utcb)) || (e = meta_frame(p, &obj)))
+		return (int)e;
+	phys_zero(utcb, PAGE);
+	if ((e = pd_map(p->pd, a->utcb, utcb, MAP_W, p)))
+		return (int)e;
+	if (!(p->threads[t] = cap_alloc()))
+		return -E_NOMEM;
+	if ((e = sys_obj_create(KOBJ_THREAD, p->threads[t], obj, p->pd,
+		 utcb))) {
+		cap_free(p->threads[t]);
+		p->threads[t] = 0;
+		return (int)e;
+	}
+	/* Faults are badged so that no child can forge one. */
+	if (a->fault_ep) {
+		fault = cap_alloc();
+		e = sys_cap_derive(a->fault_ep, 0, fault, RIGHT_SEND,
+		    a->badge | FAULT_BADGE);
+		if (!e)
+			e = sys_thread_fault(p->threads[t], fault);
+		sys_cap_delete(fault);
+		cap_free(fault);
+	}
+	if (!e)
+		e = sys_thread_sched(p->threads[t], a->prio, a->quota);
+	if (!e)
+		e = sys_thread_start(p->threads[t], a->entry, a->sp, a->arg);
+	*id = t;
+	return (int)e;
+}
+
+int
+pds_stop(struct pds *p, uint64_t id)
+{
+	if (id >= PDS_THREADS || !p->threads[id])
+		return -E_NOENT;
+	return (int)sys_thread_stop(p->threads[id]);
+}
+
+static int
+load_segment(void *ctx, const struct elf_segment *seg)
+{
+	struct pds *p = ctx;
+	uint64_t base = seg->vaddr & ~(PAGE - 1);
+	struct dataspace *ds;
+	int e;
+
+	if ((e = pds_alloc(p, seg->vaddr + seg->memsz - base, &ds)))
+		return e;
+	phys_write(ds->pa + (seg->vaddr - base), seg->data, seg->filesz);
+	return pds_map(p, ds, base, seg->flags);
+}
+
+int
+pds_load(struct pds *p, const uint8_t *img, uint64_t size, uint64_t *entry)
+{
+	const char *why;
+	int e = elf_load(img, size, ROOT_INFO_VA, load_segment, p, entry, &why);
+
+	if (why)
+		log_printf("core: '%s': %s", p->label, why);
+	return e;
+}
+
+int
+pds_start_main(struct pds *p, const struct boot_module *m,
+    const struct thread_args *tmpl, uint64_t *id)
+{
+	struct thread_args a = *tmpl;
+	struct dataspace *stack;
+	const uint8_t *img;
+	int e;
+
+	if (!(img = module_data(m)))
+		return -E_NOMEM;
+	if ((e = pds_load(p, img, m->size, &a.entry)) ||
+	    (e = pds_alloc(p, STACK_PAGES * PAGE, &stack)) ||
+	    (e = pds_map(p, stack, STACK_MAIN_TOP - STACK_PAGES * PAGE, MAP_W)))
+		return e;
+	a.sp = STACK_MAIN_TOP;
+	a.utcb = UTCB_MAIN;
+	return pds_thread(p, &a, id);
+}
+
+void
+pds_destroy(struct pds *p)
+{
+	for (unsigned t = 0; t < PDS_THREADS; t++) {
+		if (p->threads[t]) {
+			sys_cap_delete(p->threads[t]);
+			cap_free(p->threads[t]);
+		}
+	}
+	for (unsigned i = 0; i < MAP_MAX; i++)
+		if (map_pool[i].used && map_pool[i].pd == p)
+			map_pool[i].used = false; /* the PD goes as a whole */
+	for (unsigned i = 0; i < DS_MAX; i++)
+		if (ds_pool[i].used && ds_pool[i].owner == p)
+			ds_free(&ds_pool[i]);
+	if (p->pd) {
+		sys_cap_delete(p->pd);
+		cap_free(p->pd);
+	}
+	if (p->pd_pa)
+		frame_free(p->pd_pa, PD_PAGES);
+	for (unsigned i = 0; i < p->nmeta; i++)
+		frame_free(p->meta[i], 1);
+	p->used = false;
+}

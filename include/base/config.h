@@ -1,0 +1,80 @@
+/*
+ * The one parser for every Bulkhead config, report and package runtime file:
+ * a strict XML subset, checked whole before anyone reads it, then read in
+ * place through small node handles that point into the caller's buffer.
+ * No allocation, no libc; see lib/config/README.md for the format.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Elements nest at most this deep; the root is at depth 1. */
+#define CONFIG_MAX_DEPTH 64
+
+/* A slice of the document: not NUL-terminated, entities not decoded. */
+struct config_str {
+	const char *ptr;
+	size_t len;
+};
+
+/* Where and why a document was refused. */
+struct config_error {
+	size_t line;            /* 1-based */
+	size_t column;          /* 1-based, in bytes */
+	const char *message;    /* static, e.g. "mismatched closing tag" */
+	struct config_str what; /* the name concerned, or empty */
+};
+
+/* A parsed document; it only remembers where the buffer and root are. */
+struct config {
+	const char *buf;
+	size_t len;
+	size_t root; /* offset of the root element's '<' */
+};
+
+/* One element. A copy is as good as the original; it stays valid as long
+ * as the buffer does. */
+struct config_node {
+	const char *buf;
+	size_t len;     /* of the whole document, bounding every scan */
+	size_t start;   /* offset of the start tag's '<' */
+	size_t content; /* just past the start tag's '>' */
+	size_t end;     /* just past the element's last '>' */
+};
+
+/* An attribute, as config_attr_next walks them. Start with {0}. */
+struct config_attr {
+	struct config_str name;
+	struct config_str value; /* raw, as written between the quotes */
+};
+
+int config_parse(struct config *doc, const char *buf, size_t len,
+    struct config_error *err);
+int config_error_format(char *out, size_t n, const char *file,
+    const struct config_error *e);
+
+struct config_node config_root(const struct config *doc);
+int config_child(struct config_node node, const char *type,
+    struct config_node *out);
+int config_next(struct config_node node, const char *type,
+    struct config_node *out);
+struct config_str config_type(struct config_node node);
+bool config_type_is(struct config_node node, const char *type);
+void config_node_raw(struct config_node node, const char **start, size_t *len);
+
+int config_attr_next(struct config_node node, struct config_attr *a);
+bool config_has_attr(struct config_node node, const char *name);
+int config_attr(struct config_node node, const char *name,
+    struct config_str *out);
+int config_attr_copy(struct config_node node, const char *name, char *buf,
+    size_t n);
+int config_attr_u64(struct config_node node, const char *name, uint64_t def,
+    uint64_t *out);
+int config_attr_bool(struct config_node node, const char *name, bool def,
+    bool *out);
+int config_text(struct config_node node, char *buf, size_t n);
+
+int config_decode(struct config_str raw, char *buf, size_t n);
+bool config_str_eq(struct config_str s, const char *cstr);
