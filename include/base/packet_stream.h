@@ -130,8 +130,9 @@ bool packet_ack_avail(struct packet_source *src);
 /*
  * Sink side. packet_get takes the next submitted packet (-E_AGAIN if none;
  * -E_RANGE if its descriptor lies outside the bulk area, which is dropped).
- * packet_ack hands a packet back, with op, tag, arg and a size no larger than
- * it came with as the protocol wants (-E_AGAIN if the ack queue is full).
+ * packet_ack hands a packet back, with op, tag and arg set as the protocol
+ * wants and a size no larger than it came with, which the source checks
+ * (-E_AGAIN if the ack queue is full, -E_INVAL if it is outside the bulk).
  */
 int packet_get(struct packet_sink *snk, struct packet *pkt);
 int packet_ack(struct packet_sink *snk, const struct packet *pkt);
@@ -146,7 +147,9 @@ bool packet_ready_to_ack(struct packet_sink *snk);
 void *packet_content(const struct packet_stream *ps, const struct packet *pkt);
 
 /*
- * Once the peer moved a queue index impossibly, every call returns -E_ABORT
- * and every query false; the component should log and close the session.
+ * Once the peer moved a queue index impossibly, the stream is dead: every
+ * queue operation returns -E_ABORT and every query false (alloc, free and
+ * content touch no queue and keep working). ps->fault and ps->nfaults say
+ * what the peer did; the component logs it and closes the session.
  */
 const char *packet_fault_name(enum packet_fault f);
