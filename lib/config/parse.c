@@ -329,13 +329,11 @@ end_tag(struct parser *p, size_t open)
 	return 0;
 }
 
-/* What may stand around the root element: whitespace and comments. */
+/* What may stand around the root element: comments, as whitespace is
+ * skipped already. Returns 1 at the root's start tag. */
 static int
 outside(struct parser *p, bool seen_root)
 {
-	skip_space(p);
-	if (at_end(p))
-		return seen_root ? 0 : fail(p, p->pos, "no root element");
 	if (looking_at(p, "<!--"))
 		return comment(p);
 	if (p->buf[p->pos] != '<')
@@ -356,7 +354,7 @@ config_parse(struct config *doc, const char *buf, size_t len,
 	struct parser p = {buf, len, 0, err};
 	size_t open[CONFIG_MAX_DEPTH];
 	size_t depth = 0, at;
-	bool seen_root = false, empty;
+	bool seen_root = false, empty = false;
 	int r;
 
 	doc->buf = NULL;
@@ -364,11 +362,14 @@ config_parse(struct config *doc, const char *buf, size_t len,
 	doc->root = 0;
 	for (;;) {
 		if (depth == 0) {
+			skip_space(&p);
+			if (at_end(&p) && seen_root)
+				break;
+			if (at_end(&p))
+				return fail(&p, p.pos, "no root element");
 			r = outside(&p, seen_root);
 			if (r < 0)
 				return r;
-			if (r == 0 && at_end(&p))
-				break;
 			if (r == 0)
 				continue;
 			doc->root = p.pos;
