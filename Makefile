@@ -20,6 +20,9 @@ TARGET_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector \
 	-isystem $(shell $(CC) -print-file-name=include) \
 	-Iinclude -I$(B)/gen/include $(WARN) -MMD -MP
 
+# The system-call ABI, generated from kernel/syscalls.def (see kernel/).
+ABI_GEN := $(B)/gen/kernel/kernel_syscalls.h $(B)/gen/include/kernel/syscalls.h
+
 # Components and their libraries: each build.mk appends to PROGS or LIBS and
 # sets NAME_SRC, NAME_LIBS (programs) and NAME_SRC (libraries).
 PROGS :=
@@ -65,7 +68,6 @@ KERNEL_CFLAGS := $(TARGET_CFLAGS) -mcmodel=kernel -mgeneral-regs-only \
 	-fomit-frame-pointer -flto -Ikernel -Ikernel/arch/x86_64 \
 	-I$(B)/gen/kernel
 KERNEL_OBJ := $(patsubst %,$(B)/kobj/%.o,$(basename $(KERNEL_SRC)))
-ABI_GEN := $(B)/gen/kernel/kernel_syscalls.h $(B)/gen/include/kernel/syscalls.h
 
 $(ABI_GEN) &: kernel/syscalls.def kernel/gen_abi.py
 	@mkdir -p $(B)/gen/kernel $(B)/gen/include/kernel
@@ -90,15 +92,15 @@ $(B)/kernel/kernel32.elf: $(B)/kernel/kernel.elf
 
 kernel: $(B)/kernel/kernel.elf $(B)/kernel/kernel32.elf
 
-all: kernel $(PROGS) host-tests fuzz-tests
+all: kernel $(PROGS) $(foreach l,$(LIBS),$(B)/lib/$(l).a) host-tests fuzz-tests
 
 # Host unit tests: our lib code built for the host with sanitizers.
 HOST_CFLAGS := -std=c11 -O1 -g -Iinclude -I$(B)/gen/include $(WARN) \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -DHOST_TEST
 define host_test_rule
-$(B)/host-test/$(1): $($(1)_SRC)
+$(B)/host-test/$(1): $($(1)_SRC) | $(ABI_GEN)
 	@mkdir -p $$(@D)
-	$(CC) $(HOST_CFLAGS) -o $$@ $$^
+	$(CC) $(HOST_CFLAGS) -MMD -MP -o $$@ $($(1)_SRC)
 endef
 $(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(t))))
 host-tests: $(foreach t,$(HOST_TESTS),$(B)/host-test/$(t))
@@ -146,4 +148,4 @@ clean:
 	rm -rf $(B)
 
 .PHONY: all setup run test bench image sloc clean host-tests fuzz-tests kernel
--include $(shell find $(B)/obj $(B)/kobj -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/obj $(B)/kobj $(B)/host-test -name '*.d' 2>/dev/null)

@@ -10,6 +10,7 @@
 
 #include <base/env.h>
 #include <base/error.h>
+#include <base/parent.h>
 #include <kernel/abi.h>
 
 #define PAGE 4096ul
@@ -41,6 +42,11 @@ void kobj_free(struct kobj_ref *o);
 void serial_init(void);
 _Noreturn void power_off(unsigned code);
 
+/* service.c: start init from module m and serve it; never returns. */
+#define CORE_RESERVE (1ul << 20)
+_Noreturn void core_run_init(const struct boot_info *bi,
+    const struct boot_module *m);
+
 /* core_init: frames, slots, serial. Call first. */
 void core_init(const struct boot_info *bi);
 const struct boot_module *module_find(const struct boot_info *bi,
@@ -54,24 +60,26 @@ const uint8_t *module_data(const struct boot_module *m);
 #define PDS_META 256u
 #define DS_MAX 512u
 #define MAP_MAX 1024u
-#define LABEL_MAX 96u
 
-/* Faults of a thread arrive with its badge ORed with FAULT_BADGE. */
-#define FAULT_BADGE (1ul << 63)
+#define PDS_OBJECTS 16u
 
 struct pds {
 	bool used;
+	uint32_t gen; /* tells old capabilities from new */
 	char label[LABEL_MAX];
 	uint64_t pd, pd_pa;            /* core's slot for the kernel PD */
 	uint64_t quota, spent;         /* bytes of RAM */
 	uint64_t threads[PDS_THREADS]; /* core's slots, 0: free */
 	uint64_t meta[PDS_META];       /* page tables, thread objects, UTCBs */
 	unsigned nmeta;
+	uint64_t
+	    objects[PDS_OBJECTS]; /* core's slots of its endpoints, signals */
 };
 
 /* Contiguous frames; owner NULL and not writable: a boot module. */
 struct dataspace {
 	bool used, writable;
+	uint32_t gen;
 	struct pds *owner;
 	uint64_t pa;
 	uint32_t pages;
@@ -101,10 +109,14 @@ int pds_give(struct pds *p, uint64_t cap, uint64_t slot, unsigned rights,
     uint64_t badge);
 int pds_thread(struct pds *p, const struct thread_args *a, uint64_t *id);
 int pds_stop(struct pds *p, uint64_t id);
+int pds_object(struct pds *p, unsigned type, uint64_t slot);
+uint64_t pds_index(const struct pds *p);
+struct pds *pds_of(uint64_t idx, uint32_t gen);
+uint64_t pds_free_bytes(const struct pds *p);
 int pds_load(struct pds *p, const uint8_t *img, uint64_t size, uint64_t *entry);
 int pds_start_main(struct pds *p, const struct boot_module *m,
     const struct thread_args *a, uint64_t *id);
 struct dataspace *ds_rom(uint64_t pa, uint64_t size);
-struct dataspace *ds_of(uint64_t idx);
+struct dataspace *ds_of(uint64_t idx, uint32_t gen);
 uint64_t ds_index(const struct dataspace *ds);
 void ds_free(struct dataspace *ds);

@@ -1,7 +1,7 @@
 /*
  * Core, the root task. It owns all memory, I/O ports and interrupts the
- * kernel does not keep, and will hand them out as sessions to init and the
- * components below it (issue 4). Today it reports what it was given.
+ * kernel does not keep and hands them out as sessions to init, which it
+ * starts from the boot module named "init" (service.c).
  */
 #include "core.h"
 
@@ -19,17 +19,17 @@ main(const struct boot_info *bi)
 	for (unsigned i = 0; i < bi->nmods; i++)
 		log_printf("core: module '%s', %lu bytes", bi->mods[i].name,
 		    bi->mods[i].size);
-	if (!module_find(bi, "init")) {
-		if (cmdline_has(bi, "hold")) {
-			log_printf("core: no init module; holding");
-			for (;;)
-				sys_thread_stop(CAP_SELF_THREAD);
-		}
-		log_printf("core: no init module; powering off");
-		power_off(0);
+	const struct boot_module *init = module_find(bi, "init");
+
+	if (init)
+		core_run_init(bi, init);
+	if (cmdline_has(bi, "hold")) {
+		log_printf("core: no init module; holding");
+		for (;;)
+			sys_thread_stop(CAP_SELF_THREAD);
 	}
-	log_printf("core: starting init is not implemented yet");
-	power_off(1);
+	log_printf("core: no init module; powering off");
+	power_off(0);
 }
 
 _Noreturn void exit(int code);

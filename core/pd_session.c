@@ -18,6 +18,7 @@
 static struct pds pds_pool[PDS_MAX];
 static struct dataspace ds_pool[DS_MAX];
 static struct mapping map_pool[MAP_MAX];
+static uint32_t generation;
 
 static int
 charge(struct pds *p, uint64_t pages)
@@ -82,6 +83,7 @@ pds_create(const char *label, uint64_t quota)
 		return NULL;
 	memset(p, 0, sizeof(*p));
 	p->used = true;
+	p->gen = ++generation;
 	p->quota = quota;
 	fmt_snprintf(p->label, sizeof(p->label), "%s", label);
 	if (!(p->pd = cap_alloc()) || charge(p, PD_PAGES) ||
@@ -95,9 +97,31 @@ pds_create(const char *label, uint64_t quota)
 }
 
 struct dataspace *
-ds_of(uint64_t idx)
+ds_of(uint64_t idx, uint32_t gen)
 {
-	return idx < DS_MAX && ds_pool[idx].used ? &ds_pool[idx] : NULL;
+	return idx < DS_MAX && ds_pool[idx].used && ds_pool[idx].gen == gen
+	    ? &ds_pool[idx]
+	    : NULL;
+}
+
+struct pds *
+pds_of(uint64_t idx, uint32_t gen)
+{
+	return idx < PDS_MAX && pds_pool[idx].used && pds_pool[idx].gen == gen
+	    ? &pds_pool[idx]
+	    : NULL;
+}
+
+uint64_t
+pds_index(const struct pds *p)
+{
+	return (uint64_t)(p - pds_pool);
+}
+
+uint64_t
+pds_free_bytes(const struct pds *p)
+{
+	return p->quota - p->spent;
 }
 
 uint64_t
@@ -128,6 +152,7 @@ pds_alloc(struct pds *p, uint64_t size, struct dataspace **out)
 	}
 	phys_zero(ds->pa, pages * PAGE);
 	ds->used = true;
+	ds->gen = ++generation;
 	ds->owner = p;
 	ds->pages = (uint32_t)pages;
 	ds->writable = true;
@@ -150,6 +175,7 @@ ds_rom(uint64_t pa, uint64_t size)
 		if (!ds->used) {
 			memset(ds, 0, sizeof(*ds));
 			ds->used = true;
+			ds->gen = ++generation;
 			ds->pa = pa;
 			ds->pages = (uint32_t)((size + PAGE - 1) / PAGE);
 			return ds;
@@ -269,6 +295,33 @@ pds_thread(struct pds *p, const struct thread_args *a, uint64_t *id)
 	return (int)e;
 }
 
+/* An endpoint or signal for p, in a frame charged to p, at slot in p. */
+int
+pds_object(struct pds *p, unsigned type, uint64_t slot)
+{
+	unsigned i;
+	uint64_t pa;
+	long e;
+
+	if (type != KOBJ_ENDPOINT && type != KOBJ_SIGNAL)
+		return -E_INVAL;
+	for (i = 0; i < PDS_OBJECTS && p->objects[i]; i++)
+		;
+	if (i == PDS_OBJECTS)
+		return -E_NOMEM;
+	if ((e = meta_frame(p, &pa)))
+		return (int)e;
+	if (!(p->objects[i] = cap_alloc()))
+		return -E_NOMEM;
+	if ((e = sys_obj_create(type, p->objects[i], pa, 0, 0)) ||
+	    (e = sys_cap_derive(p->objects[i], p->pd, slot, RIGHT_ALL, 0))) {
+		sys_cap_delete(p->objects[i]);
+		cap_free(p->objects[i]);
+		p->objects[i] = 0;
+	}
+	return (int)e;
+}
+
 int
 pds_stop(struct pds *p, uint64_t id)
 {
@@ -337,6 +390,12 @@ pds_destroy(struct pds *p)
 	for (unsigned i = 0; i < DS_MAX; i++)
 		if (ds_pool[i].used && ds_pool[i].owner == p)
 			ds_free(&ds_pool[i]);
+	for (unsigned i = 0; i < PDS_OBJECTS; i++) {
+		if (p->objects[i]) {
+			sys_cap_delete(p->objects[i]);
+			cap_free(p->objects[i]);
+		}
+	}
 	if (p->pd) {
 		sys_cap_delete(p->pd);
 		cap_free(p->pd);

@@ -1,14 +1,47 @@
 /*
  * The parent protocol: what a component may ask of whoever started it,
- * through the endpoint at CAP_PARENT. The parent tells its children apart by
- * the endpoint's badge.
+ * through the endpoint at CAP_PARENT, and what a parent asks of a child
+ * server through the root endpoint the child announced. Parents tell their
+ * children apart by the endpoint's badge. A reply's label is 0 or an
+ * error code (enum error).
  */
 #pragma once
 
+#include <kernel/abi.h>
+
+#define SERVICE_NAME_MAX 16u /* bytes, with the NUL: two message words */
+#define LABEL_MAX 96u
+
 enum parent_label {
-	PARENT_LOG = 1, /* words: text bytes; the length in the label's words */
-	PARENT_EXIT = 2, /* word 0: the exit code */
+	/* w0: label bytes | text bytes << 16; then the label, then the text */
+	PARENT_LOG = 1,
+	/* w0: the exit code */
+	PARENT_EXIT = 2,
+	/*
+	 * w0-1: the service name; w2: the RAM quota the session may cost;
+	 * w3: label bytes, then the label. The reply carries the session
+	 * capability and w0: the parent's id for the session.
+	 */
+	PARENT_SESSION = 3,
+	/* w0: the parent's id for the session */
+	PARENT_CLOSE = 4,
+	/* w0-1: the service name; the message carries the root endpoint */
+	PARENT_ANNOUNCE = 5,
 };
 
-/* PARENT_LOG carries the byte count in word 0 and the text after it. */
+enum root_label {
+	/* w0: RAM quota; w1: label bytes, then the label (every hop's) */
+	ROOT_CREATE = 1,
+	/* w0: the server's id for the session */
+	ROOT_CLOSE = 2,
+};
+
+/*
+ * A child's faults reach its parent's endpoint with the child's badge ORed
+ * with FAULT_BADGE; no child holds a capability with that bit, so none can
+ * forge a fault.
+ */
+#define FAULT_BADGE (1ul << 63)
+
+/* PARENT_LOG carries at most this much label and text together. */
 #define PARENT_LOG_MAX ((MSG_WORDS_MAX - 1) * 8)

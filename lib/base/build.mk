@@ -2,5 +2,5 @@
 # base_child, their side of the parent protocol (log and exit).
 LIBS += base base_child
 base_SRC := lib/base/start.S lib/base/string.c lib/base/format.c \
-	lib/base/elf.c
-base_child_SRC := lib/base/parent.c
+	lib/base/elf.c lib/base/msg.c
+base_child_SRC := lib/base/parent.c lib/base/runtime.c

@@ -1,7 +1,13 @@
-/* A child's side of the parent protocol: its log and its exit. */
+/*
+ * A child's side of the parent protocol: its log, its exit, sessions and
+ * announcements. Message strings are packed bytes after a length word.
+ */
 #include <base/env.h>
+#include <base/error.h>
 #include <base/log.h>
 #include <base/parent.h>
+#include <base/rpc.h>
+#include <base/runtime.h>
 #include <base/string.h>
 #include <kernel/syscalls.h>
 
@@ -12,18 +18,78 @@ log_write(const char *s, size_t n)
 
 	if (n > PARENT_LOG_MAX)
 		n = PARENT_LOG_MAX;
-	u->msg[0] = n;
+	u->msg[0] = (uint64_t)n << 16;
 	memcpy(&u->msg[1], s, n);
-	sys_ipc_call(CAP_PARENT, MSG_INFO(PARENT_LOG, 1 + (n + 7) / 8, 0), NULL,
-	    NULL);
+	rpc_call(CAP_PARENT, PARENT_LOG, 1 + (unsigned)(n + 7) / 8, 0, 0, NULL);
 }
 
 _Noreturn void exit(int code);
 void
 exit(int code)
 {
-	utcb_main()->msg[0] = (uint64_t)code;
-	for (;;)
-		sys_ipc_call(CAP_PARENT, MSG_INFO(PARENT_EXIT, 1, 0), NULL,
-		    NULL);
+	for (;;) {
+		utcb_main()->msg[0] = (uint64_t)code;
+		rpc_call(CAP_PARENT, PARENT_EXIT, 1, 0, 0, NULL);
+	}
+}
+
+#define SESSION_TRIES 100000u
+
+static void
+put_service(const char *service)
+{
+	struct utcb *u = utcb_main();
+
+	u->msg[0] = u->msg[1] = 0;
+	msg_put_str(u->msg, 0, service, SERVICE_NAME_MAX - 1);
+}
+
+int
+session_open(const char *service, const char *label, uint64_t quota,
+    uint64_t *cap, uint64_t *id)
+{
+	struct utcb *u = utcb_main();
+	uint64_t slot = slot_alloc();
+	long e;
+
+	if (!slot)
+		return -E_NOMEM;
+	/* E_AGAIN: the server has not announced itself yet. */
+	for (unsigned tries = 0; tries < SESSION_TRIES; tries++) {
+		put_service(service);
+		u->msg[2] = quota;
+		u->msg[3] = msg_put_str(u->msg, 4, label, LABEL_MAX);
+		e = rpc_call(CAP_PARENT, PARENT_SESSION,
+		    4 + (unsigned)(u->msg[3] + 7) / 8, 0, slot, NULL);
+		if (e != -E_AGAIN)
+			break;
+		sys_thread_yield();
+	}
+	if (!e && sys_cap_info(slot) < 0)
+		e = -E_ABORT; /* the reply came without the capability */
+	if (e) {
+		slot_free(slot);
+		return (int)e;
+	}
+	*cap = slot;
+	*id = u->msg[0];
+	return 0;
+}
+
+int
+session_close(uint64_t cap, uint64_t id)
+{
+	utcb_main()->msg[0] = id;
+	long e = rpc_call(CAP_PARENT, PARENT_CLOSE, 1, 0, 0, NULL);
+
+	sys_cap_delete(cap);
+	slot_free(cap);
+	return (int)e;
+}
+
+int
+service_announce(const char *service, uint64_t ep)
+{
+	put_service(service);
+	return (int)rpc_call(CAP_PARENT, PARENT_ANNOUNCE, 2, ep, 0, NULL);
 }

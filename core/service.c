@@ -1,0 +1,350 @@
+/*
+ * Core's services: it is init's parent (log, exit, sessions), and it
+ * provides PD and ROM sessions. Every capability core hands out is a copy
+ * of its one endpoint, badged with what it names (kind, generation, index);
+ * a capability core receives back is checked to name that endpoint, and a
+ * stale generation finds nothing.
+ */
+#include "core.h"
+
+#include <base/log.h>
+#include <base/rpc.h>
+#include <base/string.h>
+#include <kernel/syscalls.h>
+#include <session/pd.h>
+#include <session/rom.h>
+
+enum kind {
+	K_CHILD = 1,
+	K_PD = 2,
+	K_ROM = 3,
+	K_DS = 4
+};
+
+#define BADGE(kind, gen, idx) \
+	(((uint64_t)(kind) << 56) | ((uint64_t)(gen) << 24) | (idx))
+#define BADGE_KIND(b) ((unsigned)(((b) >> 56) & 0x7f))
+#define BADGE_GEN(b) ((uint32_t)(((b) >> 24) & 0xffffffff))
+#define BADGE_IDX(b) ((b)&0xffffff)
+#define SESSIONS 64u
+
+static const struct boot_info *bi;
+static struct kobj_ref ep;
+static struct pds *init;
+static uint64_t rcv_slot;
+static struct {
+	bool used;
+	enum kind kind;
+	struct pds *pd;  /* K_PD */
+	uint64_t quota;  /* moved from init's quota */
+	unsigned module; /* K_ROM */
+} sessions[SESSIONS];
+
+/* Reply state, filled by the handlers. */
+static uint64_t reply_words, reply_cap_badge;
+static int reply_cap_kind;
+
+static void
+reply_cap(enum kind kind, uint32_t gen, uint64_t idx)
+{
+	reply_cap_kind = kind;
+	reply_cap_badge = BADGE(kind, gen, idx);
+}
+
+/* A dataspace capability that came with the message, or NULL. */
+static struct dataspace *
+received_ds(uint64_t info)
+{
+	struct utcb *u = utcb_main();
+	uint64_t b = u->rcv_badges[0];
+
+	if (MSG_NCAPS(info) != 1 || sys_cap_same(rcv_slot, ep.slot) != 1 ||
+	    BADGE_KIND(b) != K_DS)
+		return NULL;
+	return ds_of(BADGE_IDX(b), BADGE_GEN(b));
+}
+
+static int
+pd_call(struct pds *p, uint64_t label, uint64_t info)
+{
+	uint64_t *w = utcb_main()->msg, id;
+	struct dataspace *ds;
+	int e;
+
+	switch (label) {
+	case PD_ALLOC:
+		if ((e = pds_alloc(p, w[0], &ds)))
+			return e;
+		reply_cap(K_DS, ds->gen, ds_index(ds));
+		w[0] = ds->pages;
+		reply_words = 1;
+		return 0;
+	case PD_FREE:
+		if (!(ds = received_ds(info)) || ds->owner != p)
+			return -E_CAP;
+		ds_free(ds);
+		return 0;
+	case PD_MAP:
+		if (!(ds = received_ds(info)))
+			return -E_CAP;
+		return pds_map(p, ds, w[0], (unsigned)w[1] & (MAP_W | MAP_X));
+	case PD_UNMAP:
+		return pds_unmap(p, w[0]);
+	case PD_THREAD: {
+		struct thread_args a = {.entry = w[0],
+		    .sp = w[1],
+		    .arg = w[2],
+		    .utcb = w[3],
+		    .prio = (unsigned)w[4],
+		    .quota = (unsigned)w[5],
+		    .badge = w[6] & ~FAULT_BADGE};
+
+		if (MSG_NCAPS(info) == 1 &&
+		    sys_cap_info(rcv_slot) == (KOBJ_ENDPOINT | RIGHT_ALL << 8))
+			a.fault_ep = rcv_slot;
+		/* Priorities and quotas stay within what core gave init. */
+		if (a.prio > PRIO_MAX / 2)
+			a.prio = PRIO_MAX / 2;
+		if (a.quota > QUOTA_FULL / 4)
+			a.quota = QUOTA_FULL / 4;
+		if ((e = pds_thread(p, &a, &id)))
+			return e;
+		w[0] = id;
+		reply_words = 1;
+		return 0;
+	}
+	case PD_GIVE:
+		if (MSG_NCAPS(info) != 1 || w[0] < CAP_CHILD_FIRST_FREE - 5)
+			return -E_INVAL;
+		return pds_give(p, rcv_slot, w[0], (unsigned)w[1], w[2]);
+	case PD_STOP:
+		return pds_stop(p, w[0]);
+	case PD_QUOTA:
+		w[0] = p->quota;
+		w[1] = p->spent;
+		reply_words = 2;
+		return 0;
+	case PD_OBJECT:
+		return pds_object(p, (unsigned)w[0], w[1]);
+	}
+	return -E_NOSYS;
+}
+
+static const char *
+last_element(const char *label)
+{
+	const char *last = label;
+
+	for (const char *p = label; *p; p++)
+		if (!strncmp(p, " -> ", 4))
+			last = p + 4;
+	return last;
+}
+
+static int
+open_session(uint64_t info)
+{
+	uint64_t *w = utcb_main()->msg, quota = w[2];
+	char service[SERVICE_NAME_MAX], label[LABEL_MAX], full[LABEL_MAX];
+	unsigned s;
+
+	msg_get_str(w, MSG_NWORDS(info), 0, SERVICE_NAME_MAX, service,
+	    sizeof(service));
+	msg_get_str(w, MSG_NWORDS(info), 4, w[3], label, sizeof(label));
+	fmt_snprintf(full, sizeof(full), label[0] ? "init -> %s" : "init",
+	    label);
+	for (s = 0; s < SESSIONS && sessions[s].used; s++)
+		;
+	if (s == SESSIONS)
+		return -E_NOMEM;
+	if (!strcmp(service, "PD")) {
+		struct pds *p;
+
+		if (quota > pds_free_bytes(init))
+			return -E_NOMEM;
+		if (!(p = pds_create(full, quota)))
+			return -E_NOMEM;
+		init->quota -= quota;
+		sessions[s].pd = p;
+		sessions[s].quota = quota;
+		sessions[s].kind = K_PD;
+		reply_cap(K_PD, p->gen, pds_index(p));
+	} else if (!strcmp(service, "ROM")) {
+		const struct boot_module *m =
+		    module_find(bi, last_element(full));
+
+		if (!m) {
+			log_printf("core: no ROM '%s' for '%s'",
+			    last_element(full), full);
+			return -E_NOENT;
+		}
+		sessions[s].kind = K_ROM;
+		sessions[s].module = (unsigned)(m - bi->mods);
+		reply_cap(K_ROM, 0, sessions[s].module);
+	} else {
+		log_printf("core: no service '%s' for '%s'", service, full);
+		return -E_DENIED;
+	}
+	sessions[s].used = true;
+	w[0] = s;
+	reply_words = 1;
+	return 0;
+}
+
+static int
+close_session(uint64_t id)
+{
+	if (id >= SESSIONS || !sessions[id].used)
+		return -E_NOENT;
+	if (sessions[id].kind == K_PD) {
+		struct pds *p = sessions[id].pd;
+		uint64_t before = frame_free_count(), held = p->spent / PAGE;
+		char label[LABEL_MAX];
+
+		fmt_snprintf(label, sizeof(label), "%s", p->label);
+		pds_destroy(p);
+		init->quota += sessions[id].quota;
+		if (frame_free_count() - before == held)
+			log_printf(
+			    "core: '%s' closed, all its %lu KiB returned, "
+			    "%lu KiB free",
+			    label, held * PAGE / 1024,
+			    frame_free_count() * PAGE / 1024);
+		else
+			log_printf(
+			    "core: '%s' closed, but %ld KiB of its %lu KiB "
+			    "were not returned",
+			    label,
+			    (long)(held - (frame_free_count() - before)) *
+				(long)PAGE / 1024,
+			    held * PAGE / 1024);
+	}
+	sessions[id].used = false;
+	return 0;
+}
+
+static int
+child_call(uint64_t label, uint64_t info)
+{
+	uint64_t *w = utcb_main()->msg;
+
+	switch (label) {
+	case PARENT_LOG: {
+		unsigned nl = w[0] & 0xffff, nt = (w[0] >> 16) & 0xffff;
+		const char *text = (const char *)&w[1];
+
+		if (nl + nt > PARENT_LOG_MAX)
+			return -E_INVAL;
+		log_printf(nl ? "[init -> %.*s] %.*s" : "[init%.*s] %.*s",
+		    (int)nl, text, (int)nt, text + nl);
+		return 0;
+	}
+	case PARENT_EXIT:
+		log_printf("core: init exited with code %ld", (long)w[0]);
+		power_off((unsigned)w[0]);
+	case PARENT_SESSION:
+		return open_session(info);
+	case PARENT_CLOSE:
+		return close_session(w[0]);
+	}
+	return -E_DENIED;
+}
+
+static int
+rom_call(unsigned module, uint64_t label)
+{
+	const struct boot_module *m = &bi->mods[module];
+	struct dataspace *ds;
+
+	if (label != ROM_DATASPACE)
+		return -E_NOSYS;
+	if ((m->base & (PAGE - 1)) || !(ds = ds_rom(m->base, m->size)))
+		return -E_INVAL;
+	reply_cap(K_DS, ds->gen, ds_index(ds));
+	utcb_main()->msg[0] = m->size;
+	reply_words = 1;
+	return 0;
+}
+
+static int
+dispatch(uint64_t badge, uint64_t info)
+{
+	uint64_t label = MSG_LABEL(info), idx = BADGE_IDX(badge);
+	struct pds *p;
+
+	if (badge & FAULT_BADGE) {
+		uint64_t *w = utcb_main()->msg;
+
+		log_printf("core: init faulted (kind %lu) at %lx, ip %lx", w[0],
+		    w[1], w[2]);
+		power_off(100);
+	}
+	switch (BADGE_KIND(badge)) {
+	case K_CHILD:
+		return child_call(label, info);
+	case K_PD:
+		if (!(p = pds_of(idx, BADGE_GEN(badge))))
+			return -E_CAP;
+		return pd_call(p, label, info);
+	case K_ROM:
+		return idx < bi->nmods ? rom_call((unsigned)idx, label)
+				       : -E_CAP;
+	}
+	return -E_CAP;
+}
+
+static _Noreturn void
+serve(void)
+{
+	struct utcb *u = utcb_main();
+	uint64_t info = MSG_INFO(0, 0, 0), badge, out = 0;
+
+	for (;;) {
+		u->rcv_caps[0] = (uint32_t)rcv_slot;
+		sys_ipc_reply_wait(ep.slot, info, &info, &badge);
+		reply_words = 0;
+		reply_cap_kind = 0;
+		int e = dispatch(badge, info);
+
+		sys_cap_delete(rcv_slot);
+		if (out) {
+			sys_cap_delete(out);
+			out = 0;
+		}
+		if (!e && reply_cap_kind) {
+			out = cap_alloc();
+			sys_cap_derive(ep.slot, 0, out,
+			    RIGHT_SEND | RIGHT_GRANT, reply_cap_badge);
+			u->snd_caps[0] = (uint32_t)out;
+		}
+		info = MSG_INFO(e < 0 ? -e : 0, e ? 0 : reply_words,
+		    !e && reply_cap_kind ? 1 : 0);
+	}
+}
+
+void
+core_run_init(const struct boot_info *info, const struct boot_module *m)
+{
+	uint64_t id;
+	struct thread_args a = {.arg = 0,
+	    .prio = PRIO_MAX / 2,
+	    .quota = QUOTA_FULL / 4};
+
+	bi = info;
+	if (kobj_new(KOBJ_ENDPOINT, 0, 0, &ep) || !(rcv_slot = cap_alloc()))
+		power_off(100);
+	/* init gets all RAM but what core keeps for its own bookkeeping. */
+	init = pds_create("init", frame_free_count() * PAGE - CORE_RESERVE);
+	a.fault_ep = ep.slot;
+	a.badge = BADGE(K_CHILD, 0, 0);
+	if (!init ||
+	    pds_give(init, ep.slot, CAP_PARENT, RIGHT_SEND | RIGHT_GRANT,
+		BADGE(K_CHILD, 0, 0)) ||
+	    pds_give(init, ep.slot, CAP_PD, RIGHT_SEND | RIGHT_GRANT,
+		BADGE(K_PD, init->gen, pds_index(init))) ||
+	    pds_start_main(init, m, &a, &id)) {
+		log_printf("core: cannot start init");
+		power_off(100);
+	}
+	serve();
+}

@@ -1,0 +1,34 @@
+/*
+ * The component runtime: capability slots, memory from the component's own
+ * PD session, sessions through the parent, and announcing a service.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Capability slots of this component. 0: none left. */
+uint64_t slot_alloc(void);
+void slot_free(uint64_t slot);
+
+/* Memory: zeroed RAM mapped into this component, charged to its quota. */
+int ram_alloc(size_t bytes, void **ptr, uint64_t *ds);
+int ram_free(void *ptr, uint64_t ds);
+
+/* Map a dataspace capability into this component; returns the address. */
+int ds_attach(uint64_t ds, size_t bytes, int writable, void **ptr);
+int ds_detach(void *ptr);
+
+/* A session through the parent: its capability and the parent's id. */
+int session_open(const char *service, const char *label, uint64_t quota,
+    uint64_t *cap, uint64_t *id);
+int session_close(uint64_t cap, uint64_t id);
+
+/* A ROM module by name, mapped read-only. */
+int rom_attach(const char *name, const void **data, size_t *size);
+
+/* Offer a service: the parent routes its sessions to ep. */
+int service_announce(const char *service, uint64_t ep);
+
+/* A new endpoint or signal of this component's own (KOBJ_*). */
+int object_create(unsigned type, uint64_t *slot);

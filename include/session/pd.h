@@ -1,0 +1,30 @@
+/*
+ * The PD session, provided by core: a protection domain with a RAM quota.
+ * Whoever holds the session capability builds and runs the PD: a parent
+ * holds its child's, and gives the child a copy at CAP_PD so that it can
+ * allocate memory and map it into itself. Dataspaces are capabilities too;
+ * they can be passed on and mapped by whoever holds them.
+ */
+#pragma once
+
+#include <base/parent.h>
+
+#define CAP_PD 4u /* a component's own PD session */
+
+enum pd_label {
+	PD_ALLOC = 1, /* w0: bytes -> dataspace cap; w0: pages */
+	PD_FREE = 2,  /* dataspace cap */
+	PD_MAP = 3,   /* dataspace cap; w0: address, w1: MAP_W | MAP_X */
+	PD_UNMAP = 4, /* w0: address */
+	/*
+	 * w0: entry, w1: stack, w2: argument, w3: UTCB address, w4: priority,
+	 * w5: CPU quota (per mille), w6: fault badge; the message carries an
+	 * unbadged endpoint for faults (or none) -> w0: thread id
+	 */
+	PD_THREAD = 5,
+	PD_GIVE = 6,  /* a cap; w0: slot in the PD, w1: rights, w2: badge */
+	PD_STOP = 7,  /* w0: thread id */
+	PD_QUOTA = 8, /* -> w0: quota, w1: spent (bytes) */
+	PD_OBJECT =
+	    9, /* w0: KOBJ_ENDPOINT or KOBJ_SIGNAL, w1: slot in the PD */
+};

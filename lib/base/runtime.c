@@ -1,0 +1,178 @@
+/*
+ * The runtime's resources: capability slots, a range of addresses for
+ * mapping dataspaces, and RAM and ROMs through the component's PD session
+ * (CAP_PD) and its parent.
+ */
+#include <stdbool.h>
+
+#include <base/error.h>
+#include <base/rpc.h>
+#include <base/runtime.h>
+#include <base/string.h>
+#include <session/pd.h>
+#include <session/rom.h>
+
+#define SLOTS 128u
+#define MAP_BASE 0x40000000ul
+#define MAP_TOP 0x7e0000000000ul
+#define REGIONS 64u
+
+static uint64_t used_slots[SLOTS / 64] = {(1ul << CAP_CHILD_FIRST_FREE) - 1};
+static struct {
+	uint64_t va, size;
+} regions[REGIONS];
+
+uint64_t
+slot_alloc(void)
+{
+	for (uint64_t i = CAP_CHILD_FIRST_FREE; i < SLOTS; i++) {
+		if (!(used_slots[i / 64] & (1ul << (i % 64)))) {
+			used_slots[i / 64] |= 1ul << (i % 64);
+			return i;
+		}
+	}
+	return 0;
+}
+
+void
+slot_free(uint64_t slot)
+{
+	if (slot >= CAP_CHILD_FIRST_FREE && slot < SLOTS)
+		used_slots[slot / 64] &= ~(1ul << (slot % 64));
+}
+
+/* First fit in [MAP_BASE, MAP_TOP) between the regions in use. */
+static int
+region_take(uint64_t size, uint64_t *va)
+{
+	uint64_t at = MAP_BASE;
+	unsigned i, free = REGIONS;
+
+	size = (size + 4095) & ~4095ul;
+	for (i = 0; i < REGIONS && free == REGIONS; i++)
+		if (!regions[i].size)
+			free = i;
+	if (free == REGIONS)
+		return -E_NOMEM;
+	for (bool moved = true; moved;) {
+		moved = false;
+		for (i = 0; i < REGIONS; i++) {
+			if (regions[i].size &&
+			    at < regions[i].va + regions[i].size &&
+			    regions[i].va < at + size) {
+				at = regions[i].va + regions[i].size;
+				moved = true;
+			}
+		}
+	}
+	if (at + size > MAP_TOP)
+		return -E_NOMEM;
+	regions[free].va = at;
+	regions[free].size = size;
+	*va = at;
+	return 0;
+}
+
+static void
+region_drop(uint64_t va)
+{
+	for (unsigned i = 0; i < REGIONS; i++)
+		if (regions[i].va == va)
+			regions[i].size = regions[i].va = 0;
+}
+
+int
+ds_attach(uint64_t ds, size_t bytes, int writable, void **ptr)
+{
+	struct utcb *u = utcb_main();
+	uint64_t va;
+	long e;
+
+	if ((e = region_take(bytes, &va)))
+		return (int)e;
+	u->msg[0] = va;
+	u->msg[1] = writable ? MAP_W : 0;
+	if ((e = rpc_call(CAP_PD, PD_MAP, 2, ds, 0, NULL))) {
+		region_drop(va);
+		return (int)e;
+	}
+	*ptr = (void *)va;
+	return 0;
+}
+
+int
+ds_detach(void *ptr)
+{
+	utcb_main()->msg[0] = (uint64_t)ptr;
+	region_drop((uint64_t)ptr);
+	return (int)rpc_call(CAP_PD, PD_UNMAP, 1, 0, 0, NULL);
+}
+
+int
+ram_alloc(size_t bytes, void **ptr, uint64_t *ds)
+{
+	uint64_t slot = slot_alloc();
+	long e;
+
+	if (!slot)
+		return -E_NOMEM;
+	utcb_main()->msg[0] = bytes;
+	if ((e = rpc_call(CAP_PD, PD_ALLOC, 1, 0, slot, NULL)) ||
+	    (e = ds_attach(slot, bytes, 1, ptr))) {
+		sys_cap_delete(slot);
+		slot_free(slot);
+		return (int)e;
+	}
+	*ds = slot;
+	return 0;
+}
+
+int
+ram_free(void *ptr, uint64_t ds)
+{
+	long e;
+
+	ds_detach(ptr);
+	e = rpc_call(CAP_PD, PD_FREE, 0, ds, 0, NULL);
+	sys_cap_delete(ds);
+	slot_free(ds);
+	return (int)e;
+}
+
+int
+rom_attach(const char *name, const void **data, size_t *size)
+{
+	uint64_t rom, id, ds = slot_alloc();
+	void *p;
+	long e;
+
+	if (!ds)
+		return -E_NOMEM;
+	if ((e = session_open("ROM", name, 0, &rom, &id)))
+		goto out;
+	if (!(e = rpc_call(rom, ROM_DATASPACE, 0, 0, ds, NULL))) {
+		*size = utcb_main()->msg[0];
+		if (!(e = ds_attach(ds, *size, 0, &p)))
+			*data = p;
+	}
+	/* The session stays open: it keeps the ROM's content alive. */
+out:
+	sys_cap_delete(ds);
+	slot_free(ds);
+	return (int)e;
+}
+
+int
+object_create(unsigned type, uint64_t *slot)
+{
+	struct utcb *u = utcb_main();
+	long e;
+
+	if (!(*slot = slot_alloc()))
+		return -E_NOMEM;
+	u->msg[0] = type;
+	u->msg[1] = *slot;
+	if ((e = rpc_call(CAP_PD, PD_OBJECT, 2, 0, 0, NULL)))
+		slot_free(*slot);
+	return (int)e;
+}

@@ -1,0 +1,204 @@
+/*
+ * Starting and ending a child: its PD session comes from init's parent,
+ * its program from a ROM, its pages are filled through init's own address
+ * space and then mapped into the child's; it gets init's endpoint (badged
+ * with its index) as its parent and a copy of its own PD session.
+ */
+#include <base/elf.h>
+#include <base/error.h>
+#include <base/log.h>
+#include <base/rpc.h>
+#include <base/runtime.h>
+#include <base/string.h>
+#include <session/pd.h>
+
+#include "init.h"
+
+#define STACK_BYTES (32u * 1024)
+#define BINARIES 16u
+
+struct child children[CHILDREN];
+
+static struct {
+	char name[NAME_MAX];
+	const void *data;
+	size_t size;
+} binaries[BINARIES];
+
+static int
+binary(const char *name, const void **data, size_t *size)
+{
+	unsigned i;
+	int e;
+
+	for (i = 0; i < BINARIES && binaries[i].data; i++) {
+		if (!strcmp(binaries[i].name, name)) {
+			*data = binaries[i].data;
+			*size = binaries[i].size;
+			return 0;
+		}
+	}
+	if (i == BINARIES)
+		return -E_NOMEM;
+	if ((e = rom_attach(name, data, size)))
+		return e;
+	fmt_snprintf(binaries[i].name, NAME_MAX, "%s", name);
+	binaries[i].data = *data;
+	binaries[i].size = *size;
+	return 0;
+}
+
+/* A dataspace of the child's, filled through a temporary mapping in init. */
+static int
+child_ds(struct child *c, uint64_t va, uint64_t bytes, unsigned flags,
+    const void *data, uint64_t offset, uint64_t len)
+{
+	uint64_t *w = utcb_main()->msg, ds = slot_alloc();
+	void *p;
+	long e;
+
+	if (!ds)
+		return -E_NOMEM;
+	w[0] = bytes;
+	if ((e = rpc_call(c->pd, PD_ALLOC, 1, 0, ds, NULL)))
+		goto out;
+	if (len) {
+		if ((e = ds_attach(ds, bytes, 1, &p)))
+			goto out;
+		memcpy((char *)p + offset, data, len);
+		ds_detach(p);
+	}
+	w[0] = va;
+	w[1] = flags;
+	e = rpc_call(c->pd, PD_MAP, 2, ds, 0, NULL);
+out:
+	sys_cap_delete(ds);
+	slot_free(ds);
+	return (int)e;
+}
+
+static int
+load_segment(void *ctx, const struct elf_segment *seg)
+{
+	uint64_t base = seg->vaddr & ~4095ul;
+
+	return child_ds(ctx, base, seg->vaddr + seg->memsz - base, seg->flags,
+	    seg->data, seg->vaddr - base, seg->filesz);
+}
+
+static int
+give(struct child *c, uint64_t cap, uint64_t slot, uint64_t badge)
+{
+	uint64_t *w = utcb_main()->msg;
+
+	w[0] = slot;
+	w[1] = RIGHT_SEND | RIGHT_GRANT;
+	w[2] = badge;
+	return (int)rpc_call(c->pd, PD_GIVE, 3, cap, 0, NULL);
+}
+
+static int
+config_rom(struct child *c, struct config_node start)
+{
+	struct config_node cfg;
+	const char *raw;
+	size_t len;
+	int e;
+
+	if (config_child(start, "config", &cfg))
+		return 0;
+	config_node_raw(cfg, &raw, &len);
+	if ((e = ram_alloc(len, &c->config_ptr, &c->config_ds)))
+		return e;
+	memcpy(c->config_ptr, raw, len);
+	c->config_len = len;
+	return 0;
+}
+
+int
+child_start(unsigned idx, struct config_node start)
+{
+	struct child *c = &children[idx];
+	char bin[NAME_MAX];
+	uint64_t prio, cpu, entry, *w = utcb_main()->msg;
+	const void *img;
+	const char *why;
+	size_t size;
+	int e;
+
+	memset(c, 0, sizeof(*c));
+	c->start = start;
+	if (config_attr_copy(start, "name", c->name, sizeof(c->name)) ||
+	    !c->name[0]) {
+		log_printf("init: a <start> node has no name");
+		return -E_INVAL;
+	}
+	if (config_attr_copy(start, "binary", bin, sizeof(bin)))
+		fmt_snprintf(bin, sizeof(bin), "%s", c->name);
+	if (config_attr_u64(start, "ram", 1ul << 20, &c->ram) ||
+	    config_attr_u64(start, "priority", 2, &prio) ||
+	    config_attr_u64(start, "cpu", 0, &cpu)) {
+		log_printf("init: '%s': malformed ram, priority or cpu",
+		    c->name);
+		return -E_INVAL;
+	}
+	c->used = true;
+	if ((e = session_open("PD", c->name, c->ram, &c->pd, &c->pd_id))) {
+		log_printf("init: '%s': no PD session (error %d)", c->name, -e);
+		c->used = false;
+		return e;
+	}
+	if ((e = binary(bin, &img, &size))) {
+		log_printf("init: '%s': no binary '%s' (error %d)", c->name,
+		    bin, -e);
+		goto fail;
+	}
+	if ((e = elf_load(img, size, ROOT_INFO_VA, load_segment, c, &entry,
+		 &why))) {
+		log_printf("init: '%s': %s (error %d)", c->name,
+		    why ? why : "cannot load", -e);
+		goto fail;
+	}
+	if ((e = child_ds(c, STACK_MAIN_TOP - STACK_BYTES, STACK_BYTES, MAP_W,
+		 NULL, 0, 0)) ||
+	    (e = give(c, init_ep, CAP_PARENT, BADGE(K_CHILD, idx))) ||
+	    (e = give(c, c->pd, CAP_PD, 0)) || (e = config_rom(c, start)))
+		goto fail;
+	w[0] = entry;
+	w[1] = STACK_MAIN_TOP;
+	w[2] = 0;
+	w[3] = UTCB_MAIN;
+	w[4] = prio;
+	w[5] = cpu;
+	w[6] = BADGE(K_CHILD, idx);
+	if ((e = (int)rpc_call(c->pd, PD_THREAD, 7, init_ep, 0, NULL)))
+		goto fail;
+	return 0;
+fail:
+	child_destroy(idx, NULL);
+	return e;
+}
+
+void
+child_destroy(unsigned idx, const char *why)
+{
+	struct child *c = &children[idx];
+
+	if (!c->used)
+		return;
+	if (why)
+		log_printf("init: '%s' %s", c->name, why);
+	for (unsigned s = 0; s < CHILD_SESSIONS; s++)
+		if (c->sessions[s].used)
+			route_close(idx, s);
+	for (unsigned s = 0; s < CHILD_SERVICES; s++) {
+		if (c->services[s].used) {
+			sys_cap_delete(c->services[s].root);
+			slot_free(c->services[s].root);
+		}
+	}
+	if (c->config_ds)
+		ram_free(c->config_ptr, c->config_ds);
+	session_close(c->pd, c->pd_id);
+	c->used = false;
+}

@@ -1,0 +1,70 @@
+/*
+ * init's state: its children as its config describes them, the sessions
+ * they hold, the services they announced.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <base/config.h>
+#include <base/parent.h>
+
+#define CHILDREN 16u
+#define CHILD_SESSIONS 16u
+#define CHILD_SERVICES 4u
+#define NAME_MAX 32u
+
+enum provider {
+	FROM_PARENT,
+	FROM_CHILD,
+	FROM_INIT
+};
+
+/* What a capability on init's endpoint names: the badge. */
+enum kind {
+	K_CHILD = 1,
+	K_ROM = 2
+};
+#define BADGE(kind, idx) (((uint64_t)(kind) << 56) | (idx))
+#define BADGE_KIND(b) ((unsigned)(((b) >> 56) & 0x7f))
+#define BADGE_IDX(b) ((unsigned)((b)&0xffff))
+
+struct child_session {
+	bool used;
+	enum provider from;
+	unsigned server, service; /* FROM_CHILD: who serves it, and which */
+	uint64_t cap, id;         /* FROM_PARENT: our cap and the parent's id */
+};
+
+struct child_service {
+	bool used;
+	char name[SERVICE_NAME_MAX];
+	uint64_t root; /* the endpoint the child announced */
+};
+
+struct child {
+	bool used;
+	char name[NAME_MAX];
+	struct config_node start;
+	uint64_t ram;
+	uint64_t pd, pd_id; /* its PD session, from our parent */
+	uint64_t config_ds; /* its "config" ROM in our RAM, or 0 */
+	void *config_ptr;
+	uint64_t config_len;
+	struct child_session sessions[CHILD_SESSIONS];
+	struct child_service services[CHILD_SERVICES];
+	bool announced; /* it announced a service, or it never will */
+};
+
+extern struct child children[CHILDREN];
+extern uint64_t init_ep;
+
+/* child.c */
+int child_start(unsigned idx, struct config_node start);
+void child_destroy(unsigned idx, const char *why);
+
+/* route.c */
+int route_session(unsigned idx, const char *service, const char *label,
+    uint64_t quota, uint64_t *cap_slot, uint64_t *id);
+int route_close(unsigned idx, uint64_t id);

@@ -1,0 +1,208 @@
+/*
+ * Routing a child's session request: by its start node's <route> (or the
+ * config's <default-route>), to init's parent, to a child that announced
+ * the service, or, for a child's "config" ROM, to init itself. Each hop
+ * prefixes the label with the child's name, so servers see who asks and
+ * no child can claim to be another.
+ */
+#include <base/error.h>
+#include <base/log.h>
+#include <base/rpc.h>
+#include <base/runtime.h>
+#include <base/string.h>
+
+#include "init.h"
+
+extern struct config config;
+
+static bool
+label_matches(struct config_node svc, const char *label)
+{
+	char want[LABEL_MAX];
+	size_t n = strlen(label), k;
+
+	if (!config_attr_copy(svc, "label", want, sizeof(want)) &&
+	    strcmp(want, label))
+		return false;
+	if (!config_attr_copy(svc, "label_prefix", want, sizeof(want)) &&
+	    strncmp(want, label, strlen(want)))
+		return false;
+	if (!config_attr_copy(svc, "label_suffix", want, sizeof(want)) &&
+	    ((k = strlen(want)) > n || strcmp(want, label + n - k)))
+		return false;
+	return true;
+}
+
+/* The <service> or <any-service> node that routes (service, label). */
+static int
+find_route(struct config_node start, const char *service, const char *label,
+    struct config_node *out)
+{
+	struct config_node routes, r;
+	char name[SERVICE_NAME_MAX];
+
+	if (config_child(start, "route", &routes) &&
+	    config_child(config_root(&config), "default-route", &routes))
+		return -E_NOENT;
+	for (int e = config_child(routes, NULL, &r); !e;
+	     e = config_next(r, NULL, &r)) {
+		if (config_type_is(r, "any-service") ||
+		    (config_type_is(r, "service") &&
+			!config_attr_copy(r, "name", name, sizeof(name)) &&
+			!strcmp(name, service) && label_matches(r, label))) {
+			*out = r;
+			return 0;
+		}
+	}
+	return -E_NOENT;
+}
+
+/* The child, by name or any, that announced service; its root endpoint. */
+static int
+find_server(const char *name, const char *service, unsigned *idx, unsigned *svc)
+{
+	for (unsigned i = 0; i < CHILDREN; i++) {
+		struct child *c = &children[i];
+
+		if (!c->used || (name && strcmp(c->name, name)))
+			continue;
+		for (unsigned s = 0; s < CHILD_SERVICES; s++) {
+			if (c->services[s].used &&
+			    !strcmp(c->services[s].name, service)) {
+				*idx = i;
+				*svc = s;
+				return 0;
+			}
+		}
+	}
+	return -E_NOENT;
+}
+
+static int
+from_child(uint64_t root, const char *full, uint64_t quota, uint64_t slot,
+    uint64_t *id)
+{
+	uint64_t *w = utcb_main()->msg;
+	long e;
+
+	w[0] = quota;
+	w[1] = msg_put_str(w, 2, full, LABEL_MAX);
+	e = rpc_call(root, ROOT_CREATE, 2 + (unsigned)(w[1] + 7) / 8, 0, slot,
+	    NULL);
+	if (!e && sys_cap_info(slot) < 0)
+		e = -E_ABORT;
+	*id = w[0];
+	return (int)e;
+}
+
+int
+route_session(unsigned idx, const char *service, const char *label,
+    uint64_t quota, uint64_t *cap, uint64_t *id)
+{
+	struct child *c = &children[idx];
+	struct child_session *s = NULL;
+	char full[LABEL_MAX], target[NAME_MAX];
+	struct config_node route, to;
+	unsigned server = 0, svc = 0, k;
+	int e;
+
+	fmt_snprintf(full, sizeof(full), label[0] ? "%s -> %s" : "%s", c->name,
+	    label);
+	for (k = 0; k < CHILD_SESSIONS && !s; k++)
+		if (!c->sessions[k].used)
+			s = &c->sessions[k];
+	if (!s)
+		return -E_NOMEM;
+	memset(s, 0, sizeof(*s));
+	if (!strcmp(service, "ROM") && !strcmp(label, "config") &&
+	    c->config_ds) {
+		if (!(*cap = slot_alloc()))
+			return -E_NOMEM;
+		if ((e = (int)sys_cap_derive(init_ep, 0, *cap,
+			 RIGHT_SEND | RIGHT_GRANT, BADGE(K_ROM, idx))))
+			return e;
+		s->from = FROM_INIT;
+		goto done;
+	}
+	if (find_route(c->start, service, label, &route) ||
+	    config_child(route, NULL, &to)) {
+		char by[LABEL_MAX] = "";
+		size_t n = 0;
+
+		for (unsigned i = 0; i < CHILDREN; i++)
+			if (!find_server(children[i].name, service, &server,
+				&svc))
+				n += (size_t)fmt_snprintf(by + n,
+				    sizeof(by) - n, "%s'%s'", n ? ", " : "",
+				    children[i].name);
+		log_printf("init: denied '%s' session for '%s': no route%s%s%s",
+		    service, full, n ? " (provided by " : "", by, n ? ")" : "");
+		return -E_DENIED;
+	}
+	if (config_type_is(to, "parent")) {
+		if ((e = session_open(service, full, quota, cap, &s->id)))
+			return e;
+		s->from = FROM_PARENT;
+		goto done;
+	}
+	const char *want = NULL;
+
+	if (config_type_is(to, "child")) {
+		config_attr_copy(to, "name", target, sizeof(target));
+		want = target;
+	} else if (!config_type_is(to, "any-child")) {
+		log_printf("init: '%s': unknown route target", c->name);
+		return -E_INVAL;
+	}
+	if (find_server(want, service, &server, &svc)) {
+		/* A child that runs may not have announced yet. */
+		for (unsigned i = 0; want && i < CHILDREN; i++)
+			if (children[i].used &&
+			    !strcmp(children[i].name, want) &&
+			    !children[i].announced)
+				return -E_AGAIN;
+		log_printf("init: denied '%s' session for '%s': '%s' does not "
+			   "provide it",
+		    service, full, want ? want : "no child");
+		return -E_DENIED;
+	}
+	if (!(*cap = slot_alloc()))
+		return -E_NOMEM;
+	if ((e = from_child(children[server].services[svc].root, full, quota,
+		 *cap, &s->id))) {
+		slot_free(*cap);
+		return e;
+	}
+	s->from = FROM_CHILD;
+	s->server = server;
+	s->service = svc;
+done:
+	s->used = true;
+	s->cap = *cap;
+	*id = (uint64_t)(s - c->sessions);
+	return 0;
+}
+
+int
+route_close(unsigned idx, uint64_t id)
+{
+	struct child_session *s;
+
+	if (id >= CHILD_SESSIONS || !(s = &children[idx].sessions[id])->used)
+		return -E_NOENT;
+	if (s->from == FROM_PARENT) {
+		session_close(s->cap, s->id);
+	} else {
+		/* A server that has gone took its sessions with it. */
+		if (s->from == FROM_CHILD && children[s->server].used &&
+		    children[s->server].services[s->service].used) {
+			utcb_main()->msg[0] = s->id;
+			rpc_call(children[s->server].services[s->service].root,
+			    ROOT_CLOSE, 1, 0, 0, NULL);
+		}
+		sys_cap_delete(s->cap);
+		slot_free(s->cap);
+	}
+	s->used = false;
+	return 0;
+}

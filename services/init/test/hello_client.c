@@ -1,0 +1,68 @@
+/*
+ * A test client for init: opens the sessions its config lists, says
+ * whether each was granted or denied as expected, and exits 0 only if all
+ * were.
+ */
+#include <base/config.h>
+#include <base/error.h>
+#include <base/log.h>
+#include <base/parent.h>
+#include <base/rpc.h>
+#include <base/runtime.h>
+#include <base/string.h>
+
+#include "hello.h"
+
+int main(uint64_t arg);
+
+int
+main(uint64_t arg)
+{
+	struct config cfg;
+	struct config_error err;
+	struct config_node s;
+	const void *data;
+	size_t size;
+	int wrong = 0;
+
+	int r;
+
+	if ((r = rom_attach("config", &data, &size))) {
+		log_printf("no config ROM: error %d", -r);
+		return 1;
+	}
+	if (config_parse(&cfg, data, size, &err)) {
+		char msg[128];
+
+		config_error_format(msg, sizeof(msg), "config", &err);
+		log_printf("%s", msg);
+		return 1;
+	}
+	for (int e = config_child(config_root(&cfg), "session", &s); !e;
+	     e = config_next(s, "session", &s)) {
+		char service[SERVICE_NAME_MAX] = "", label[LABEL_MAX] = "";
+		char expect[16] = "ok", text[160];
+		uint64_t cap, id, info = 0;
+
+		config_attr_copy(s, "service", service, sizeof(service));
+		config_attr_copy(s, "label", label, sizeof(label));
+		config_attr_copy(s, "expect", expect, sizeof(expect));
+		r = session_open(service, label, 0, &cap, &id);
+		if (r) {
+			log_printf("%s session '%s': error %d", service, label,
+			    -r);
+			wrong += strcmp(expect,
+				     r == -E_DENIED ? "denied" : "error") != 0;
+			continue;
+		}
+		r = (int)rpc_call(cap, HELLO_SAY, 0, 0, 0, &info);
+		msg_get_str(utcb_main()->msg, MSG_NWORDS(info), 1,
+		    utcb_main()->msg[0], text, sizeof(text));
+		log_printf("%s session '%s': %s", service, label,
+		    r ? "no answer" : text);
+		wrong += r || strcmp(expect, "ok");
+		session_close(cap, id);
+	}
+	log_printf("%s", wrong ? "unexpected results" : "all as expected");
+	return wrong ? 1 : 0;
+}

@@ -1,0 +1,42 @@
+/*
+ * A test component that allocates RAM until its quota refuses, checks that
+ * the refusal is E_NOMEM and that freeing returns the quota, then exits
+ * and leaves the rest to its parent: everything it held comes back.
+ */
+#include <base/error.h>
+#include <base/log.h>
+#include <base/rpc.h>
+#include <base/runtime.h>
+#include <session/pd.h>
+
+#define CHUNK (64u * 1024)
+#define CHUNKS 256u
+
+int main(uint64_t arg);
+
+int
+main(uint64_t arg)
+{
+	static void *ptr[CHUNKS];
+	static uint64_t ds[CHUNKS];
+	uint64_t *w = utcb_main()->msg, quota;
+	unsigned n = 0, again = 0;
+	int e = 0;
+
+	rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL);
+	quota = w[0];
+	while (n < CHUNKS && !(e = ram_alloc(CHUNK, &ptr[n], &ds[n]))) {
+		((volatile char *)ptr[n])[CHUNK - 1] = 1;
+		n++;
+	}
+	log_printf("allocated %u KiB of a %lu KiB quota, then error %d", n * 64,
+	    quota / 1024, -e);
+	for (unsigned i = 0; i < n; i++)
+		ram_free(ptr[i], ds[i]);
+	/* What was freed is available again (page tables stay charged). */
+	while (again < n && !ram_alloc(CHUNK, &ptr[again], &ds[again]))
+		again++;
+	log_printf("after freeing, %u of %u chunks could be allocated again",
+	    again, n);
+	return e == -E_NOMEM && again + 1 >= n ? 0 : 1;
+}
