@@ -47,14 +47,14 @@ $(B)/obj/%.o: %.S
 define lib_rule
 $(B)/lib/$(1).a: $(call obj,$($(1)_SRC))
 	@mkdir -p $$(@D)
-	rm -f $$@ && ar rcs $$@ $$^
+	@echo "  AR  $$@"; rm -f $$@ && ar rcs $$@ $$^
 endef
 $(foreach l,$(LIBS),$(eval $(call lib_rule,$(l))))
 
 define prog_rule
 $(B)/bin/$(1): $(call obj,$($(1)_SRC)) $(foreach l,$($(1)_LIBS),$(B)/lib/$(l).a) $(USER_LDSCRIPT)
 	@mkdir -p $$(@D)
-	$(LD) -nostdlib -static -z max-page-size=0x1000 -T $(USER_LDSCRIPT) \
+	@echo "  LD  $$@"; $(LD) -nostdlib -static -z max-page-size=0x1000 -T $(USER_LDSCRIPT) \
 		-o $$@ $(call obj,$($(1)_SRC)) --start-group \
 		$(foreach l,$($(1)_LIBS),$(B)/lib/$(l).a) --end-group
 $(1): $(B)/bin/$(1)
@@ -83,12 +83,12 @@ $(B)/kobj/%.o: %.S | $(ABI_GEN)
 
 $(B)/kernel/kernel.elf: $(KERNEL_OBJ) $(KERNEL_LDSCRIPT)
 	@mkdir -p $(@D)
-	$(CC) $(KERNEL_CFLAGS) -nostdlib -static -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none \
+	@echo "  LD  $@"; $(CC) $(KERNEL_CFLAGS) -nostdlib -static -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none \
 		-Wl,-T,$(KERNEL_LDSCRIPT) -o $@ $(KERNEL_OBJ) -lgcc
 
 # QEMU's -kernel loads multiboot1 images only as 32-bit ELF.
 $(B)/kernel/kernel32.elf: $(B)/kernel/kernel.elf
-	$(OBJCOPY) -O elf32-i386 $< $@
+	@echo "  OBJCOPY $@"; $(OBJCOPY) -O elf32-i386 $< $@
 
 kernel: $(B)/kernel/kernel.elf $(B)/kernel/kernel32.elf
 

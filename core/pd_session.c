@@ -277,11 +277,10 @@ pds_thread(struct pds *p, const struct thread_args *a, uint64_t *id)
 		p->threads[t] = 0;
 		return (int)e;
 	}
-	/* Faults are badged so that no child can forge one. */
+	/* Faults arrive badged as the thread's PD, with FAULT_LABEL. */
 	if (a->fault_ep) {
 		fault = cap_alloc();
-		e = sys_cap_derive(a->fault_ep, 0, fault, RIGHT_SEND,
-		    a->badge | FAULT_BADGE);
+		e = sys_cap_derive(a->fault_ep, 0, fault, RIGHT_SEND, a->badge);
 		if (!e)
 			e = sys_thread_fault(p->threads[t], fault);
 		sys_cap_delete(fault);

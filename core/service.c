@@ -97,7 +97,7 @@ pd_call(struct pds *p, uint64_t label, uint64_t info)
 		    .utcb = w[3],
 		    .prio = (unsigned)w[4],
 		    .quota = (unsigned)w[5],
-		    .badge = w[6] & ~FAULT_BADGE};
+		    .badge = w[6]};
 
 		if (MSG_NCAPS(info) == 1 &&
 		    sys_cap_info(rcv_slot) == (KOBJ_ENDPOINT | RIGHT_ALL << 8))
@@ -230,13 +230,13 @@ child_call(uint64_t label, uint64_t info)
 
 	switch (label) {
 	case PARENT_LOG: {
-		unsigned nl = w[0] & 0xffff, nt = (w[0] >> 16) & 0xffff;
-		const char *text = (const char *)&w[1];
+		struct parent_log log;
 
-		if (nl + nt > PARENT_LOG_MAX)
+		if (parent_log_parse(w, MSG_NWORDS(info), &log))
 			return -E_INVAL;
-		log_printf(nl ? "[init -> %.*s] %.*s" : "[init%.*s] %.*s",
-		    (int)nl, text, (int)nt, text + nl);
+		log_printf(log.nlabel ? "[init -> %.*s] %.*s"
+				      : "[init%.*s] %.*s",
+		    (int)log.nlabel, log.label, (int)log.ntext, log.text);
 		return 0;
 	}
 	case PARENT_EXIT:
@@ -272,7 +272,7 @@ dispatch(uint64_t badge, uint64_t info)
 	uint64_t label = MSG_LABEL(info), idx = BADGE_IDX(badge);
 	struct pds *p;
 
-	if (badge & FAULT_BADGE) {
+	if (label == FAULT_LABEL) {
 		uint64_t *w = utcb_main()->msg;
 
 		log_printf("core: init faulted (kind %lu) at %lx, ip %lx", w[0],

@@ -100,7 +100,8 @@ ipc_receive(struct thread *r, struct endpoint *ep)
 	struct thread *s = queue_pop(&ep->senders);
 
 	if (!s) {
-		sched_block(r, T_RECV, &ep->receivers);
+		if (!signal_deliver(ep->bound, r))
+			sched_block(r, T_RECV, &ep->receivers);
 		return;
 	}
 	ipc_deliver(s, r, s->send_info, s->send_badge);
@@ -152,6 +153,8 @@ endpoint_destroy(struct endpoint *ep)
 {
 	struct thread *t;
 
+	if (ep->bound)
+		ep->bound->bound = NULL;
 	while ((t = queue_pop(&ep->senders)) ||
 	    (t = queue_pop(&ep->receivers))) {
 		t->regs.rax = -E_ABORT;
@@ -162,12 +165,21 @@ endpoint_destroy(struct endpoint *ep)
 	}
 }
 
+/* Kernel labels cannot be sent: a receiver may trust them. */
+static int
+check_label(uint64_t info)
+{
+	return MSG_LABEL(info) >= LABEL_KERNEL ? -E_INVAL : 0;
+}
+
 long
 sys_ipc_call(uint64_t cap, uint64_t info)
 {
 	struct cap *c;
 	int e;
 
+	if ((e = check_label(info)))
+		return e;
 	if ((e = cap_lookup(current()->pd, cap, KOBJ_ENDPOINT, RIGHT_SEND, &c)))
 		return e;
 	return ipc_send_to(current(), c, info, true);
@@ -179,6 +191,8 @@ sys_ipc_send(uint64_t cap, uint64_t info)
 	struct cap *c;
 	int e;
 
+	if ((e = check_label(info)))
+		return e;
 	if ((e = cap_lookup(current()->pd, cap, KOBJ_ENDPOINT, RIGHT_SEND, &c)))
 		return e;
 	return ipc_send_to(current(), c, info, false);
@@ -191,7 +205,8 @@ sys_ipc_reply_wait(uint64_t cap, uint64_t info)
 	struct cap *c;
 	int e;
 
-	if ((e = cap_lookup(t->pd, cap, KOBJ_ENDPOINT, RIGHT_RECV, &c)))
+	if ((e = check_label(info)) ||
+	    (e = cap_lookup(t->pd, cap, KOBJ_ENDPOINT, RIGHT_RECV, &c)))
 		return e;
 	if (t->caller)
 		ipc_reply_to_caller(t, info);
@@ -202,7 +217,9 @@ sys_ipc_reply_wait(uint64_t cap, uint64_t info)
 long
 sys_ipc_reply(uint64_t info)
 {
-	return ipc_reply_to_caller(current(), info);
+	int e = check_label(info);
+
+	return e ? e : ipc_reply_to_caller(current(), info);
 }
 
 /*
@@ -221,7 +238,8 @@ ipc_fastpath(struct regs *r)
 	struct endpoint *ep;
 	struct cap *c;
 
-	if (idx >= t->pd->ncaps || MSG_NCAPS(info))
+	if (idx >= t->pd->ncaps || MSG_NCAPS(info) ||
+	    MSG_LABEL(info) >= LABEL_KERNEL)
 		return;
 	c = &t->pd->caps[idx];
 	if (!c->obj || c->obj->type != KOBJ_ENDPOINT ||
@@ -232,7 +250,8 @@ ipc_fastpath(struct regs *r)
 		dst = ep->receivers.head;
 	} else {
 		dst = t->caller;
-		if (ep->senders.head || (dst && dst->faulting))
+		if (ep->senders.head || (dst && dst->faulting) ||
+		    (ep->bound && ep->bound->count))
 			return;
 	}
 	if (!dst || sched_class(dst) != sched_class(t))

@@ -109,12 +109,14 @@ thread_of(struct kobj *o)
 struct endpoint {
 	struct kobj obj;
 	struct queue senders, receivers;
+	struct signal *bound; /* delivered to receivers as messages */
 };
 
 struct signal {
 	struct kobj obj;
 	uint64_t count, badges;
 	struct queue waiters;
+	struct endpoint *bound;
 };
 
 struct irq {
@@ -176,6 +178,7 @@ void endpoint_destroy(struct endpoint *ep);
 
 /* signal.c */
 void signal_submit(struct signal *s, uint64_t badge);
+bool signal_deliver(struct signal *s, struct thread *t);
 void signal_destroy(struct signal *s);
 
 /* irq.c */

@@ -14,6 +14,21 @@ take(struct signal *s, struct thread *t)
 	s->badges = 0;
 }
 
+/* A pending signal becomes a message to t, which waits on the endpoint. */
+bool
+signal_deliver(struct signal *s, struct thread *t)
+{
+	if (!s || !s->count)
+		return false;
+	t->utcb->msg[0] = s->count;
+	t->regs.rax = 0;
+	t->regs.rdi = MSG_INFO(SIGNAL_LABEL, 1, 0);
+	t->regs.rsi = s->badges;
+	s->count = 0;
+	s->badges = 0;
+	return true;
+}
+
 void
 signal_submit(struct signal *s, uint64_t badge)
 {
@@ -24,6 +39,9 @@ signal_submit(struct signal *s, uint64_t badge)
 	if ((w = queue_pop(&s->waiters))) {
 		take(s, w);
 		sched_ready(w);
+	} else if (s->bound && (w = queue_pop(&s->bound->receivers))) {
+		signal_deliver(s, w);
+		sched_ready(w);
 	}
 }
 
@@ -31,6 +49,9 @@ void
 signal_destroy(struct signal *s)
 {
 	struct thread *t;
+
+	if (s->bound)
+		s->bound->bound = NULL;
 
 	while ((t = queue_pop(&s->waiters))) {
 		t->regs.rax = -E_ABORT;
@@ -87,4 +108,25 @@ long
 sys_sig_poll(uint64_t cap)
 {
 	return wait(cap, false);
+}
+
+long
+sys_sig_bind(uint64_t sig, uint64_t ep)
+{
+	struct cap *sc, *ec;
+	struct endpoint *e;
+	struct signal *s;
+	int err;
+
+	if ((err = signal_lookup(sig, RIGHT_RECV, &sc)) ||
+	    (err = cap_lookup(current()->pd, ep, KOBJ_ENDPOINT, RIGHT_RECV,
+		 &ec)))
+		return err;
+	s = (struct signal *)sc->obj;
+	e = (struct endpoint *)ec->obj;
+	if (s->bound || e->bound)
+		return -E_BUSY;
+	s->bound = e;
+	e->bound = s;
+	return 0;
 }

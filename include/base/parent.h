@@ -36,12 +36,13 @@ enum root_label {
 	ROOT_CLOSE = 2,
 };
 
-/*
- * A child's faults reach its parent's endpoint with the child's badge ORed
- * with FAULT_BADGE; no child holds a capability with that bit, so none can
- * forge a fault.
- */
-#define FAULT_BADGE (1ul << 63)
-
 /* PARENT_LOG carries at most this much label and text together. */
 #define PARENT_LOG_MAX ((MSG_WORDS_MAX - 1) * 8)
+
+/* A PARENT_LOG message's label and text, checked against its length. */
+struct parent_log {
+	const char *label, *text;
+	unsigned nlabel, ntext;
+};
+int parent_log_parse(const uint64_t *words, unsigned nwords,
+    struct parent_log *out);

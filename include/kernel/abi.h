@@ -74,10 +74,23 @@ _Static_assert(sizeof(struct utcb) <= 4096, "the UTCB fits one page");
 #define MAP_WC 0x8u /* write-combining, for frame buffers */
 
 /*
+ * Labels from LABEL_KERNEL up are the kernel's: a thread cannot send them,
+ * so a receiver can trust a message that carries one.
+ */
+#define LABEL_KERNEL 0xff00u
+
+/*
  * A fault message, sent in the faulting thread's name to its fault endpoint
  * with label FAULT_LABEL. A reply resumes the thread where it faulted.
  */
-#define FAULT_LABEL 0xfa17u
+#define FAULT_LABEL 0xff01u
+
+/*
+ * A signal bound to an endpoint (sig_bind) reaches a thread waiting on the
+ * endpoint as a message with label SIGNAL_LABEL, the signal's badge set as
+ * the badge and the count in word 0.
+ */
+#define SIGNAL_LABEL 0xff02u
 enum fault_kind {
 	FAULT_PAGE = 1,       /* addr: the address; error: x86 error code */
 	FAULT_DIVIDE = 2,     /* division by zero or overflow */

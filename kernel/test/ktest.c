@@ -98,24 +98,17 @@ serve(bool (*done)(void))
 		if (sys_ipc_reply_wait(parent_ep.slot, reply, &info, &badge))
 			verdict("serve", "reply_wait failed");
 		reply = MSG_INFO(0, 0, 0);
-		unsigned i = (unsigned)(badge & ~FAULT_BADGE) - 1;
-		bool kernel = badge & FAULT_BADGE;
+		unsigned i = (unsigned)badge - 1;
+		struct parent_log log;
 
 		if (i >= CHILDREN)
 			continue;
-		/* Only the kernel's fault messages carry FAULT_BADGE. */
-		uint64_t label = kernel ? FAULT_LABEL : MSG_LABEL(info);
-
-		if (!kernel && label == FAULT_LABEL)
-			label = 0;
-		switch (label) {
-		case PARENT_LOG: {
-			uint64_t n = u->msg[0] < PARENT_LOG_MAX ? u->msg[0] : 0;
-
-			log_printf("[%s] %.*s", kids[i]->label, (int)n,
-			    (const char *)&u->msg[1]);
+		switch (MSG_LABEL(info)) {
+		case PARENT_LOG:
+			if (!parent_log_parse(u->msg, MSG_NWORDS(info), &log))
+				log_printf("[%s] %.*s", kids[i]->label,
+				    (int)log.ntext, log.text);
 			break;
-		}
 		case PARENT_EXIT:
 			status[i].exited = true;
 			status[i].code = (int)u->msg[0];
@@ -337,6 +330,25 @@ test_rights(void)
 	    "rights", "revoke removed the original");
 	log_printf(
 	    "rights: missing rights, bad indices and revoked copies refused");
+
+	/* Kernel labels cannot be forged; a bound signal arrives as one. */
+	struct kobj_ref ep2 = object(KOBJ_ENDPOINT), sig2 = object(KOBJ_SIGNAL);
+	uint64_t sig2_badged = cap_alloc();
+
+	check(sys_ipc_call(ep2.slot, MSG_INFO(FAULT_LABEL, 0, 0), NULL, NULL) ==
+		-E_INVAL,
+	    "rights", "a thread sent a kernel label");
+	check(sys_sig_bind(sig2.slot, ep2.slot) == 0 &&
+		sys_sig_bind(sig2.slot, ep2.slot) == -E_BUSY &&
+		sys_cap_derive(sig2.slot, 0, sig2_badged, RIGHT_SEND, 0x40) ==
+		    0 &&
+		sys_sig_submit(sig2_badged) == 0 &&
+		sys_ipc_reply_wait(ep2.slot, 0, &info, &badge) == 0 &&
+		MSG_LABEL(info) == SIGNAL_LABEL && badge == 0x40 &&
+		utcb_main()->msg[0] == 1,
+	    "rights", "a bound signal did not arrive as a message");
+	log_printf("rights: kernel labels refused; a bound signal arrives as a "
+		   "message");
 
 	/* A child calls through a copy until ktest revokes it. */
 	spawn(0);

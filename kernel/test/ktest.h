@@ -24,9 +24,9 @@ enum role {
 	ROLE_FUZZ_WAKER,    /* submit slot 9, send on slot 8 */
 	ROLE_SPIN,
 	ROLE_FPU,
-	    /* keep values in SSE registers, count losses */ /* count in
-								shared->count[idx]
-							      */
+	/* keep values in SSE registers, count losses */ /* count in
+							    shared->count[idx]
+							  */
 	ROLE_LATENCY_HI,   /* wait on slot 9, note the wake-up time */
 	ROLE_LATENCY_LO,   /* note the time, submit slot 9 */
 	ROLE_BENCH_SERVER, /* reply_wait on slot 8 */

@@ -1,4 +1,6 @@
 /* Strings in message words: packed bytes, their length travelling apart. */
+#include <base/error.h>
+#include <base/parent.h>
 #include <base/rpc.h>
 #include <base/string.h>
 
@@ -26,4 +28,19 @@ msg_get_str(const uint64_t *words, unsigned nwords, unsigned at, uint64_t len,
 	memcpy(out, (const char *)&words[at], len);
 	out[len] = 0;
 	return (unsigned)len;
+}
+
+int
+parent_log_parse(const uint64_t *w, unsigned nwords, struct parent_log *out)
+{
+	uint64_t nl = w[0] & 0xffff, nt = (w[0] >> 16) & 0xffff;
+
+	if (!nwords || nl + nt > PARENT_LOG_MAX ||
+	    (nl + nt + 7) / 8 > nwords - 1)
+		return -E_INVAL;
+	out->label = (const char *)&w[1];
+	out->nlabel = (unsigned)nl;
+	out->text = out->label + nl;
+	out->ntext = (unsigned)nt;
+	return 0;
 }

@@ -22,21 +22,22 @@ static int
 forward_log(struct child *c, uint64_t nwords)
 {
 	uint64_t *w = utcb_main()->msg;
-	unsigned nl = w[0] & 0xffff, nt = (w[0] >> 16) & 0xffff;
 	char buf[PARENT_LOG_MAX];
-	int n;
+	struct parent_log log;
+	unsigned n, nt;
 
-	if (nl + nt > PARENT_LOG_MAX || (nl + nt + 7) / 8 > nwords - 1)
+	if (parent_log_parse(w, (unsigned)nwords, &log))
 		return -E_INVAL;
-	n = fmt_snprintf(buf, sizeof(buf), nl ? "%s -> %.*s" : "%s%.*s",
-	    c->name, (int)nl, (const char *)&w[1]);
-	if (n + nt > PARENT_LOG_MAX)
-		nt = PARENT_LOG_MAX - n;
-	memmove((char *)&w[1] + n, (const char *)&w[1] + nl, nt);
-	memcpy(&w[1], buf, (size_t)n);
+	n = (unsigned)fmt_snprintf(buf, sizeof(buf),
+	    log.nlabel ? "%s -> %.*s" : "%s%.*s", c->name, (int)log.nlabel,
+	    log.label);
+	if (n > PARENT_LOG_MAX)
+		n = PARENT_LOG_MAX;
+	nt = log.ntext < PARENT_LOG_MAX - n ? log.ntext : PARENT_LOG_MAX - n;
+	memmove((char *)&w[1] + n, log.text, nt);
+	memcpy(&w[1], buf, n);
 	w[0] = (uint64_t)n | (uint64_t)nt << 16;
-	rpc_call(CAP_PARENT, PARENT_LOG, 1 + (unsigned)(n + nt + 7) / 8, 0, 0,
-	    NULL);
+	rpc_call(CAP_PARENT, PARENT_LOG, 1 + (n + nt + 7) / 8, 0, 0, NULL);
 	return 0;
 }
 
@@ -109,7 +110,7 @@ dispatch(uint64_t badge, uint64_t info, uint64_t *out, unsigned *words)
 
 	if (idx >= CHILDREN || !children[idx].used)
 		return -E_CAP;
-	if (badge & FAULT_BADGE) {
+	if (MSG_LABEL(info) == FAULT_LABEL) {
 		char why[96];
 
 		fmt_snprintf(why, sizeof(why),
