@@ -43,12 +43,18 @@ static struct {
 /* Reply state, filled by the handlers. */
 static uint64_t reply_words, reply_cap_badge;
 static int reply_cap_kind;
+static unsigned reply_cap_rights;
 
+/*
+ * The capability to send back. For a dataspace, RIGHT_RECV means that it
+ * may be mapped writable: ROM dataspaces go without it.
+ */
 static void
-reply_cap(enum kind kind, uint32_t gen, uint64_t idx)
+reply_cap(enum kind kind, uint32_t gen, uint64_t idx, unsigned rights)
 {
 	reply_cap_kind = kind;
 	reply_cap_badge = BADGE(kind, gen, idx);
+	reply_cap_rights = rights;
 }
 
 /* A dataspace capability that came with the message, or NULL. */
@@ -75,7 +81,7 @@ pd_call(struct pds *p, uint64_t label, uint64_t info)
 	case PD_ALLOC:
 		if ((e = pds_alloc(p, w[0], &ds)))
 			return e;
-		reply_cap(K_DS, ds->gen, ds_index(ds));
+		reply_cap(K_DS, ds->gen, ds_index(ds), RIGHT_ALL);
 		w[0] = ds->pages;
 		reply_words = 1;
 		return 0;
@@ -87,6 +93,9 @@ pd_call(struct pds *p, uint64_t label, uint64_t info)
 	case PD_MAP:
 		if (!(ds = received_ds(info)))
 			return -E_CAP;
+		if ((w[1] & MAP_W) &&
+		    !((sys_cap_info(rcv_slot) >> 8) & RIGHT_RECV))
+			return -E_RIGHTS;
 		return pds_map(p, ds, w[0], (unsigned)w[1] & (MAP_W | MAP_X));
 	case PD_UNMAP:
 		return pds_unmap(p, w[0]);
@@ -168,7 +177,7 @@ open_session(uint64_t info)
 		sessions[s].pd = p;
 		sessions[s].quota = quota;
 		sessions[s].kind = K_PD;
-		reply_cap(K_PD, p->gen, pds_index(p));
+		reply_cap(K_PD, p->gen, pds_index(p), RIGHT_SEND | RIGHT_GRANT);
 	} else if (!strcmp(service, "ROM")) {
 		const struct boot_module *m =
 		    module_find(bi, last_element(full));
@@ -180,7 +189,8 @@ open_session(uint64_t info)
 		}
 		sessions[s].kind = K_ROM;
 		sessions[s].module = (unsigned)(m - bi->mods);
-		reply_cap(K_ROM, 0, sessions[s].module);
+		reply_cap(K_ROM, 0, sessions[s].module,
+		    RIGHT_SEND | RIGHT_GRANT);
 	} else {
 		log_printf("core: no service '%s' for '%s'", service, full);
 		return -E_DENIED;
@@ -223,6 +233,25 @@ close_session(uint64_t id)
 	return 0;
 }
 
+/* A PD session's quota moves to new_quota, to or from init's. */
+static int
+upgrade_session(uint64_t id, uint64_t new_quota)
+{
+	struct pds *p;
+
+	if (id >= SESSIONS || !sessions[id].used || sessions[id].kind != K_PD)
+		return -E_NOENT;
+	p = sessions[id].pd;
+	if (new_quota < p->spent)
+		return -E_BUSY;
+	if (new_quota > p->quota && new_quota - p->quota > pds_free_bytes(init))
+		return -E_NOMEM;
+	init->quota = init->quota + p->quota - new_quota;
+	sessions[id].quota = new_quota;
+	p->quota = new_quota;
+	return 0;
+}
+
 static int
 child_call(uint64_t label, uint64_t info)
 {
@@ -246,6 +275,8 @@ child_call(uint64_t label, uint64_t info)
 		return open_session(info);
 	case PARENT_CLOSE:
 		return close_session(w[0]);
+	case PARENT_UPGRADE:
+		return upgrade_session(w[0], w[1]);
 	}
 	return -E_DENIED;
 }
@@ -256,11 +287,13 @@ rom_call(unsigned module, uint64_t label)
 	const struct boot_module *m = &bi->mods[module];
 	struct dataspace *ds;
 
+	if (label == ROM_SIGH)
+		return 0; /* boot modules never change */
 	if (label != ROM_DATASPACE)
 		return -E_NOSYS;
 	if ((m->base & (PAGE - 1)) || !(ds = ds_rom(m->base, m->size)))
 		return -E_INVAL;
-	reply_cap(K_DS, ds->gen, ds_index(ds));
+	reply_cap(K_DS, ds->gen, ds_index(ds), RIGHT_SEND | RIGHT_GRANT);
 	utcb_main()->msg[0] = m->size;
 	reply_words = 1;
 	return 0;
@@ -309,12 +342,13 @@ serve(void)
 		sys_cap_delete(rcv_slot);
 		if (out) {
 			sys_cap_delete(out);
+			cap_free(out);
 			out = 0;
 		}
 		if (!e && reply_cap_kind) {
 			out = cap_alloc();
-			sys_cap_derive(ep.slot, 0, out,
-			    RIGHT_SEND | RIGHT_GRANT, reply_cap_badge);
+			sys_cap_derive(ep.slot, 0, out, reply_cap_rights,
+			    reply_cap_badge);
 			u->snd_caps[0] = (uint32_t)out;
 		}
 		info = MSG_INFO(e < 0 ? -e : 0, e ? 0 : reply_words,

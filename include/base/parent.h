@@ -27,10 +27,13 @@ enum parent_label {
 	PARENT_CLOSE = 4,
 	/* w0-1: the service name; the message carries the root endpoint */
 	PARENT_ANNOUNCE = 5,
+	/* w0: the parent's id for the session; w1: its new RAM quota */
+	PARENT_UPGRADE = 6,
 };
 
 enum root_label {
-	/* w0: RAM quota; w1: label bytes, then the label (every hop's) */
+	/* as PARENT_SESSION, with every hop's label: the service name, RAM
+	 * quota, label bytes, the label -> session cap; w0: the server's id */
 	ROOT_CREATE = 1,
 	/* w0: the server's id for the session */
 	ROOT_CLOSE = 2,

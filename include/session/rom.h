@@ -8,4 +8,5 @@
 
 enum rom_label {
 	ROM_DATASPACE = 1, /* -> a read-only dataspace cap; w0: bytes */
+	ROM_SIGH = 2, /* a signal cap, submitted when the content changes */
 };

@@ -10,6 +10,7 @@
 #include <base/runtime.h>
 #include <base/string.h>
 #include <session/pd.h>
+#include <session/report.h>
 #include <session/rom.h>
 
 #define SLOTS 128u
@@ -139,27 +140,85 @@ ram_free(void *ptr, uint64_t ds)
 	return (int)e;
 }
 
+/* Fetch the ROM's current content and map it; the old mapping goes. */
 int
-rom_attach(const char *name, const void **data, size_t *size)
+rom_update(struct rom *r)
 {
-	uint64_t rom, id, ds = slot_alloc();
-	void *p;
+	uint64_t ds = slot_alloc();
+	void *p = NULL;
 	long e;
 
 	if (!ds)
 		return -E_NOMEM;
-	if ((e = session_open("ROM", name, 0, &rom, &id)))
-		goto out;
-	if (!(e = rpc_call(rom, ROM_DATASPACE, 0, 0, ds, NULL))) {
-		*size = utcb_main()->msg[0];
-		if (!(e = ds_attach(ds, *size, 0, &p)))
-			*data = p;
+	if (!(e = rpc_call(r->session, ROM_DATASPACE, 0, 0, ds, NULL))) {
+		size_t size = utcb_main()->msg[0];
+
+		if (!(e = ds_attach(ds, size ? size : 1, 0, &p))) {
+			if (r->data)
+				ds_detach((void *)r->data);
+			r->data = p;
+			r->size = size;
+		}
 	}
-	/* The session stays open: it keeps the ROM's content alive. */
-out:
 	sys_cap_delete(ds);
 	slot_free(ds);
 	return (int)e;
+}
+
+int
+rom_open(struct rom *r, const char *name)
+{
+	int e;
+
+	memset(r, 0, sizeof(*r));
+	if ((e = session_open("ROM", name, 0, &r->session, &r->id)))
+		return e;
+	if ((e = rom_update(r)))
+		session_close(r->session, r->id);
+	return e;
+}
+
+int
+rom_sigh(struct rom *r, uint64_t sig)
+{
+	return (int)rpc_call(r->session, ROM_SIGH, 0, sig, 0, NULL);
+}
+
+int
+rom_attach(const char *name, const void **data, size_t *size)
+{
+	struct rom r;
+	int e = rom_open(&r, name);
+
+	if (!e) {
+		*data = r.data;
+		*size = r.size;
+	}
+	return e;
+}
+
+int
+report_open(struct report *r, const char *label, size_t size)
+{
+	long e;
+
+	memset(r, 0, sizeof(*r));
+	if ((e = session_open("Report", label, size, &r->session, &r->id)))
+		return (int)e;
+	if (!(r->ds = slot_alloc()))
+		return -E_NOMEM;
+	if ((e = rpc_call(r->session, REPORT_DATASPACE, 0, 0, r->ds, NULL)) ||
+	    (e = ds_attach(r->ds, utcb_main()->msg[0], 1, &r->buf)))
+		return (int)e;
+	r->size = utcb_main()->msg[0];
+	return 0;
+}
+
+int
+report_submit(struct report *r, size_t len)
+{
+	utcb_main()->msg[0] = len;
+	return (int)rpc_call(r->session, REPORT_SUBMIT, 1, 0, 0, NULL);
 }
 
 int
@@ -175,4 +234,16 @@ object_create(unsigned type, uint64_t *slot)
 	if ((e = rpc_call(CAP_PD, PD_OBJECT, 2, 0, 0, NULL)))
 		slot_free(*slot);
 	return (int)e;
+}
+
+void
+sleep_forever(void)
+{
+	uint64_t sig;
+
+	if (object_create(KOBJ_SIGNAL, &sig))
+		for (;;)
+			sys_thread_yield();
+	for (;;)
+		sys_sig_wait(sig, NULL);
 }

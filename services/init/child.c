@@ -18,6 +18,7 @@
 #define BINARIES 16u
 
 struct child children[CHILDREN];
+static uint64_t instances;
 
 static struct {
 	char name[NAME_MAX];
@@ -97,22 +98,41 @@ give(struct child *c, uint64_t cap, uint64_t slot, uint64_t badge)
 	return (int)rpc_call(c->pd, PD_GIVE, 3, cap, 0, NULL);
 }
 
+/* The child's "config" ROM: a copy of its <config> node in our RAM. */
 static int
 config_rom(struct child *c, struct config_node start)
 {
 	struct config_node cfg;
 	const char *raw;
+	uint64_t ds;
+	void *ptr;
 	size_t len;
 	int e;
 
 	if (config_child(start, "config", &cfg))
 		return 0;
 	config_node_raw(cfg, &raw, &len);
-	if ((e = ram_alloc(len, &c->config_ptr, &c->config_ds)))
+	if ((e = ram_alloc(len, &ptr, &ds)))
 		return e;
-	memcpy(c->config_ptr, raw, len);
+	memcpy(ptr, raw, len);
+	if (c->config_ds)
+		ram_free(c->config_ptr, c->config_ds);
+	c->config_ds = ds;
+	c->config_ptr = ptr;
 	c->config_len = len;
 	return 0;
+}
+
+/* A changed <config> reaches the running child as a new ROM version. */
+int
+child_config_update(unsigned idx, struct config_node start)
+{
+	struct child *c = &children[idx];
+	int e = config_rom(c, start);
+
+	if (!e && c->config_sigh)
+		sys_sig_submit(c->config_sigh);
+	return e;
 }
 
 int
@@ -126,7 +146,10 @@ child_start(unsigned idx, struct config_node start)
 	size_t size;
 	int e;
 
+	unsigned restarts = c->used ? c->restarts : 0;
+
 	memset(c, 0, sizeof(*c));
+	c->restarts = restarts;
 	c->start = start;
 	if (config_attr_copy(start, "name", c->name, sizeof(c->name)) ||
 	    !c->name[0]) {
@@ -143,11 +166,13 @@ child_start(unsigned idx, struct config_node start)
 		return -E_INVAL;
 	}
 	c->used = true;
+	c->state = CHILD_FAULTED; /* until it runs */
+	c->exit_code = -1;
 	if ((e = session_open("PD", c->name, c->ram, &c->pd, &c->pd_id))) {
 		log_printf("init: '%s': no PD session (error %d)", c->name, -e);
-		c->used = false;
 		return e;
 	}
+	c->running = true;
 	if ((e = binary(bin, &img, &size))) {
 		log_printf("init: '%s': no binary '%s' (error %d)", c->name,
 		    bin, -e);
@@ -173,21 +198,22 @@ child_start(unsigned idx, struct config_node start)
 	w[6] = BADGE(K_CHILD, idx);
 	if ((e = (int)rpc_call(c->pd, PD_THREAD, 7, init_ep, 0, NULL)))
 		goto fail;
+	c->state = CHILD_RUNNING;
+	c->instance = ++instances;
 	return 0;
 fail:
-	child_destroy(idx, NULL);
+	child_stop(idx, CHILD_FAULTED, -1);
 	return e;
 }
 
+/* End a running child and close everything it held. */
 void
-child_destroy(unsigned idx, const char *why)
+child_stop(unsigned idx, enum child_state state, long code)
 {
 	struct child *c = &children[idx];
 
-	if (!c->used)
+	if (!c->running)
 		return;
-	if (why)
-		log_printf("init: '%s' %s", c->name, why);
 	for (unsigned s = 0; s < CHILD_SESSIONS; s++)
 		if (c->sessions[s].used)
 			route_close(idx, s);
@@ -195,10 +221,21 @@ child_destroy(unsigned idx, const char *why)
 		if (c->services[s].used) {
 			sys_cap_delete(c->services[s].root);
 			slot_free(c->services[s].root);
+			c->services[s].used = false;
 		}
 	}
-	if (c->config_ds)
+	if (c->config_sigh) {
+		sys_cap_delete(c->config_sigh);
+		slot_free(c->config_sigh);
+		c->config_sigh = 0;
+	}
+	if (c->config_ds) {
 		ram_free(c->config_ptr, c->config_ds);
+		c->config_ds = 0;
+	}
 	session_close(c->pd, c->pd_id);
-	c->used = false;
+	c->running = false;
+	c->announced = false;
+	c->state = state;
+	c->exit_code = code;
 }

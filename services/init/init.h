@@ -33,6 +33,8 @@ enum kind {
 struct child_session {
 	bool used;
 	enum provider from;
+	char name[SERVICE_NAME_MAX]; /* the service */
+	char label[LABEL_MAX];
 	unsigned server, service; /* FROM_CHILD: who serves it, and which */
 	uint64_t cap, id;         /* FROM_PARENT: our cap and the parent's id */
 };
@@ -43,8 +45,19 @@ struct child_service {
 	uint64_t root; /* the endpoint the child announced */
 };
 
+enum child_state {
+	CHILD_RUNNING,
+	CHILD_EXITED,
+	CHILD_FAULTED,
+};
+
+/*
+ * A child as the config names it (used), and, while it runs, its PD and
+ * what it holds. An exited child stays until the config drops it, so that
+ * the state report shows its exit code.
+ */
 struct child {
-	bool used;
+	bool used, running;
 	char name[NAME_MAX];
 	struct config_node start;
 	uint64_t ram;
@@ -52,9 +65,14 @@ struct child {
 	uint64_t config_ds; /* its "config" ROM in our RAM, or 0 */
 	void *config_ptr;
 	uint64_t config_len;
+	uint64_t config_sigh; /* signal for config changes, or 0 */
 	struct child_session sessions[CHILD_SESSIONS];
 	struct child_service services[CHILD_SERVICES];
-	bool announced; /* it announced a service, or it never will */
+	bool announced; /* it announced a service */
+	enum child_state state;
+	uint64_t instance; /* changes with every start */
+	unsigned restarts;
+	long exit_code;
 };
 
 extern struct child children[CHILDREN];
@@ -62,7 +80,12 @@ extern uint64_t init_ep;
 
 /* child.c */
 int child_start(unsigned idx, struct config_node start);
-void child_destroy(unsigned idx, const char *why);
+void child_stop(unsigned idx, enum child_state state, long code);
+int child_config_update(unsigned idx, struct config_node start);
+
+/* main.c */
+void state_report(void);
+int parent_upgrade(uint64_t id, uint64_t quota);
 
 /* route.c */
 int route_session(unsigned idx, const char *service, const char *label,

@@ -1,21 +1,32 @@
 /*
  * init: starts the children its config names, routes their session
  * requests, forwards their log lines with their label, serves each child's
- * "config" ROM, and ends children that exit or fault, reclaiming all they
- * held. See README.md for the configuration.
+ * "config" ROM, ends children that exit or fault (restarting them if their
+ * policy says so), and applies a changed config while it runs. See
+ * README.md for the configuration and the exact semantics of a change.
  */
 #include <base/error.h>
 #include <base/log.h>
 #include <base/rpc.h>
 #include <base/runtime.h>
 #include <base/string.h>
+#include <session/pd.h>
 #include <session/rom.h>
 
 #include "init.h"
 
+#define SIGNAL_CONFIG 1u
+
 struct config config;
 uint64_t init_ep;
 static uint64_t rcv_slot;
+static struct rom config_rom;
+static void *config_buf; /* our copy of the current config */
+static uint64_t config_ds;
+static struct report state;
+static bool reporting;
+static uint64_t configs;  /* configs applied, reported as state/@config */
+static uint64_t rejected; /* malformed ones, state/@rejected */
 
 /* Forward a child's log line to our parent, its name before its label. */
 static int
@@ -66,22 +77,61 @@ announce(struct child *c, uint64_t info)
 	return -E_NOMEM;
 }
 
+/* Restart per the start node's policy, within its budget. */
+static void
+ended(unsigned idx, enum child_state how, long code, const char *why)
+{
+	struct child *c = &children[idx];
+	char policy[16];
+	uint64_t budget = 3;
+
+	log_printf("init: '%s' %s", c->name, why);
+	child_stop(idx, how, code);
+	if (config_attr_copy(c->start, "restart", policy, sizeof(policy)))
+		fmt_snprintf(policy, sizeof(policy), "never");
+	config_attr_u64(c->start, "restart_budget", 3, &budget);
+	if (!strcmp(policy, "never") ||
+	    (!strcmp(policy, "on-failure") && how == CHILD_EXITED && !code))
+		return;
+	if (c->restarts >= budget) {
+		log_printf(
+		    "init: '%s' not restarted: its budget of %lu restarts "
+		    "is spent",
+		    c->name, budget);
+		return;
+	}
+	c->restarts++;
+	log_printf("init: restarting '%s' (%u of %lu)", c->name, c->restarts,
+	    budget);
+	child_start(idx, c->start);
+}
+
+int
+parent_upgrade(uint64_t id, uint64_t quota)
+{
+	uint64_t *w = utcb_main()->msg;
+
+	w[0] = id;
+	w[1] = quota;
+	return (int)rpc_call(CAP_PARENT, PARENT_UPGRADE, 2, 0, 0, NULL);
+}
+
 /* Handle a call; a capability to send back goes to *out. */
 static int
 child_call(unsigned idx, uint64_t info, uint64_t *out)
 {
 	struct child *c = &children[idx];
 	uint64_t *w = utcb_main()->msg;
-	char service[SERVICE_NAME_MAX], label[LABEL_MAX];
+	char service[SERVICE_NAME_MAX], label[LABEL_MAX], why[48];
 	int e;
 
 	switch (MSG_LABEL(info)) {
 	case PARENT_LOG:
 		return forward_log(c, MSG_NWORDS(info));
 	case PARENT_EXIT:
-		log_printf("init: '%s' exited with code %ld", c->name,
+		fmt_snprintf(why, sizeof(why), "exited with code %ld",
 		    (long)w[0]);
-		child_destroy(idx, NULL);
+		ended(idx, CHILD_EXITED, (long)w[0], why);
 		return -E_ABORT;
 	case PARENT_SESSION: {
 		uint64_t quota = w[2], id;
@@ -98,8 +148,34 @@ child_call(unsigned idx, uint64_t info, uint64_t *out)
 		return route_close(idx, w[0]);
 	case PARENT_ANNOUNCE:
 		return announce(c, info);
+	case PARENT_UPGRADE:
+		/* Quota of a session from our parent: ask our parent. */
+		if (w[0] >= CHILD_SESSIONS || !c->sessions[w[0]].used ||
+		    c->sessions[w[0]].from != FROM_PARENT)
+			return -E_NOSYS;
+		return parent_upgrade(c->sessions[w[0]].id, w[1]);
 	}
 	return -E_NOSYS;
+}
+
+static int
+rom_call(unsigned idx, uint64_t info, uint64_t *out, unsigned *words)
+{
+	struct child *c = &children[idx];
+
+	if (MSG_LABEL(info) == ROM_SIGH) {
+		if (MSG_NCAPS(info) != 1 || c->config_sigh ||
+		    !(c->config_sigh = slot_alloc()))
+			return -E_INVAL;
+		return (int)sys_cap_derive(rcv_slot, 0, c->config_sigh,
+		    RIGHT_SEND, 0);
+	}
+	if (MSG_LABEL(info) != ROM_DATASPACE || !c->config_ds)
+		return -E_NOSYS;
+	*out = c->config_ds;
+	utcb_main()->msg[0] = c->config_len;
+	*words = 1;
+	return 0;
 }
 
 static int
@@ -108,7 +184,7 @@ dispatch(uint64_t badge, uint64_t info, uint64_t *out, unsigned *words)
 	unsigned idx = BADGE_IDX(badge);
 	uint64_t *w = utcb_main()->msg;
 
-	if (idx >= CHILDREN || !children[idx].used)
+	if (idx >= CHILDREN || !children[idx].running)
 		return -E_CAP;
 	if (MSG_LABEL(info) == FAULT_LABEL) {
 		char why[96];
@@ -116,22 +192,221 @@ dispatch(uint64_t badge, uint64_t info, uint64_t *out, unsigned *words)
 		fmt_snprintf(why, sizeof(why),
 		    "faulted (kind %lu) at %lx, ip %lx", w[FAULT_W_KIND],
 		    w[FAULT_W_ADDR], w[FAULT_W_IP]);
-		child_destroy(idx, why);
+		ended(idx, CHILD_FAULTED, -1, why);
 		return -E_ABORT;
 	}
-	if (BADGE_KIND(badge) == K_ROM) {
-		if (MSG_LABEL(info) != ROM_DATASPACE)
-			return -E_NOSYS;
-		*out = children[idx].config_ds;
-		w[0] = children[idx].config_len;
-		*words = 1;
-		return 0;
-	}
+	if (BADGE_KIND(badge) == K_ROM)
+		return rom_call(idx, info, out, words);
 	int e = child_call(idx, info, out);
 
 	if (!e && MSG_LABEL(info) == PARENT_SESSION)
 		*words = 1;
 	return e;
+}
+
+/* Two nodes (or their absence) are the same when their text is. */
+static bool
+same_node(struct config_node a, struct config_node b, const char *type)
+{
+	struct config_node x, y;
+	const char *pa, *pb;
+	size_t la, lb;
+	bool ha = !config_child(a, type, &x), hb = !config_child(b, type, &y);
+
+	if (ha != hb)
+		return false;
+	if (!ha)
+		return true;
+	config_node_raw(x, &pa, &la);
+	config_node_raw(y, &pb, &lb);
+	return la == lb && !memcmp(pa, pb, la);
+}
+
+static bool
+same_attr(struct config_node a, struct config_node b, const char *name)
+{
+	char x[LABEL_MAX] = "", y[LABEL_MAX] = "";
+
+	config_attr_copy(a, name, x, sizeof(x));
+	config_attr_copy(b, name, y, sizeof(y));
+	return !strcmp(x, y);
+}
+
+static int
+find_start(const char *name, struct config_node *out)
+{
+	char n[NAME_MAX];
+
+	for (int e = config_child(config_root(&config), "start", out); !e;
+	     e = config_next(*out, "start", out))
+		if (!config_attr_copy(*out, "name", n, sizeof(n)) &&
+		    !strcmp(n, name))
+			return 0;
+	return -E_NOENT;
+}
+
+/* Bring one child in line with its new start node s. */
+static void
+apply_child(unsigned idx, struct config_node s)
+{
+	struct child *c = &children[idx];
+	uint64_t ram;
+
+	if (!same_attr(c->start, s, "binary") ||
+	    !same_attr(c->start, s, "priority") ||
+	    !same_attr(c->start, s, "cpu") ||
+	    !same_node(c->start, s, "route")) {
+		log_printf(
+		    "init: '%s' restarted: its binary, priority or route "
+		    "changed",
+		    c->name);
+		child_stop(idx, CHILD_EXITED, 0);
+		child_start(idx, s);
+		return;
+	}
+	config_attr_u64(s, "ram", 1ul << 20, &ram);
+	if (c->running && ram != c->ram) {
+		int e = parent_upgrade(c->pd_id, ram);
+
+		log_printf("init: '%s' RAM quota %s from %lu to %lu KiB%s",
+		    c->name, ram > c->ram ? "raised" : "lowered", c->ram / 1024,
+		    ram / 1024, e ? " refused" : "");
+		if (!e)
+			c->ram = ram;
+	}
+	if (c->running && !same_node(c->start, s, "config")) {
+		c->start = s;
+		child_config_update(idx, s);
+		log_printf("init: '%s' has a new config", c->name);
+	}
+	c->start = s;
+}
+
+/* <report/>: from the first config that asks for it on. */
+static void
+report_setup(void)
+{
+	struct config_node r;
+
+	if (!reporting && !config_child(config_root(&config), "report", &r))
+		reporting = !report_open(&state, "state", 16 * 1024);
+}
+
+/* The config ROM changed: check the new version whole, then apply it. */
+static void
+reconfigure(void)
+{
+	struct config next;
+	struct config_error err;
+	struct config_node s;
+	void *buf;
+	uint64_t ds;
+	char msg[160];
+
+	if (rom_update(&config_rom) || !config_rom.size)
+		return;
+	if (config_parse(&next, config_rom.data, config_rom.size, &err)) {
+		config_error_format(msg, sizeof(msg), "config", &err);
+		log_printf(
+		    "init: %s: rejected, the running system stays as it is",
+		    msg);
+		rejected++;
+		return;
+	}
+	if (ram_alloc(config_rom.size, &buf, &ds)) {
+		log_printf("init: no RAM for the new config");
+		return;
+	}
+	memcpy(buf, config_rom.data, config_rom.size);
+	config_parse(&config, buf, config_rom.size, &err);
+	for (unsigned i = 0; i < CHILDREN; i++) {
+		struct child *c = &children[i];
+
+		if (!c->used)
+			continue;
+		if (find_start(c->name, &s)) {
+			log_printf("init: '%s' removed", c->name);
+			child_stop(i, CHILD_EXITED, 0);
+			c->used = false;
+		} else {
+			apply_child(i, s);
+		}
+	}
+	for (int e = config_child(config_root(&config), "start", &s); !e;
+	     e = config_next(s, "start", &s)) {
+		char name[NAME_MAX] = "";
+		unsigned i, free = CHILDREN;
+
+		config_attr_copy(s, "name", name, sizeof(name));
+		for (i = 0; i < CHILDREN; i++) {
+			if (children[i].used && !strcmp(children[i].name, name))
+				break;
+			if (!children[i].used && free == CHILDREN)
+				free = i;
+		}
+		if (i == CHILDREN && free < CHILDREN) {
+			log_printf("init: '%s' added", name);
+			child_start(free, s);
+		}
+	}
+	if (config_buf)
+		ram_free(config_buf, config_ds);
+	config_buf = buf;
+	config_ds = ds;
+	configs++;
+	report_setup();
+}
+
+/* <report/>: publish our children's state as the report "state". */
+void
+state_report(void)
+{
+	char *p = state.buf;
+	size_t n = 0, max = state.size;
+
+	if (!reporting)
+		return;
+	n += (size_t)fmt_snprintf(p + n, max - n,
+	    "<state config=\"%lu\" rejected=\"%lu\">\n", configs, rejected);
+	for (unsigned i = 0; i < CHILDREN && n < max; i++) {
+		struct child *c = &children[i];
+		static const char *const names[] = {"running", "exited",
+		    "faulted"};
+		uint64_t *w = utcb_main()->msg, used = 0;
+
+		if (!c->used)
+			continue;
+		if (c->running && !rpc_call(c->pd, PD_QUOTA, 0, 0, 0, NULL))
+			used = w[1];
+		n += (size_t)fmt_snprintf(p + n, max - n,
+		    " <child name=\"%s\" instance=\"%lu\" state=\"%s\" "
+		    "ram=\"%lu\" ram_used=\"%lu\" restarts=\"%u\"",
+		    c->name, c->instance, names[c->state], c->ram, used,
+		    c->restarts);
+		if (c->state == CHILD_EXITED)
+			n += (size_t)fmt_snprintf(p + n, max - n,
+			    " exit_code=\"%ld\"", c->exit_code);
+		n += (size_t)fmt_snprintf(p + n, max - n, ">\n");
+		for (unsigned k = 0; k < CHILD_SESSIONS && n < max; k++) {
+			struct child_session *s = &c->sessions[k];
+			static const char *const from[] = {"parent", "child",
+			    "init"};
+
+			if (s->used)
+				n += (size_t)fmt_snprintf(p + n, max - n,
+				    "  <session service=\"%s\" label=\"%s\" "
+				    "from=\"%s\"%s%s%s/>\n",
+				    s->name, s->label, from[s->from],
+				    s->from == FROM_CHILD ? " server=\"" : "",
+				    s->from == FROM_CHILD
+					? children[s->server].name
+					: "",
+				    s->from == FROM_CHILD ? "\"" : "");
+		}
+		n += (size_t)fmt_snprintf(p + n, max - n, " </child>\n");
+	}
+	n += (size_t)fmt_snprintf(p + n, max - n, "</state>\n");
+	report_submit(&state, n < max ? n : max);
 }
 
 static _Noreturn void
@@ -143,17 +418,22 @@ serve(void)
 	for (;;) {
 		uint64_t out = 0;
 		unsigned words = 0;
+		int e;
 
 		u->rcv_caps[0] = (uint32_t)rcv_slot;
 		sys_ipc_reply_wait(init_ep, reply, &info, &badge);
-		int e = dispatch(badge, info, &out, &words);
-
-		sys_cap_delete(rcv_slot);
-		if (e == -E_ABORT) {
-			/* The caller is gone: no reply. */
-			reply = MSG_INFO(0, 0, 0);
+		reply = MSG_INFO(0, 0, 0);
+		if (MSG_LABEL(info) == SIGNAL_LABEL) {
+			reconfigure();
+			state_report();
 			continue;
 		}
+		e = dispatch(badge, info, &out, &words);
+		sys_cap_delete(rcv_slot);
+		if (MSG_LABEL(info) != PARENT_LOG)
+			state_report();
+		if (e == -E_ABORT)
+			continue; /* the caller is gone: no reply */
 		u->snd_caps[0] = (uint32_t)out;
 		reply =
 		    MSG_INFO(e < 0 ? -e : 0, e ? 0 : words, !e && out ? 1 : 0);
@@ -167,25 +447,37 @@ main(uint64_t arg)
 {
 	struct config_error err;
 	struct config_node start;
-	const void *data;
-	size_t size;
+	uint64_t sig, sig_copy;
 	char msg[160];
 	unsigned n = 0;
 
 	if (object_create(KOBJ_ENDPOINT, &init_ep) ||
-	    !(rcv_slot = slot_alloc())) {
+	    !(rcv_slot = slot_alloc()) || object_create(KOBJ_SIGNAL, &sig) ||
+	    sys_sig_bind(sig, init_ep) || !(sig_copy = slot_alloc()) ||
+	    sys_cap_derive(sig, 0, sig_copy, RIGHT_SEND | RIGHT_GRANT,
+		SIGNAL_CONFIG)) {
 		log_printf("init: cannot create its endpoint");
 		return 1;
 	}
-	if (rom_attach("config", &data, &size)) {
+	if (rom_open(&config_rom, "config")) {
 		log_printf("init: no config");
 		return 1;
 	}
-	if (config_parse(&config, data, size, &err)) {
+	rom_sigh(&config_rom, sig_copy);
+	if (!config_rom.size) {
+		log_printf("init: waiting for a config");
+		config_parse(&config, "<config/>", 9, &err);
+	} else if (config_parse(&config, config_rom.data, config_rom.size,
+		       &err)) {
 		config_error_format(msg, sizeof(msg), "config", &err);
-		log_printf("init: %s", msg);
-		return 1;
+		log_printf("init: %s: waiting for a better one", msg);
+		config_parse(&config, "<config/>", 9, &err);
+	} else if (!ram_alloc(config_rom.size, &config_buf, &config_ds)) {
+		memcpy(config_buf, config_rom.data, config_rom.size);
+		config_parse(&config, config_buf, config_rom.size, &err);
+		configs = 1;
 	}
+	report_setup();
 	for (int e = config_child(config_root(&config), "start", &start); !e;
 	     e = config_next(start, "start", &start)) {
 		if (n == CHILDREN) {
@@ -196,5 +488,6 @@ main(uint64_t arg)
 			n++;
 	}
 	log_printf("init: started %u children", n);
+	state_report();
 	serve();
 }

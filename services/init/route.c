@@ -57,6 +57,39 @@ find_route(struct config_node start, const char *service, const char *label,
 	return -E_NOENT;
 }
 
+static bool
+announced(const struct child *c, const char *service)
+{
+	for (unsigned s = 0; s < CHILD_SERVICES; s++)
+		if (c->services[s].used &&
+		    !strcmp(c->services[s].name, service))
+			return true;
+	return false;
+}
+
+/*
+ * A server is ready once it announced every service its <provides> names
+ * (or, naming none, its first): only then does init call it, because a
+ * server that is still calling init cannot answer init's call.
+ */
+static bool
+ready(const struct child *c)
+{
+	struct config_node p, svc;
+	char name[SERVICE_NAME_MAX];
+
+	if (!c->announced)
+		return false;
+	if (config_child(c->start, "provides", &p))
+		return true;
+	for (int e = config_child(p, "service", &svc); !e;
+	     e = config_next(svc, "service", &svc))
+		if (!config_attr_copy(svc, "name", name, sizeof(name)) &&
+		    !announced(c, name))
+			return false;
+	return true;
+}
+
 /* The child, by name or any, that announced service; its root endpoint. */
 static int
 find_server(const char *name, const char *service, unsigned *idx, unsigned *svc)
@@ -64,7 +97,7 @@ find_server(const char *name, const char *service, unsigned *idx, unsigned *svc)
 	for (unsigned i = 0; i < CHILDREN; i++) {
 		struct child *c = &children[i];
 
-		if (!c->used || (name && strcmp(c->name, name)))
+		if (!c->running || !ready(c) || (name && strcmp(c->name, name)))
 			continue;
 		for (unsigned s = 0; s < CHILD_SERVICES; s++) {
 			if (c->services[s].used &&
@@ -79,15 +112,17 @@ find_server(const char *name, const char *service, unsigned *idx, unsigned *svc)
 }
 
 static int
-from_child(uint64_t root, const char *full, uint64_t quota, uint64_t slot,
-    uint64_t *id)
+from_child(uint64_t root, const char *service, const char *full, uint64_t quota,
+    uint64_t slot, uint64_t *id)
 {
 	uint64_t *w = utcb_main()->msg;
 	long e;
 
-	w[0] = quota;
-	w[1] = msg_put_str(w, 2, full, LABEL_MAX);
-	e = rpc_call(root, ROOT_CREATE, 2 + (unsigned)(w[1] + 7) / 8, 0, slot,
+	w[0] = w[1] = 0;
+	msg_put_str(w, 0, service, SERVICE_NAME_MAX - 1);
+	w[2] = quota;
+	w[3] = msg_put_str(w, 4, full, LABEL_MAX);
+	e = rpc_call(root, ROOT_CREATE, 4 + (unsigned)(w[3] + 7) / 8, 0, slot,
 	    NULL);
 	if (!e && sys_cap_info(slot) < 0)
 		e = -E_ABORT;
@@ -157,9 +192,9 @@ route_session(unsigned idx, const char *service, const char *label,
 	if (find_server(want, service, &server, &svc)) {
 		/* A child that runs may not have announced yet. */
 		for (unsigned i = 0; want && i < CHILDREN; i++)
-			if (children[i].used &&
+			if (children[i].running &&
 			    !strcmp(children[i].name, want) &&
-			    !children[i].announced)
+			    !ready(&children[i]))
 				return -E_AGAIN;
 		log_printf("init: denied '%s' session for '%s': '%s' does not "
 			   "provide it",
@@ -168,8 +203,8 @@ route_session(unsigned idx, const char *service, const char *label,
 	}
 	if (!(*cap = slot_alloc()))
 		return -E_NOMEM;
-	if ((e = from_child(children[server].services[svc].root, full, quota,
-		 *cap, &s->id))) {
+	if ((e = from_child(children[server].services[svc].root, service, full,
+		 quota, *cap, &s->id))) {
 		slot_free(*cap);
 		return e;
 	}
@@ -177,6 +212,8 @@ route_session(unsigned idx, const char *service, const char *label,
 	s->server = server;
 	s->service = svc;
 done:
+	fmt_snprintf(s->name, sizeof(s->name), "%s", service);
+	fmt_snprintf(s->label, sizeof(s->label), "%s", full);
 	s->used = true;
 	s->cap = *cap;
 	*id = (uint64_t)(s - c->sessions);
@@ -194,7 +231,7 @@ route_close(unsigned idx, uint64_t id)
 		session_close(s->cap, s->id);
 	} else {
 		/* A server that has gone took its sessions with it. */
-		if (s->from == FROM_CHILD && children[s->server].used &&
+		if (s->from == FROM_CHILD && children[s->server].running &&
 		    children[s->server].services[s->service].used) {
 			utcb_main()->msg[0] = s->id;
 			rpc_call(children[s->server].services[s->service].root,

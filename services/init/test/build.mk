@@ -1,8 +1,13 @@
 # Test components for init's scenarios.
-PROGS += test_hello_server test_hello_client test_hog
+PROGS += test_hello_server test_hello_client test_hog test_config_watcher \
+	test_reconfig
 test_hello_server_SRC := services/init/test/hello_server.c
 test_hello_server_LIBS := base base_child config
 test_hello_client_SRC := services/init/test/hello_client.c
 test_hello_client_LIBS := base base_child config
 test_hog_SRC := services/init/test/hog.c
 test_hog_LIBS := base base_child
+test_config_watcher_SRC := services/init/test/config_watcher.c
+test_config_watcher_LIBS := base base_child config
+test_reconfig_SRC := services/init/test/reconfig.c
+test_reconfig_LIBS := base base_child config

@@ -24,6 +24,7 @@ main(uint64_t arg)
 	const void *data;
 	size_t size;
 	int wrong = 0;
+	bool stay = false;
 
 	int r;
 
@@ -38,6 +39,7 @@ main(uint64_t arg)
 		log_printf("%s", msg);
 		return 1;
 	}
+	config_attr_bool(config_root(&cfg), "stay", false, &stay);
 	for (int e = config_child(config_root(&cfg), "session", &s); !e;
 	     e = config_next(s, "session", &s)) {
 		char service[SERVICE_NAME_MAX] = "", label[LABEL_MAX] = "";
@@ -61,8 +63,12 @@ main(uint64_t arg)
 		log_printf("%s session '%s': %s", service, label,
 		    r ? "no answer" : text);
 		wrong += r || strcmp(expect, "ok");
-		session_close(cap, id);
+		if (!stay)
+			session_close(cap, id);
 	}
 	log_printf("%s", wrong ? "unexpected results" : "all as expected");
+	/* stay="yes": keep the sessions, so that a state report shows them. */
+	if (stay && !wrong)
+		sleep_forever();
 	return wrong ? 1 : 0;
 }

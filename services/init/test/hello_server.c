@@ -58,7 +58,7 @@ main(uint64_t arg)
 				reply = MSG_INFO(E_NOMEM, 0, 0);
 				continue;
 			}
-			msg_get_str(u->msg, MSG_NWORDS(info), 2, u->msg[1],
+			msg_get_str(u->msg, MSG_NWORDS(info), 4, u->msg[3],
 			    labels[s], LABEL_MAX);
 			sys_cap_derive(ep, 0, out, RIGHT_SEND | RIGHT_GRANT,
 			    s + 1);

@@ -1,0 +1,277 @@
+/*
+ * report_rom: publish and subscribe. A client's Report session publishes a
+ * document under the client's label; ROM sessions read the latest version
+ * of the report their policy names, and are told by signal when a new
+ * version arrives. Each version lives in a dataspace of its own, handed
+ * out read-only, so no reader sees a report change under it.
+ */
+#include <base/config.h>
+#include <base/error.h>
+#include <base/log.h>
+#include <base/parent.h>
+#include <base/rpc.h>
+#include <base/runtime.h>
+#include <base/string.h>
+#include <session/report.h>
+#include <session/rom.h>
+
+#define REPORTS 16u
+#define ROMS 32u
+#define REPORT_MAX (64u * 1024)
+
+struct version {
+	uint64_t ds; /* our token, 0: none */
+	void *ptr;
+	size_t len;
+};
+
+struct published {
+	bool used, open; /* open: a Report session writes it */
+	char label[LABEL_MAX];
+	uint64_t buf_ds; /* the writer's buffer */
+	void *buf;
+	size_t size;
+	struct version cur, prev;
+};
+
+struct reader {
+	bool used;
+	char label[LABEL_MAX];
+	unsigned report;
+	uint64_t sigh; /* slot of the reader's signal, or 0 */
+};
+
+static struct published reports[REPORTS];
+static struct reader roms[ROMS];
+static struct config config;
+static uint64_t ep, rcv;
+static struct version empty;
+
+enum {
+	K_ROOT = 0,
+	K_REPORT = 1,
+	K_ROM = 2
+};
+#define BADGE(kind, idx) (((uint64_t)(kind) << 32) | ((idx) + 1))
+
+static int
+find_report(const char *label, bool create)
+{
+	int free = -1;
+
+	for (unsigned i = 0; i < REPORTS; i++) {
+		if (reports[i].used && !strcmp(reports[i].label, label))
+			return (int)i;
+		if (!reports[i].used && free < 0)
+			free = (int)i;
+	}
+	if (!create || free < 0)
+		return -1;
+	memset(&reports[free], 0, sizeof(reports[free]));
+	reports[free].used = true;
+	fmt_snprintf(reports[free].label, LABEL_MAX, "%s", label);
+	return free;
+}
+
+/* Which report a ROM label reads: its <policy>, or the same label. */
+static void
+policy(const char *rom_label, char *report, size_t n)
+{
+	struct config_node p;
+	char label[LABEL_MAX];
+
+	fmt_snprintf(report, n, "%s", rom_label);
+	for (int e = config_child(config_root(&config), "policy", &p); !e;
+	     e = config_next(p, "policy", &p)) {
+		if (!config_attr_copy(p, "label", label, sizeof(label)) &&
+		    !strcmp(label, rom_label)) {
+			config_attr_copy(p, "report", report, n);
+			return;
+		}
+	}
+}
+
+static void
+drop(struct version *v)
+{
+	if (v->ds)
+		ram_free(v->ptr, v->ds);
+	memset(v, 0, sizeof(*v));
+}
+
+static int
+submit(struct published *r, uint64_t len)
+{
+	struct version v = {0};
+	int e;
+
+	if (len > r->size)
+		return -E_RANGE;
+	if ((e = ram_alloc(len ? len : 1, &v.ptr, &v.ds)))
+		return e;
+	memcpy(v.ptr, r->buf, len);
+	v.len = len;
+	/* Readers get a signal and fetch the new version; two stay alive. */
+	drop(&r->prev);
+	r->prev = r->cur;
+	r->cur = v;
+	for (unsigned i = 0; i < ROMS; i++)
+		if (roms[i].used && roms[i].sigh &&
+		    &reports[roms[i].report] == r)
+			sys_sig_submit(roms[i].sigh);
+	return 0;
+}
+
+static int
+create(uint64_t info, uint64_t *out)
+{
+	uint64_t *w = utcb_main()->msg;
+	char service[SERVICE_NAME_MAX], label[LABEL_MAX], name[LABEL_MAX];
+	int r;
+
+	msg_get_str(w, MSG_NWORDS(info), 0, SERVICE_NAME_MAX, service,
+	    sizeof(service));
+	msg_get_str(w, MSG_NWORDS(info), 4, w[3], label, sizeof(label));
+	if (!strcmp(service, "Report")) {
+		if ((r = find_report(label, true)) < 0 || reports[r].open)
+			return r < 0 ? -E_NOMEM : -E_BUSY;
+		struct published *rp = &reports[r];
+
+		rp->size = w[2] && w[2] < REPORT_MAX ? w[2] : REPORT_MAX;
+		if (ram_alloc(rp->size, &rp->buf, &rp->buf_ds))
+			return -E_NOMEM;
+		rp->open = true;
+		*out = BADGE(K_REPORT, (unsigned)r);
+		w[0] = (uint64_t)r;
+		return 0;
+	}
+	if (!strcmp(service, "ROM")) {
+		unsigned i;
+
+		for (i = 0; i < ROMS && roms[i].used; i++)
+			;
+		policy(label, name, sizeof(name));
+		if (i == ROMS || (r = find_report(name, true)) < 0)
+			return -E_NOMEM;
+		memset(&roms[i], 0, sizeof(roms[i]));
+		roms[i].used = true;
+		roms[i].report = (unsigned)r;
+		fmt_snprintf(roms[i].label, LABEL_MAX, "%s", label);
+		*out = BADGE(K_ROM, i);
+		w[0] = i;
+		return 0;
+	}
+	return -E_DENIED;
+}
+
+static int
+call(uint64_t badge, uint64_t info, uint64_t *cap, unsigned *rights,
+    unsigned *words)
+{
+	uint64_t *w = utcb_main()->msg, kind = badge >> 32,
+		 idx = (badge & 0xffffffff) - 1;
+
+	if (kind == K_ROOT && MSG_LABEL(info) == ROOT_CREATE) {
+		*rights = RIGHT_SEND | RIGHT_GRANT;
+		*words = 1;
+		return create(info, cap);
+	}
+	if (kind == K_ROOT && MSG_LABEL(info) == ROOT_CLOSE) {
+		/* Reports outlive their writer; ROM sessions just go. */
+		if (w[0] < ROMS && roms[w[0]].used) {
+			if (roms[w[0]].sigh) {
+				sys_cap_delete(roms[w[0]].sigh);
+				slot_free(roms[w[0]].sigh);
+			}
+			roms[w[0]].used = false;
+		} else if (w[0] < REPORTS && reports[w[0]].open) {
+			ram_free(reports[w[0]].buf, reports[w[0]].buf_ds);
+			reports[w[0]].open = false;
+		}
+		return 0;
+	}
+	if (kind == K_REPORT && idx < REPORTS && reports[idx].open) {
+		struct published *r = &reports[idx];
+
+		if (MSG_LABEL(info) == REPORT_DATASPACE) {
+			*cap = r->buf_ds | (1ul << 63);
+			*rights = RIGHT_ALL;
+			w[0] = r->size;
+			*words = 1;
+			return 0;
+		}
+		if (MSG_LABEL(info) == REPORT_SUBMIT)
+			return submit(r, w[0]);
+	}
+	if (kind == K_ROM && idx < ROMS && roms[idx].used) {
+		struct reader *rom = &roms[idx];
+		struct version *v = &reports[rom->report].cur;
+
+		if (MSG_LABEL(info) == ROM_SIGH) {
+			if (MSG_NCAPS(info) != 1 || rom->sigh)
+				return -E_INVAL;
+			if (!(rom->sigh = slot_alloc()) ||
+			    sys_cap_derive(rcv, 0, rom->sigh, RIGHT_SEND, 0))
+				return -E_NOMEM;
+			return 0;
+		}
+		if (MSG_LABEL(info) == ROM_DATASPACE) {
+			if (!v->ds)
+				v = &empty;
+			*cap = v->ds | (1ul << 63);
+			*rights = RIGHT_SEND | RIGHT_GRANT; /* read-only */
+			w[0] = v->len;
+			*words = 1;
+			return 0;
+		}
+	}
+	return -E_CAP;
+}
+
+int main(uint64_t arg);
+
+int
+main(uint64_t arg)
+{
+	struct utcb *u = utcb_main();
+	struct config_error err;
+	const void *data;
+	size_t size;
+	uint64_t info, badge, reply = MSG_INFO(0, 0, 0), out = 0;
+
+	if (rom_attach("config", &data, &size) ||
+	    config_parse(&config, data, size, &err))
+		config_parse(&config, "<config/>", 9, &err);
+	if (object_create(KOBJ_ENDPOINT, &ep) || !(rcv = slot_alloc()) ||
+	    ram_alloc(1, &empty.ptr, &empty.ds) ||
+	    service_announce("Report", ep) || service_announce("ROM", ep)) {
+		log_printf("cannot start");
+		return 1;
+	}
+	for (;;) {
+		uint64_t cap = 0;
+		unsigned rights = 0, words = 0;
+
+		u->rcv_caps[0] = (uint32_t)rcv;
+		sys_ipc_reply_wait(ep, reply, &info, &badge);
+		if (out) {
+			sys_cap_delete(out);
+			slot_free(out);
+			out = 0;
+		}
+		int e = call(badge, info, &cap, &rights, &words);
+
+		sys_cap_delete(rcv);
+		/* A session: a badged endpoint; a dataspace: a copy of ours. */
+		if (!e && cap && (out = slot_alloc())) {
+			if (cap & (1ul << 63))
+				sys_cap_derive(cap & ~(1ul << 63), 0, out,
+				    rights, 0);
+			else
+				sys_cap_derive(ep, 0, out, rights, cap);
+			u->snd_caps[0] = (uint32_t)out;
+		}
+		reply =
+		    MSG_INFO(e < 0 ? -e : 0, e ? 0 : words, !e && out ? 1 : 0);
+	}
+}
