@@ -1,6 +1,6 @@
 # Test components for init's scenarios.
 PROGS += test_hello_server test_hello_client test_hog test_config_watcher \
-	test_reconfig
+	test_reconfig test_crasher
 test_hello_server_SRC := services/init/test/hello_server.c
 test_hello_server_LIBS := base base_child config
 test_hello_client_SRC := services/init/test/hello_client.c
@@ -11,3 +11,5 @@ test_config_watcher_SRC := services/init/test/config_watcher.c
 test_config_watcher_LIBS := base base_child config
 test_reconfig_SRC := services/init/test/reconfig.c
 test_reconfig_LIBS := base base_child config
+test_crasher_SRC := services/init/test/crasher.c
+test_crasher_LIBS := base base_child
