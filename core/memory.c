@@ -35,13 +35,18 @@ set_free(uint64_t f, bool free)
 		free_map[f / 64] &= ~(1ull << (f % 64));
 }
 
+/* Frames below first_word * 64 are all in use: scans start there. */
+static uint64_t first_word;
+
 int
 frame_alloc(unsigned n, uint64_t *pa)
 {
 	uint64_t run = 0;
 
-	for (uint64_t f = 0; f < FRAME_MAX; f++) {
+	for (uint64_t f = first_word * 64; f < FRAME_MAX; f++) {
 		if (!run && !(f % 64) && !free_map[f / 64]) {
+			if (f / 64 == first_word)
+				first_word++;
 			f += 63;
 			continue;
 		}
@@ -62,6 +67,8 @@ frame_alloc(unsigned n, uint64_t *pa)
 void
 frame_free(uint64_t pa, unsigned n)
 {
+	if (pa / PAGE / 64 < first_word)
+		first_word = pa / PAGE / 64;
 	for (uint64_t f = pa / PAGE; f < pa / PAGE + n; f++) {
 		if (is_free(f))
 			log_printf("core: frame %lx freed twice", f * PAGE);

@@ -15,6 +15,15 @@
 #include "init.h"
 
 #define STACK_BYTES (32u * 1024)
+
+static uint64_t
+rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
 #define BINARIES 16u
 
 struct child children[CHILDREN];
@@ -149,6 +158,7 @@ child_start(unsigned idx, struct config_node start)
 	unsigned restarts = c->used ? c->restarts : 0;
 
 	memset(c, 0, sizeof(*c));
+	c->t_start = rdtsc();
 	c->restarts = restarts;
 	c->start = start;
 	if (config_attr_copy(start, "name", c->name, sizeof(c->name)) ||

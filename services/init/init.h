@@ -71,6 +71,8 @@ struct child {
 	bool announced; /* it announced a service */
 	enum child_state state;
 	uint64_t instance; /* changes with every start */
+	uint64_t t_start;  /* TSC when init began to build it */
+	bool logged;       /* it has logged: it runs */
 	unsigned restarts;
 	long exit_code;
 };

@@ -49,6 +49,21 @@ forward_log(struct child *c, uint64_t nwords)
 	memcpy(&w[1], buf, n);
 	w[0] = (uint64_t)n | (uint64_t)nt << 16;
 	rpc_call(CAP_PARENT, PARENT_LOG, 1 + (n + nt + 7) / 8, 0, 0, NULL);
+	if (!c->logged) {
+		/* <config bench="yes">: how long from build to first word. */
+		bool bench = false;
+		uint64_t now, khz = (uint64_t)sys_kinfo(KINFO_TSC_KHZ);
+
+		__asm__ volatile("rdtsc; shl $32, %%rdx; or %%rdx, %%rax"
+				 : "=a"(now)
+				 :
+				 : "rdx");
+		c->logged = true;
+		config_attr_bool(config_root(&config), "bench", false, &bench);
+		if (bench && khz)
+			log_printf("bench: component_start_us %lu us",
+			    (now - c->t_start) * 1000 / khz);
+	}
 	return 0;
 }
 
