@@ -153,15 +153,17 @@ last_element(const char *label)
 static int
 open_session(uint64_t info)
 {
-	uint64_t *w = utcb_main()->msg, quota = w[2];
-	char service[SERVICE_NAME_MAX], label[LABEL_MAX], full[LABEL_MAX];
+	uint64_t *w = utcb_main()->msg, quota;
+	struct session_request r;
+	char full[LABEL_MAX];
+	const char *service = r.service;
 	unsigned s;
 
-	msg_get_str(w, MSG_NWORDS(info), 0, SERVICE_NAME_MAX, service,
-	    sizeof(service));
-	msg_get_str(w, MSG_NWORDS(info), 4, w[3], label, sizeof(label));
-	fmt_snprintf(full, sizeof(full), label[0] ? "init -> %s" : "init",
-	    label);
+	if (session_request_get(w, MSG_NWORDS(info), &r))
+		return -E_INVAL;
+	quota = r.quota;
+	fmt_snprintf(full, sizeof(full), r.label[0] ? "init -> %s" : "init",
+	    r.label);
 	for (s = 0; s < SESSIONS && sessions[s].used; s++)
 		;
 	if (s == SESSIONS)

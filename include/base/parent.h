@@ -18,9 +18,10 @@ enum parent_label {
 	/* w0: the exit code */
 	PARENT_EXIT = 2,
 	/*
-	 * w0-1: the service name; w2: the RAM quota the session may cost;
-	 * w3: label bytes, then the label. The reply carries the session
-	 * capability and w0: the parent's id for the session.
+	 * A struct session_request (session_request_put): the service name,
+	 * the RAM quota the session may cost, the label and the arguments.
+	 * The reply carries the session capability and w0: the parent's id
+	 * for the session.
 	 */
 	PARENT_SESSION = 3,
 	/* w0: the parent's id for the session */
@@ -38,6 +39,25 @@ enum root_label {
 	/* w0: the server's id for the session */
 	ROOT_CLOSE = 2,
 };
+
+#define ARGS_MAX 64u
+
+/*
+ * A session request as it travels: w0-1 the service name, w2 the quota,
+ * w3 label bytes | argument bytes << 16, then the label and the arguments
+ * ("base=0x40 size=4"), which every parent passes on unchanged.
+ */
+struct session_request {
+	char service[SERVICE_NAME_MAX];
+	uint64_t quota;
+	char label[LABEL_MAX];
+	char args[ARGS_MAX];
+};
+unsigned session_request_put(uint64_t *words, const struct session_request *r);
+int session_request_get(const uint64_t *words, unsigned nwords,
+    struct session_request *r);
+/* The value of key in args ("key=value key2=value2"), or def. */
+uint64_t session_arg(const char *args, const char *key, uint64_t def);
 
 /* PARENT_LOG carries at most this much label and text together. */
 #define PARENT_LOG_MAX ((MSG_WORDS_MAX - 1) * 8)

@@ -24,6 +24,8 @@ int ds_detach(void *ptr);
 /* A session through the parent: its capability and the parent's id. */
 int session_open(const char *service, const char *label, uint64_t quota,
     uint64_t *cap, uint64_t *id);
+int session_open_args(const char *service, const char *label, const char *args,
+    uint64_t quota, uint64_t *cap, uint64_t *id);
 int session_close(uint64_t cap, uint64_t id);
 
 /* A ROM by name, mapped read-only; rom_update fetches a new version. */

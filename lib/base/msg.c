@@ -44,3 +44,72 @@ parent_log_parse(const uint64_t *w, unsigned nwords, struct parent_log *out)
 	out->ntext = (unsigned)nt;
 	return 0;
 }
+
+unsigned
+session_request_put(uint64_t *w, const struct session_request *r)
+{
+	unsigned nl, na;
+
+	w[0] = w[1] = 0;
+	msg_put_str(w, 0, r->service, SERVICE_NAME_MAX - 1);
+	w[2] = r->quota;
+	nl = msg_put_str(w, 4, r->label, LABEL_MAX - 1);
+	na = (unsigned)strlen(r->args);
+	if (na > ARGS_MAX - 1)
+		na = ARGS_MAX - 1;
+	memcpy((char *)&w[4] + nl, r->args, na);
+	w[3] = nl | (uint64_t)na << 16;
+	return 4 + (nl + na + 7) / 8;
+}
+
+int
+session_request_get(const uint64_t *w, unsigned nwords,
+    struct session_request *r)
+{
+	uint64_t nl = w[3] & 0xffff, na = (w[3] >> 16) & 0xffff;
+
+	if (nwords < 4 || nl >= LABEL_MAX || na >= ARGS_MAX ||
+	    (nl + na + 7) / 8 > nwords - 4)
+		return -E_INVAL;
+	msg_get_str(w, nwords, 0, SERVICE_NAME_MAX, r->service,
+	    SERVICE_NAME_MAX);
+	r->quota = w[2];
+	memcpy(r->label, (const char *)&w[4], nl);
+	r->label[nl] = 0;
+	memcpy(r->args, (const char *)&w[4] + nl, na);
+	r->args[na] = 0;
+	return 0;
+}
+
+uint64_t
+session_arg(const char *args, const char *key, uint64_t def)
+{
+	size_t n = strlen(key);
+
+	for (const char *p = args; *p; p++) {
+		if ((p == args || p[-1] == ' ') && !strncmp(p, key, n) &&
+		    p[n] == '=') {
+			uint64_t v = 0;
+			unsigned base = 10;
+
+			p += n + 1;
+			if (p[0] == '0' && p[1] == 'x') {
+				base = 16;
+				p += 2;
+			}
+			for (;; p++) {
+				unsigned d;
+
+				if (*p >= '0' && *p <= '9')
+					d = (unsigned)(*p - '0');
+				else if (base == 16 && *p >= 'a' && *p <= 'f')
+					d = (unsigned)(*p - 'a' + 10);
+				else
+					break;
+				v = v * base + d;
+			}
+			return v;
+		}
+	}
+	return def;
+}

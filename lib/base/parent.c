@@ -45,25 +45,26 @@ put_service(const char *service)
 }
 
 int
-session_open(const char *service, const char *label, uint64_t quota,
-    uint64_t *cap, uint64_t *id)
+session_open_args(const char *service, const char *label, const char *args,
+    uint64_t quota, uint64_t *cap, uint64_t *id)
 {
 	struct utcb *u = utcb_main();
+	struct session_request r = {.quota = quota};
 	uint64_t slot = slot_alloc();
-	long e;
+	long e = -E_AGAIN;
 
 	if (!slot)
 		return -E_NOMEM;
+	fmt_snprintf(r.service, sizeof(r.service), "%s", service);
+	fmt_snprintf(r.label, sizeof(r.label), "%s", label);
+	fmt_snprintf(r.args, sizeof(r.args), "%s", args);
 	/* E_AGAIN: the server has not announced itself yet. */
-	for (unsigned tries = 0; tries < SESSION_TRIES; tries++) {
-		put_service(service);
-		u->msg[2] = quota;
-		u->msg[3] = msg_put_str(u->msg, 4, label, LABEL_MAX);
+	for (unsigned tries = 0; tries < SESSION_TRIES && e == -E_AGAIN;
+	     tries++) {
+		if (tries)
+			sys_thread_yield();
 		e = rpc_call(CAP_PARENT, PARENT_SESSION,
-		    4 + (unsigned)(u->msg[3] + 7) / 8, 0, slot, NULL);
-		if (e != -E_AGAIN)
-			break;
-		sys_thread_yield();
+		    session_request_put(u->msg, &r), 0, slot, NULL);
 	}
 	if (!e && sys_cap_info(slot) < 0)
 		e = -E_ABORT; /* the reply came without the capability */
@@ -74,6 +75,13 @@ session_open(const char *service, const char *label, uint64_t quota,
 	*cap = slot;
 	*id = u->msg[0];
 	return 0;
+}
+
+int
+session_open(const char *service, const char *label, uint64_t quota,
+    uint64_t *cap, uint64_t *id)
+{
+	return session_open_args(service, label, "", quota, cap, id);
 }
 
 int

@@ -90,6 +90,6 @@ void state_report(void);
 int parent_upgrade(uint64_t id, uint64_t quota);
 
 /* route.c */
-int route_session(unsigned idx, const char *service, const char *label,
-    uint64_t quota, uint64_t *cap_slot, uint64_t *id);
+int route_session(unsigned idx, const struct session_request *r,
+    uint64_t *cap_slot, uint64_t *id);
 int route_close(unsigned idx, uint64_t id);

@@ -137,7 +137,7 @@ child_call(unsigned idx, uint64_t info, uint64_t *out)
 {
 	struct child *c = &children[idx];
 	uint64_t *w = utcb_main()->msg;
-	char service[SERVICE_NAME_MAX], label[LABEL_MAX], why[48];
+	char why[48];
 	int e;
 
 	switch (MSG_LABEL(info)) {
@@ -149,12 +149,12 @@ child_call(unsigned idx, uint64_t info, uint64_t *out)
 		ended(idx, CHILD_EXITED, (long)w[0], why);
 		return -E_ABORT;
 	case PARENT_SESSION: {
-		uint64_t quota = w[2], id;
+		struct session_request r;
+		uint64_t id;
 
-		msg_get_str(w, MSG_NWORDS(info), 0, SERVICE_NAME_MAX, service,
-		    sizeof(service));
-		msg_get_str(w, MSG_NWORDS(info), 4, w[3], label, sizeof(label));
-		if ((e = route_session(idx, service, label, quota, out, &id)))
+		if (session_request_get(w, MSG_NWORDS(info), &r))
+			return -E_INVAL;
+		if ((e = route_session(idx, &r, out, &id)))
 			return e;
 		w[0] = id;
 		return 0;

@@ -112,17 +112,13 @@ find_server(const char *name, const char *service, unsigned *idx, unsigned *svc)
 }
 
 static int
-from_child(uint64_t root, const char *service, const char *full, uint64_t quota,
-    uint64_t slot, uint64_t *id)
+from_child(uint64_t root, const struct session_request *r, uint64_t slot,
+    uint64_t *id)
 {
 	uint64_t *w = utcb_main()->msg;
 	long e;
 
-	w[0] = w[1] = 0;
-	msg_put_str(w, 0, service, SERVICE_NAME_MAX - 1);
-	w[2] = quota;
-	w[3] = msg_put_str(w, 4, full, LABEL_MAX);
-	e = rpc_call(root, ROOT_CREATE, 4 + (unsigned)(w[3] + 7) / 8, 0, slot,
+	e = rpc_call(root, ROOT_CREATE, session_request_put(w, r), 0, slot,
 	    NULL);
 	if (!e && sys_cap_info(slot) < 0)
 		e = -E_ABORT;
@@ -131,9 +127,11 @@ from_child(uint64_t root, const char *service, const char *full, uint64_t quota,
 }
 
 int
-route_session(unsigned idx, const char *service, const char *label,
-    uint64_t quota, uint64_t *cap, uint64_t *id)
+route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
+    uint64_t *id)
 {
+	const char *service = req->service, *label = req->label;
+	struct session_request fwd = *req;
 	struct child *c = &children[idx];
 	struct child_session *s = NULL;
 	char full[LABEL_MAX], target[NAME_MAX];
@@ -143,6 +141,7 @@ route_session(unsigned idx, const char *service, const char *label,
 
 	fmt_snprintf(full, sizeof(full), label[0] ? "%s -> %s" : "%s", c->name,
 	    label);
+	fmt_snprintf(fwd.label, sizeof(fwd.label), "%s", full);
 	for (k = 0; k < CHILD_SESSIONS && !s; k++)
 		if (!c->sessions[k].used)
 			s = &c->sessions[k];
@@ -175,7 +174,8 @@ route_session(unsigned idx, const char *service, const char *label,
 		return -E_DENIED;
 	}
 	if (config_type_is(to, "parent")) {
-		if ((e = session_open(service, full, quota, cap, &s->id)))
+		if ((e = session_open_args(service, full, req->args, req->quota,
+			 cap, &s->id)))
 			return e;
 		s->from = FROM_PARENT;
 		goto done;
@@ -203,8 +203,8 @@ route_session(unsigned idx, const char *service, const char *label,
 	}
 	if (!(*cap = slot_alloc()))
 		return -E_NOMEM;
-	if ((e = from_child(children[server].services[svc].root, service, full,
-		 quota, *cap, &s->id))) {
+	if ((e = from_child(children[server].services[svc].root, &fwd, *cap,
+		 &s->id))) {
 		slot_free(*cap);
 		return e;
 	}

@@ -126,18 +126,20 @@ static int
 create(uint64_t info, uint64_t *out)
 {
 	uint64_t *w = utcb_main()->msg;
-	char service[SERVICE_NAME_MAX], label[LABEL_MAX], name[LABEL_MAX];
+	struct session_request req;
+	char name[LABEL_MAX];
+	const char *service = req.service, *label = req.label;
 	int r;
 
-	msg_get_str(w, MSG_NWORDS(info), 0, SERVICE_NAME_MAX, service,
-	    sizeof(service));
-	msg_get_str(w, MSG_NWORDS(info), 4, w[3], label, sizeof(label));
+	if (session_request_get(w, MSG_NWORDS(info), &req))
+		return -E_INVAL;
 	if (!strcmp(service, "Report")) {
 		if ((r = find_report(label, true)) < 0 || reports[r].open)
 			return r < 0 ? -E_NOMEM : -E_BUSY;
 		struct published *rp = &reports[r];
 
-		rp->size = w[2] && w[2] < REPORT_MAX ? w[2] : REPORT_MAX;
+		rp->size = req.quota && req.quota < REPORT_MAX ? req.quota
+							       : REPORT_MAX;
 		if (ram_alloc(rp->size, &rp->buf, &rp->buf_ds))
 			return -E_NOMEM;
 		rp->open = true;

@@ -58,8 +58,14 @@ main(uint64_t arg)
 				reply = MSG_INFO(E_NOMEM, 0, 0);
 				continue;
 			}
-			msg_get_str(u->msg, MSG_NWORDS(info), 4, u->msg[3],
-			    labels[s], LABEL_MAX);
+			struct session_request req;
+
+			if (session_request_get(u->msg, MSG_NWORDS(info),
+				&req)) {
+				reply = MSG_INFO(E_INVAL, 0, 0);
+				continue;
+			}
+			fmt_snprintf(labels[s], LABEL_MAX, "%s", req.label);
 			sys_cap_derive(ep, 0, out, RIGHT_SEND | RIGHT_GRANT,
 			    s + 1);
 			open_[s] = true;
