@@ -72,8 +72,8 @@ struct pds {
 	uint64_t threads[PDS_THREADS]; /* core's slots, 0: free */
 	uint64_t meta[PDS_META];       /* page tables, thread objects, UTCBs */
 	unsigned nmeta;
-	uint64_t
-	    objects[PDS_OBJECTS]; /* core's slots of its endpoints, signals */
+	uint64_t objects[PDS_OBJECTS]; /* core's endpoints and signals */
+	uint64_t io_pa;                /* its I/O permission bitmap, or 0 */
 };
 
 /* Contiguous frames; owner NULL and not writable: a boot module. */
@@ -110,6 +110,7 @@ int pds_give(struct pds *p, uint64_t cap, uint64_t slot, unsigned rights,
 int pds_thread(struct pds *p, const struct thread_args *a, uint64_t *id);
 int pds_stop(struct pds *p, uint64_t id);
 int pds_object(struct pds *p, unsigned type, uint64_t slot);
+int pds_io(struct pds *p, uint64_t base, uint64_t size, bool allow);
 uint64_t pds_index(const struct pds *p);
 struct pds *pds_of(uint64_t idx, uint32_t gen);
 uint64_t pds_free_bytes(const struct pds *p);

@@ -321,6 +321,23 @@ pds_object(struct pds *p, unsigned type, uint64_t slot)
 	return (int)e;
 }
 
+/* I/O ports for p's threads; the bitmap is charged to p. */
+int
+pds_io(struct pds *p, uint64_t base, uint64_t size, bool allow)
+{
+	int e;
+
+	if (!p->io_pa) {
+		if ((e = charge(p, 2)))
+			return e;
+		if ((e = frame_alloc(2, &p->io_pa))) {
+			refund(p, 2);
+			return e;
+		}
+	}
+	return (int)sys_pd_io(p->pd, base, size, allow, p->io_pa);
+}
+
 int
 pds_stop(struct pds *p, uint64_t id)
 {
@@ -401,6 +418,8 @@ pds_destroy(struct pds *p)
 	}
 	if (p->pd_pa)
 		frame_free(p->pd_pa, PD_PAGES);
+	if (p->io_pa)
+		frame_free(p->io_pa, 2);
 	for (unsigned i = 0; i < p->nmeta; i++)
 		frame_free(p->meta[i], 1);
 	p->used = false;

@@ -11,6 +11,8 @@
 #include <base/rpc.h>
 #include <base/string.h>
 #include <kernel/syscalls.h>
+#include <session/io_port.h>
+#include <session/irq.h>
 #include <session/pd.h>
 #include <session/rom.h>
 
@@ -18,7 +20,9 @@ enum kind {
 	K_CHILD = 1,
 	K_PD = 2,
 	K_ROM = 3,
-	K_DS = 4
+	K_DS = 4,
+	K_IO = 5,
+	K_IRQ = 6,
 };
 
 #define BADGE(kind, gen, idx) \
@@ -35,9 +39,13 @@ static uint64_t rcv_slot;
 static struct {
 	bool used;
 	enum kind kind;
-	struct pds *pd;  /* K_PD */
-	uint64_t quota;  /* moved from init's quota */
-	unsigned module; /* K_ROM */
+	struct pds *pd;      /* K_PD */
+	uint64_t quota;      /* moved from init's quota */
+	unsigned module;     /* K_ROM */
+	uint64_t base, size; /* K_IO */
+	struct pds *io_pd;   /* K_IO: who got the ports */
+	unsigned line;       /* K_IRQ */
+	struct kobj_ref irq; /* K_IRQ: the kernel object, once bound */
 } sessions[SESSIONS];
 
 /* Reply state, filled by the handlers. */
@@ -150,6 +158,21 @@ last_element(const char *label)
 	return last;
 }
 
+/* Core keeps its serial port and the exit port; ranges are exclusive. */
+static bool
+io_taken(uint64_t base, uint64_t size)
+{
+	if ((base < 0x400 && base + size > 0x3f8) ||
+	    (base <= EXIT_PORT && base + size > EXIT_PORT))
+		return true;
+	for (unsigned k = 0; k < SESSIONS; k++)
+		if (sessions[k].used && sessions[k].kind == K_IO &&
+		    base < sessions[k].base + sessions[k].size &&
+		    sessions[k].base < base + size)
+			return true;
+	return false;
+}
+
 static int
 open_session(uint64_t info)
 {
@@ -193,6 +216,37 @@ open_session(uint64_t info)
 		sessions[s].module = (unsigned)(m - bi->mods);
 		reply_cap(K_ROM, 0, sessions[s].module,
 		    RIGHT_SEND | RIGHT_GRANT);
+	} else if (!strcmp(service, "IO_PORT")) {
+		uint64_t base = session_arg(r.args, "base", 0x10000);
+		uint64_t size = session_arg(r.args, "size", 0);
+
+		if (!size || base >= 0x10000 || size > 0x10000 - base ||
+		    io_taken(base, size)) {
+			log_printf("core: I/O ports '%s' refused for '%s'",
+			    r.args, full);
+			return -E_DENIED;
+		}
+		sessions[s].kind = K_IO;
+		sessions[s].base = base;
+		sessions[s].size = size;
+		sessions[s].io_pd = NULL;
+		reply_cap(K_IO, 0, s, RIGHT_SEND | RIGHT_GRANT);
+	} else if (!strcmp(service, "IRQ")) {
+		uint64_t line = session_arg(r.args, "irq", 16);
+
+		for (unsigned k = 0; k < SESSIONS; k++)
+			if (sessions[k].used && sessions[k].kind == K_IRQ &&
+			    sessions[k].line == line)
+				line = 16;
+		if (line >= 16 || line == 2) {
+			log_printf("core: IRQ '%s' refused for '%s'", r.args,
+			    full);
+			return -E_DENIED;
+		}
+		memset(&sessions[s].irq, 0, sizeof(sessions[s].irq));
+		sessions[s].kind = K_IRQ;
+		sessions[s].line = (unsigned)line;
+		reply_cap(K_IRQ, 0, s, RIGHT_SEND | RIGHT_GRANT);
 	} else {
 		log_printf("core: no service '%s' for '%s'", service, full);
 		return -E_DENIED;
@@ -208,6 +262,12 @@ close_session(uint64_t id)
 {
 	if (id >= SESSIONS || !sessions[id].used)
 		return -E_NOENT;
+	if (sessions[id].kind == K_IO && sessions[id].io_pd &&
+	    sessions[id].io_pd->used)
+		pds_io(sessions[id].io_pd, sessions[id].base, sessions[id].size,
+		    false);
+	if (sessions[id].kind == K_IRQ && sessions[id].irq.slot)
+		kobj_free(&sessions[id].irq);
 	if (sessions[id].kind == K_PD) {
 		struct pds *p = sessions[id].pd;
 		uint64_t before = frame_free_count(), held = p->spent / PAGE;
@@ -301,6 +361,45 @@ rom_call(unsigned module, uint64_t label)
 	return 0;
 }
 
+/* A PD session capability that came with the message, or NULL. */
+static struct pds *
+received_pd(uint64_t info)
+{
+	uint64_t b = utcb_main()->rcv_badges[0];
+
+	if (MSG_NCAPS(info) != 1 || sys_cap_same(rcv_slot, ep.slot) != 1 ||
+	    BADGE_KIND(b) != K_PD)
+		return NULL;
+	return pds_of(BADGE_IDX(b), BADGE_GEN(b));
+}
+
+static int
+device_call(unsigned s, uint64_t label, uint64_t info)
+{
+	struct pds *p;
+	int e;
+
+	if (sessions[s].kind == K_IO && label == IO_PORT_ACCESS) {
+		if (!(p = received_pd(info)) || sessions[s].io_pd)
+			return -E_CAP;
+		if ((e = pds_io(p, sessions[s].base, sessions[s].size, true)))
+			return e;
+		sessions[s].io_pd = p;
+		return 0;
+	}
+	if (sessions[s].kind == K_IRQ && label == IRQ_SIGH) {
+		if (MSG_NCAPS(info) != 1 || sessions[s].irq.slot)
+			return -E_INVAL;
+		return kobj_new(KOBJ_IRQ, sessions[s].line, rcv_slot,
+		    &sessions[s].irq);
+	}
+	if (sessions[s].kind == K_IRQ && label == IRQ_ACK)
+		return sessions[s].irq.slot
+		    ? (int)sys_irq_ack(sessions[s].irq.slot)
+		    : -E_INVAL;
+	return -E_NOSYS;
+}
+
 static int
 dispatch(uint64_t badge, uint64_t info)
 {
@@ -324,6 +423,12 @@ dispatch(uint64_t badge, uint64_t info)
 	case K_ROM:
 		return idx < bi->nmods ? rom_call((unsigned)idx, label)
 				       : -E_CAP;
+	case K_IO:
+	case K_IRQ:
+		if (idx >= SESSIONS || !sessions[idx].used ||
+		    sessions[idx].kind != BADGE_KIND(badge))
+			return -E_CAP;
+		return device_call((unsigned)idx, label, info);
 	}
 	return -E_CAP;
 }

@@ -30,6 +30,8 @@ enum parent_label {
 	PARENT_ANNOUNCE = 5,
 	/* w0: the parent's id for the session; w1: its new RAM quota */
 	PARENT_UPGRADE = 6,
+	/* I am alive (for a parent that watches heartbeats) */
+	PARENT_HEARTBEAT = 7,
 };
 
 enum root_label {

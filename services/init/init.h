@@ -73,6 +73,7 @@ struct child {
 	uint64_t instance; /* changes with every start */
 	uint64_t t_start;  /* TSC when init began to build it */
 	bool logged;       /* it has logged: it runs */
+	uint64_t beat;     /* heartbeat period of its last heartbeat */
 	unsigned restarts;
 	long exit_code;
 };

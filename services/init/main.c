@@ -12,10 +12,13 @@
 #include <base/string.h>
 #include <session/pd.h>
 #include <session/rom.h>
+#include <session/timer.h>
 
 #include "init.h"
 
 #define SIGNAL_CONFIG 1u
+#define SIGNAL_TIMER 2u
+#define HEARTBEAT_MISSES 3u
 
 struct config config;
 uint64_t init_ep;
@@ -27,6 +30,9 @@ static struct report state;
 static bool reporting;
 static uint64_t configs;  /* configs applied, reported as state/@config */
 static uint64_t rejected; /* malformed ones, state/@rejected */
+static uint64_t signal_copy(uint64_t badge);
+static uint64_t init_sig;     /* bound to init_ep; badges tell the source */
+static uint64_t timer, beats; /* <heartbeat>: Timer session, periods */
 
 /* Forward a child's log line to our parent, its name before its label. */
 static int
@@ -163,6 +169,9 @@ child_call(unsigned idx, uint64_t info, uint64_t *out)
 		return route_close(idx, w[0]);
 	case PARENT_ANNOUNCE:
 		return announce(c, info);
+	case PARENT_HEARTBEAT:
+		c->beat = beats;
+		return 0;
 	case PARENT_UPGRADE:
 		/* Quota of a session from our parent: ask our parent. */
 		if (w[0] >= CHILD_SESSIONS || !c->sessions[w[0]].used ||
@@ -297,14 +306,55 @@ apply_child(unsigned idx, struct config_node s)
 	c->start = s;
 }
 
-/* <report/>: from the first config that asks for it on. */
+/* <report/> and <heartbeat>: from the first config that asks on. */
 static void
 report_setup(void)
 {
 	struct config_node r;
+	uint64_t id, rate, *w = utcb_main()->msg;
 
 	if (!reporting && !config_child(config_root(&config), "report", &r))
 		reporting = !report_open(&state, "state", 16 * 1024);
+	if (!timer && !config_child(config_root(&config), "heartbeat", &r)) {
+		config_attr_u64(r, "rate_ms", 1000, &rate);
+		int e = session_open("Timer", "heartbeat", 0, &timer, &id);
+
+		if (e ||
+		    (e = (int)rpc_call(timer, TIMER_SIGH, 0,
+			 signal_copy(SIGNAL_TIMER), 0, NULL))) {
+			log_printf(
+			    "init: no timer for heartbeats (error %d, %s)", -e,
+			    timer ? "signal" : "session");
+			timer = 0;
+			return;
+		}
+		w[0] = rate * 1000;
+		w[1] = 1;
+		rpc_call(timer, TIMER_TRIGGER, 2, 0, 0, NULL);
+	}
+}
+
+/*
+ * A heartbeat period passed: a child with heartbeat="yes" that has not
+ * sent one for HEARTBEAT_MISSES periods is taken as hung.
+ */
+static void
+heartbeat_check(void)
+{
+	bool watched;
+
+	beats++;
+	for (unsigned i = 0; i < CHILDREN; i++) {
+		struct child *c = &children[i];
+
+		if (!c->running ||
+		    config_attr_bool(c->start, "heartbeat", false, &watched) ||
+		    !watched)
+			continue;
+		if (beats - c->beat > HEARTBEAT_MISSES)
+			ended(i, CHILD_FAULTED, -1,
+			    "stopped sending heartbeats");
+	}
 }
 
 /* The config ROM changed: check the new version whole, then apply it. */
@@ -439,7 +489,10 @@ serve(void)
 		sys_ipc_reply_wait(init_ep, reply, &info, &badge);
 		reply = MSG_INFO(0, 0, 0);
 		if (MSG_LABEL(info) == SIGNAL_LABEL) {
-			reconfigure();
+			if (badge & SIGNAL_CONFIG)
+				reconfigure();
+			if (badge & SIGNAL_TIMER)
+				heartbeat_check();
 			state_report();
 			continue;
 		}
@@ -455,6 +508,21 @@ serve(void)
 	}
 }
 
+/* A capability to init's signal that marks its submits with badge. */
+static uint64_t
+signal_copy(uint64_t badge)
+{
+	uint64_t slot = slot_alloc();
+
+	if (slot &&
+	    sys_cap_derive(init_sig, 0, slot, RIGHT_SEND | RIGHT_GRANT,
+		badge)) {
+		slot_free(slot);
+		slot = 0;
+	}
+	return slot;
+}
+
 int main(uint64_t arg);
 
 int
@@ -462,15 +530,13 @@ main(uint64_t arg)
 {
 	struct config_error err;
 	struct config_node start;
-	uint64_t sig, sig_copy;
 	char msg[160];
 	unsigned n = 0;
 
 	if (object_create(KOBJ_ENDPOINT, &init_ep) ||
-	    !(rcv_slot = slot_alloc()) || object_create(KOBJ_SIGNAL, &sig) ||
-	    sys_sig_bind(sig, init_ep) || !(sig_copy = slot_alloc()) ||
-	    sys_cap_derive(sig, 0, sig_copy, RIGHT_SEND | RIGHT_GRANT,
-		SIGNAL_CONFIG)) {
+	    !(rcv_slot = slot_alloc()) ||
+	    object_create(KOBJ_SIGNAL, &init_sig) ||
+	    sys_sig_bind(init_sig, init_ep)) {
 		log_printf("init: cannot create its endpoint");
 		return 1;
 	}
@@ -478,7 +544,7 @@ main(uint64_t arg)
 		log_printf("init: no config");
 		return 1;
 	}
-	rom_sigh(&config_rom, sig_copy);
+	rom_sigh(&config_rom, signal_copy(SIGNAL_CONFIG));
 	if (!config_rom.size) {
 		log_printf("init: waiting for a config");
 		config_parse(&config, "<config/>", 9, &err);

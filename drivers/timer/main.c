@@ -1,0 +1,164 @@
+/*
+ * The timer driver: PIT channel 0 ticking at 1 kHz through core's IO_PORT
+ * and IRQ sessions, and a Timer service for many clients: a monotonic
+ * clock in microseconds and one timeout per session, one-shot or periodic,
+ * delivered as the client's signal. A timeout never fires early: it fires
+ * on the first tick at or after its deadline.
+ */
+#include <stdbool.h>
+
+#include <base/error.h>
+#include <base/log.h>
+#include <base/rpc.h>
+#include <base/runtime.h>
+#include <base/string.h>
+#include <session/io_port.h>
+#include <session/irq.h>
+#include <session/pd.h>
+#include <session/timer.h>
+
+#define PIT_HZ 1193182u
+#define TICK_HZ 1000u
+#define TICK_US (1000000u / TICK_HZ)
+#define SESSIONS 32u
+#define BADGE_SESSION(i) ((uint64_t)(i) + 1)
+
+static struct {
+	bool used;
+	uint64_t sigh;     /* the client's signal, or 0 */
+	uint64_t deadline; /* microseconds, 0: none */
+	uint64_t period;   /* 0: one-shot */
+} sessions[SESSIONS];
+
+static uint64_t ep, rcv, irq, now_us;
+
+static void
+outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static void
+tick(void)
+{
+	now_us += TICK_US;
+	rpc_call(irq, IRQ_ACK, 0, 0, 0, NULL);
+	for (unsigned i = 0; i < SESSIONS; i++) {
+		if (!sessions[i].used || !sessions[i].deadline ||
+		    sessions[i].deadline > now_us)
+			continue;
+		if (sessions[i].sigh)
+			sys_sig_submit(sessions[i].sigh);
+		sessions[i].deadline = sessions[i].period
+		    ? sessions[i].deadline + sessions[i].period
+		    : 0;
+	}
+}
+
+static int
+call(uint64_t badge, uint64_t info, uint64_t *out, unsigned *words)
+{
+	uint64_t *w = utcb_main()->msg;
+	unsigned i;
+
+	if (!badge && MSG_LABEL(info) == ROOT_CREATE) {
+		for (i = 0; i < SESSIONS && sessions[i].used; i++)
+			;
+		if (i == SESSIONS)
+			return -E_NOMEM;
+		memset(&sessions[i], 0, sizeof(sessions[i]));
+		sessions[i].used = true;
+		*out = BADGE_SESSION(i);
+		w[0] = i;
+		*words = 1;
+		return 0;
+	}
+	if (!badge && MSG_LABEL(info) == ROOT_CLOSE) {
+		if (w[0] < SESSIONS && sessions[w[0]].used) {
+			if (sessions[w[0]].sigh) {
+				sys_cap_delete(sessions[w[0]].sigh);
+				slot_free(sessions[w[0]].sigh);
+			}
+			sessions[w[0]].used = false;
+		}
+		return 0;
+	}
+	if ((i = (unsigned)badge - 1) >= SESSIONS || !sessions[i].used)
+		return -E_CAP;
+	switch (MSG_LABEL(info)) {
+	case TIMER_SIGH:
+		if (MSG_NCAPS(info) != 1 || sessions[i].sigh ||
+		    !(sessions[i].sigh = slot_alloc()))
+			return -E_INVAL;
+		return (int)sys_cap_derive(rcv, 0, sessions[i].sigh, RIGHT_SEND,
+		    0);
+	case TIMER_TRIGGER:
+		/* Round up to whole ticks: never early. */
+		sessions[i].deadline = now_us + (w[0] ? w[0] : 1);
+		sessions[i].period = w[1] ? (w[0] ? w[0] : TICK_US) : 0;
+		return 0;
+	case TIMER_NOW:
+		w[0] = now_us;
+		*words = 1;
+		return 0;
+	}
+	return -E_NOSYS;
+}
+
+int main(uint64_t arg);
+
+int
+main(uint64_t arg)
+{
+	struct utcb *u = utcb_main();
+	uint64_t io, id, sig, copy = slot_alloc(), info, badge, out = 0;
+	uint64_t reply = MSG_INFO(0, 0, 0);
+	uint16_t div = PIT_HZ / TICK_HZ;
+
+	if (session_open_args("IO_PORT", "", "base=0x40 size=4", 0, &io, &id) ||
+	    rpc_call(io, IO_PORT_ACCESS, 0, CAP_PD, 0, NULL) ||
+	    session_open_args("IRQ", "", "irq=0", 0, &irq, &id) ||
+	    object_create(KOBJ_ENDPOINT, &ep) ||
+	    object_create(KOBJ_SIGNAL, &sig) || sys_sig_bind(sig, ep) ||
+	    !copy ||
+	    sys_cap_derive(sig, 0, copy, RIGHT_SEND | RIGHT_GRANT, 0) ||
+	    rpc_call(irq, IRQ_SIGH, 0, copy, 0, NULL) ||
+	    !(rcv = slot_alloc())) {
+		log_printf("cannot get the PIT");
+		return 1;
+	}
+	outb(0x43, 0x34); /* channel 0, rate generator */
+	outb(0x40, (uint8_t)div);
+	outb(0x40, (uint8_t)(div >> 8));
+	if (service_announce("Timer", ep)) {
+		log_printf("cannot announce Timer");
+		return 1;
+	}
+	for (;;) {
+		unsigned words = 0;
+
+		u->rcv_caps[0] = (uint32_t)rcv;
+		sys_ipc_reply_wait(ep, reply, &info, &badge);
+		if (out) {
+			sys_cap_delete(out);
+			slot_free(out);
+			out = 0;
+		}
+		reply = MSG_INFO(0, 0, 0);
+		if (MSG_LABEL(info) == SIGNAL_LABEL) {
+			tick();
+			continue;
+		}
+		uint64_t session = 0;
+		int e = call(badge, info, &session, &words);
+
+		sys_cap_delete(rcv);
+		if (!e && session && (out = slot_alloc())) {
+			sys_cap_derive(ep, 0, out, RIGHT_SEND | RIGHT_GRANT,
+			    session);
+			u->snd_caps[0] = (uint32_t)out;
+		}
+		reply =
+		    MSG_INFO(e < 0 ? -e : 0, e ? 0 : words, !e && out ? 1 : 0);
+	}
+}

@@ -1,0 +1,13 @@
+/*
+ * The Timer session, provided by the timer driver: a monotonic clock in
+ * microseconds and a timeout, one-shot or periodic, delivered as a signal.
+ */
+#pragma once
+
+#include <base/parent.h>
+
+enum timer_label {
+	TIMER_SIGH = 1,    /* the signal cap timeouts fire */
+	TIMER_TRIGGER = 2, /* w0: microseconds from now, w1: 1 = periodic */
+	TIMER_NOW = 3,     /* -> w0: microseconds since the driver started */
+};
