@@ -11,6 +11,7 @@
 #include <base/rpc.h>
 #include <base/string.h>
 #include <kernel/syscalls.h>
+#include <session/io_mem.h>
 #include <session/io_port.h>
 #include <session/irq.h>
 #include <session/pd.h>
@@ -23,6 +24,7 @@ enum kind {
 	K_DS = 4,
 	K_IO = 5,
 	K_IRQ = 6,
+	K_IOMEM = 7,
 };
 
 #define BADGE(kind, gen, idx) \
@@ -45,6 +47,8 @@ static struct {
 	uint64_t base, size; /* K_IO */
 	struct pds *io_pd;   /* K_IO: who got the ports */
 	unsigned line;       /* K_IRQ */
+	bool wc;             /* K_IOMEM: write-combining */
+	uint64_t va;         /* K_IOMEM: where it is mapped */
 	struct kobj_ref irq; /* K_IRQ: the kernel object, once bound */
 } sessions[SESSIONS];
 
@@ -158,6 +162,22 @@ last_element(const char *label)
 	return last;
 }
 
+/* Device memory is what the loader did not call RAM; exclusive, too. */
+static bool
+io_mem_taken(uint64_t base, uint64_t size)
+{
+	for (unsigned i = 0; i < bi->nram; i++)
+		if (base < bi->ram[i].base + bi->ram[i].size &&
+		    bi->ram[i].base < base + size)
+			return true;
+	for (unsigned k = 0; k < SESSIONS; k++)
+		if (sessions[k].used && sessions[k].kind == K_IOMEM &&
+		    base < sessions[k].base + sessions[k].size &&
+		    sessions[k].base < base + size)
+			return true;
+	return false;
+}
+
 /* Core keeps its serial port and the exit port; ranges are exclusive. */
 static bool
 io_taken(uint64_t base, uint64_t size)
@@ -231,6 +251,22 @@ open_session(uint64_t info)
 		sessions[s].size = size;
 		sessions[s].io_pd = NULL;
 		reply_cap(K_IO, 0, s, RIGHT_SEND | RIGHT_GRANT);
+	} else if (!strcmp(service, "IO_MEM")) {
+		uint64_t base = session_arg(r.args, "base", 0);
+		uint64_t size = session_arg(r.args, "size", 0);
+
+		if (!size || (base | size) & (PAGE - 1) || base + size < base ||
+		    io_mem_taken(base, size)) {
+			log_printf("core: device memory '%s' refused for '%s'",
+			    r.args, full);
+			return -E_DENIED;
+		}
+		sessions[s].kind = K_IOMEM;
+		sessions[s].base = base;
+		sessions[s].size = size;
+		sessions[s].wc = session_arg(r.args, "wc", 0);
+		sessions[s].io_pd = NULL;
+		reply_cap(K_IOMEM, 0, s, RIGHT_SEND | RIGHT_GRANT);
 	} else if (!strcmp(service, "IRQ")) {
 		uint64_t line = session_arg(r.args, "irq", 16);
 
@@ -266,6 +302,11 @@ close_session(uint64_t id)
 	    sessions[id].io_pd->used)
 		pds_io(sessions[id].io_pd, sessions[id].base, sessions[id].size,
 		    false);
+	if (sessions[id].kind == K_IOMEM && sessions[id].io_pd &&
+	    sessions[id].io_pd->used)
+		for (uint64_t off = 0; off < sessions[id].size; off += PAGE)
+			sys_unmap(sessions[id].io_pd->pd,
+			    sessions[id].va + off);
 	if (sessions[id].kind == K_IRQ && sessions[id].irq.slot)
 		kobj_free(&sessions[id].irq);
 	if (sessions[id].kind == K_PD) {
@@ -387,6 +428,23 @@ device_call(unsigned s, uint64_t label, uint64_t info)
 		sessions[s].io_pd = p;
 		return 0;
 	}
+	if (sessions[s].kind == K_IOMEM && label == IO_MEM_MAP) {
+		uint64_t va = utcb_main()->msg[0];
+		unsigned flags = MAP_W | (sessions[s].wc ? MAP_WC : MAP_UC);
+
+		if (!(p = received_pd(info)) || sessions[s].io_pd)
+			return -E_CAP;
+		if ((va & (PAGE - 1)) || va >= USER_TOP ||
+		    sessions[s].size > USER_TOP - va)
+			return -E_INVAL;
+		for (uint64_t off = 0; off < sessions[s].size; off += PAGE)
+			if ((e = pd_map(p->pd, va + off, sessions[s].base + off,
+				 flags, p)))
+				return e;
+		sessions[s].io_pd = p;
+		sessions[s].va = va;
+		return 0;
+	}
 	if (sessions[s].kind == K_IRQ && label == IRQ_SIGH) {
 		if (MSG_NCAPS(info) != 1 || sessions[s].irq.slot)
 			return -E_INVAL;
@@ -424,6 +482,7 @@ dispatch(uint64_t badge, uint64_t info)
 		return idx < bi->nmods ? rom_call((unsigned)idx, label)
 				       : -E_CAP;
 	case K_IO:
+	case K_IOMEM:
 	case K_IRQ:
 		if (idx >= SESSIONS || !sessions[idx].used ||
 		    sessions[idx].kind != BADGE_KIND(badge))

@@ -150,13 +150,17 @@ struct boot_info {
 	uint64_t magic;
 	uint64_t tsc_khz;
 	uint32_t nfree, nmods;
-	struct boot_mem free[BOOT_MEM_MAX];    /* RAM the root task owns */
+	struct boot_mem free[BOOT_MEM_MAX]; /* RAM the root task owns */
+	uint32_t nram;
+	struct boot_mem ram[BOOT_MEM_MAX];     /* all RAM, used or not */
 	struct boot_module mods[BOOT_MOD_MAX]; /* [0] is the root task */
 	struct boot_fb fb;                     /* GRUB's frame buffer, if any */
 	uint8_t rsdp[36]; /* copy of the ACPI RSDP, or zeros */
 	uint32_t caps;    /* slots in the root task's space */
 	char cmdline[BOOT_CMDLINE_MAX];
 };
+
+_Static_assert(sizeof(struct boot_info) <= 4096, "boot info fits a page");
 
 /* User addresses end here; the kernel half is above. */
 #define USER_TOP 0x0000800000000000ull

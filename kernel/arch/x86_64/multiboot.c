@@ -54,6 +54,8 @@ ram_add(struct boot_info *bi, uint64_t base, uint64_t size, uint32_t type)
 	}
 	bi->free[bi->nfree].base = base;
 	bi->free[bi->nfree++].size = size;
+	bi->ram[bi->nram].base = base;
+	bi->ram[bi->nram++].size = size;
 }
 
 static const void *

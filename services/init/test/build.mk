@@ -1,7 +1,7 @@
 # Test components for init's scenarios.
 PROGS += test_hello_server test_hello_client test_hog test_config_watcher \
 	test_reconfig test_crasher test_bench_rpc \
-	test_beater
+	test_beater test_iomem
 test_hello_server_SRC := services/init/test/hello_server.c
 test_hello_server_LIBS := base base_child config
 test_hello_client_SRC := services/init/test/hello_client.c
@@ -18,3 +18,5 @@ test_bench_rpc_SRC := services/init/test/bench_rpc.c
 test_bench_rpc_LIBS := base base_child config
 test_beater_SRC := services/init/test/beater.c
 test_beater_LIBS := base base_child
+test_iomem_SRC := services/init/test/iomem.c
+test_iomem_LIBS := base base_child
