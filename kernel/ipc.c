@@ -172,30 +172,28 @@ check_label(uint64_t info)
 	return MSG_LABEL(info) >= LABEL_KERNEL ? -E_INVAL : 0;
 }
 
-long
-sys_ipc_call(uint64_t cap, uint64_t info)
+static long
+send(uint64_t cap, uint64_t info, bool call)
 {
 	struct cap *c;
 	int e;
 
-	if ((e = check_label(info)))
+	if ((e = check_label(info)) ||
+	    (e = cap_lookup(current()->pd, cap, KOBJ_ENDPOINT, RIGHT_SEND, &c)))
 		return e;
-	if ((e = cap_lookup(current()->pd, cap, KOBJ_ENDPOINT, RIGHT_SEND, &c)))
-		return e;
-	return ipc_send_to(current(), c, info, true);
+	return ipc_send_to(current(), c, info, call);
+}
+
+long
+sys_ipc_call(uint64_t cap, uint64_t info)
+{
+	return send(cap, info, true);
 }
 
 long
 sys_ipc_send(uint64_t cap, uint64_t info)
 {
-	struct cap *c;
-	int e;
-
-	if ((e = check_label(info)))
-		return e;
-	if ((e = cap_lookup(current()->pd, cap, KOBJ_ENDPOINT, RIGHT_SEND, &c)))
-		return e;
-	return ipc_send_to(current(), c, info, false);
+	return send(cap, info, false);
 }
 
 long

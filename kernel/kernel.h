@@ -26,8 +26,7 @@ _Noreturn void panic(const char *fmt, ...)
 	     : panic("assertion '%s' failed at %s:%d", #c, __FILE__, \
 		   __LINE__))
 
-void *memset(void *d, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
+#include <base/string.h>
 
 /* Every object starts with this header. */
 struct kobj {

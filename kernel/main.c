@@ -6,22 +6,9 @@
  */
 #include "kernel.h"
 
-#define ELF_PT_LOAD 1
+#include <base/elf.h>
+
 #define ROOT_CAP_PAGES 16u
-
-struct elf_header {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
 
 extern char _kernel_start[], _kernel_end[];
 static struct boot_info bi;
@@ -109,45 +96,37 @@ root_page(struct pd *pd, uint64_t va, unsigned flags)
 	return pa;
 }
 
+static int
+root_segment(void *ctx, const struct elf_segment *seg)
+{
+	struct pd *pd = ctx;
+
+	for (uint64_t va = seg->vaddr & ~PAGE_MASK;
+	     va < seg->vaddr + seg->memsz; va += PAGE_SIZE) {
+		uint8_t *page = phys_to_virt(root_page(pd, va, seg->flags));
+		uint64_t lo = va > seg->vaddr ? va : seg->vaddr;
+		uint64_t hi = seg->vaddr + seg->filesz;
+
+		if (hi > va + PAGE_SIZE)
+			hi = va + PAGE_SIZE;
+		if (lo < hi)
+			memcpy(page + (lo - va), seg->data + (lo - seg->vaddr),
+			    hi - lo);
+	}
+	return 0;
+}
+
 /* Load the root task's static ELF image; panic on a malformed one. */
 static uint64_t
 root_load(struct pd *pd, const struct boot_module *m)
 {
-	const uint8_t *img = phys_to_virt(m->base);
-	const struct elf_header *eh = (const void *)img;
+	uint64_t entry;
+	const char *why;
 
-	if (m->size < sizeof(*eh) || eh->ident[0] != 0x7f ||
-	    eh->ident[1] != 'E' || eh->ident[4] != 2 || eh->machine != 62 ||
-	    eh->phoff + (uint64_t)eh->phnum * sizeof(struct elf_phdr) > m->size)
-		panic("boot: module '%s' is not an x86_64 ELF executable",
-		    m->name);
-	for (unsigned i = 0; i < eh->phnum; i++) {
-		const struct elf_phdr *ph =
-		    (const void *)(img + eh->phoff + i * sizeof(*ph));
-
-		if (ph->type != ELF_PT_LOAD)
-			continue;
-		if (ph->offset + ph->filesz > m->size || ph->filesz > ph->memsz)
-			panic("boot: segment %u of '%s' is malformed", i,
-			    m->name);
-		unsigned flags = ((ph->flags & 1) ? MAP_X : 0) |
-		    ((ph->flags & 2) ? MAP_W : 0);
-
-		for (uint64_t va = ph->vaddr & ~PAGE_MASK;
-		     va < ph->vaddr + ph->memsz; va += PAGE_SIZE) {
-			uint8_t *page = phys_to_virt(root_page(pd, va, flags));
-
-			for (uint64_t b = 0; b < PAGE_SIZE; b++) {
-				uint64_t a = va + b;
-
-				if (a >= ph->vaddr &&
-				    a < ph->vaddr + ph->filesz)
-					page[b] =
-					    img[ph->offset + a - ph->vaddr];
-			}
-		}
-	}
-	return eh->entry;
+	if (elf_load(phys_to_virt(m->base), m->size, ROOT_INFO_VA, root_segment,
+		pd, &entry, &why))
+		panic("boot: module '%s': %s", m->name, why);
+	return entry;
 }
 
 static void

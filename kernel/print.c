@@ -105,19 +105,3 @@ panic(const char *fmt, ...)
 	kprintf("\n");
 	cpu_poweroff(0xff - EXIT_BASE);
 }
-
-void *
-memset(void *d, int c, size_t n)
-{
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
-	return d;
-}
-
-void *
-memcpy(void *d, const void *s, size_t n)
-{
-	void *r = d;
-
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
-	return r;
-}

@@ -11,6 +11,7 @@
 #include <base/log.h>
 #include <base/rpc.h>
 #include <base/runtime.h>
+#include <base/server.h>
 #include <base/string.h>
 #include <session/io_port.h>
 #include <session/irq.h>
@@ -56,7 +57,7 @@ tick(void)
 }
 
 static int
-call(uint64_t badge, uint64_t info, uint64_t *out, unsigned *words)
+call(uint64_t badge, uint64_t info, struct reply *r)
 {
 	uint64_t *w = utcb_main()->msg;
 	unsigned i;
@@ -68,9 +69,10 @@ call(uint64_t badge, uint64_t info, uint64_t *out, unsigned *words)
 			return -E_NOMEM;
 		memset(&sessions[i], 0, sizeof(sessions[i]));
 		sessions[i].used = true;
-		*out = BADGE_SESSION(i);
+		r->session = BADGE_SESSION(i);
+		r->rights = RIGHT_SEND | RIGHT_GRANT;
 		w[0] = i;
-		*words = 1;
+		r->words = 1;
 		return 0;
 	}
 	if (!badge && MSG_LABEL(info) == ROOT_CLOSE) {
@@ -99,10 +101,19 @@ call(uint64_t badge, uint64_t info, uint64_t *out, unsigned *words)
 		return 0;
 	case TIMER_NOW:
 		w[0] = now_us;
-		*words = 1;
+		r->words = 1;
 		return 0;
 	}
 	return -E_NOSYS;
+}
+
+static void
+handle(uint64_t badge, uint64_t info, struct reply *r)
+{
+	if (MSG_LABEL(info) == SIGNAL_LABEL)
+		tick();
+	else
+		r->error = call(badge, info, r);
 }
 
 int main(uint64_t arg);
@@ -110,9 +121,7 @@ int main(uint64_t arg);
 int
 main(uint64_t arg)
 {
-	struct utcb *u = utcb_main();
-	uint64_t io, id, sig, copy = slot_alloc(), info, badge, out = 0;
-	uint64_t reply = MSG_INFO(0, 0, 0);
+	uint64_t io, id, sig, copy = slot_alloc();
 	uint16_t div = PIT_HZ / TICK_HZ;
 
 	if (session_open_args("IO_PORT", "", "base=0x40 size=4", 0, &io, &id) ||
@@ -134,31 +143,5 @@ main(uint64_t arg)
 		log_printf("cannot announce Timer");
 		return 1;
 	}
-	for (;;) {
-		unsigned words = 0;
-
-		u->rcv_caps[0] = (uint32_t)rcv;
-		sys_ipc_reply_wait(ep, reply, &info, &badge);
-		if (out) {
-			sys_cap_delete(out);
-			slot_free(out);
-			out = 0;
-		}
-		reply = MSG_INFO(0, 0, 0);
-		if (MSG_LABEL(info) == SIGNAL_LABEL) {
-			tick();
-			continue;
-		}
-		uint64_t session = 0;
-		int e = call(badge, info, &session, &words);
-
-		sys_cap_delete(rcv);
-		if (!e && session && (out = slot_alloc())) {
-			sys_cap_derive(ep, 0, out, RIGHT_SEND | RIGHT_GRANT,
-			    session);
-			u->snd_caps[0] = (uint32_t)out;
-		}
-		reply =
-		    MSG_INFO(e < 0 ? -e : 0, e ? 0 : words, !e && out ? 1 : 0);
-	}
+	server_loop(ep, rcv, handle);
 }

@@ -3,4 +3,5 @@
 LIBS += base base_child
 base_SRC := lib/base/start.S lib/base/string.c lib/base/format.c \
 	lib/base/elf.c lib/base/msg.c
-base_child_SRC := lib/base/parent.c lib/base/runtime.c lib/base/heap.c
+base_child_SRC := lib/base/parent.c lib/base/runtime.c lib/base/heap.c \
+	lib/base/server.c

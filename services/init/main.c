@@ -9,6 +9,7 @@
 #include <base/log.h>
 #include <base/rpc.h>
 #include <base/runtime.h>
+#include <base/server.h>
 #include <base/string.h>
 #include <session/pd.h>
 #include <session/rom.h>
@@ -474,38 +475,23 @@ state_report(void)
 	report_submit(&state, n < max ? n : max);
 }
 
-static _Noreturn void
-serve(void)
+/* One message: a signal (config, heartbeat period) or a child's call. */
+static void
+handle(uint64_t badge, uint64_t info, struct reply *r)
 {
-	struct utcb *u = utcb_main();
-	uint64_t info, badge, reply = MSG_INFO(0, 0, 0);
-
-	for (;;) {
-		uint64_t out = 0;
-		unsigned words = 0;
-		int e;
-
-		u->rcv_caps[0] = (uint32_t)rcv_slot;
-		sys_ipc_reply_wait(init_ep, reply, &info, &badge);
-		reply = MSG_INFO(0, 0, 0);
-		if (MSG_LABEL(info) == SIGNAL_LABEL) {
-			if (badge & SIGNAL_CONFIG)
-				reconfigure();
-			if (badge & SIGNAL_TIMER)
-				heartbeat_check();
-			state_report();
-			continue;
-		}
-		e = dispatch(badge, info, &out, &words);
-		sys_cap_delete(rcv_slot);
-		if (MSG_LABEL(info) != PARENT_LOG)
-			state_report();
-		if (e == -E_ABORT)
-			continue; /* the caller is gone: no reply */
-		u->snd_caps[0] = (uint32_t)out;
-		reply =
-		    MSG_INFO(e < 0 ? -e : 0, e ? 0 : words, !e && out ? 1 : 0);
+	if (MSG_LABEL(info) == SIGNAL_LABEL) {
+		if (badge & SIGNAL_CONFIG)
+			reconfigure();
+		if (badge & SIGNAL_TIMER)
+			heartbeat_check();
+		state_report();
+		return;
 	}
+	/* E_ABORT: the caller is gone, the reply goes nowhere. */
+	r->error = dispatch(badge, info, &r->cap, &r->words);
+	r->rights = RIGHT_SEND | RIGHT_GRANT;
+	if (MSG_LABEL(info) != PARENT_LOG)
+		state_report();
 }
 
 /* A capability to init's signal that marks its submits with badge. */
@@ -570,5 +556,5 @@ main(uint64_t arg)
 	}
 	log_printf("init: started %u children", n);
 	state_report();
-	serve();
+	server_loop(init_ep, rcv_slot, handle);
 }

@@ -11,6 +11,7 @@
 #include <base/parent.h>
 #include <base/rpc.h>
 #include <base/runtime.h>
+#include <base/server.h>
 #include <base/string.h>
 #include <session/report.h>
 #include <session/rom.h>
@@ -123,7 +124,7 @@ submit(struct published *r, uint64_t len)
 }
 
 static int
-create(uint64_t info, uint64_t *out)
+create(uint64_t info, struct reply *rp_out)
 {
 	uint64_t *w = utcb_main()->msg;
 	struct session_request req;
@@ -143,7 +144,7 @@ create(uint64_t info, uint64_t *out)
 		if (ram_alloc(rp->size, &rp->buf, &rp->buf_ds))
 			return -E_NOMEM;
 		rp->open = true;
-		*out = BADGE(K_REPORT, (unsigned)r);
+		rp_out->session = BADGE(K_REPORT, (unsigned)r);
 		w[0] = (uint64_t)r;
 		return 0;
 	}
@@ -159,7 +160,7 @@ create(uint64_t info, uint64_t *out)
 		roms[i].used = true;
 		roms[i].report = (unsigned)r;
 		fmt_snprintf(roms[i].label, LABEL_MAX, "%s", label);
-		*out = BADGE(K_ROM, i);
+		rp_out->session = BADGE(K_ROM, i);
 		w[0] = i;
 		return 0;
 	}
@@ -167,16 +168,15 @@ create(uint64_t info, uint64_t *out)
 }
 
 static int
-call(uint64_t badge, uint64_t info, uint64_t *cap, unsigned *rights,
-    unsigned *words)
+call(uint64_t badge, uint64_t info, struct reply *r)
 {
 	uint64_t *w = utcb_main()->msg, kind = badge >> 32,
 		 idx = (badge & 0xffffffff) - 1;
 
 	if (kind == K_ROOT && MSG_LABEL(info) == ROOT_CREATE) {
-		*rights = RIGHT_SEND | RIGHT_GRANT;
-		*words = 1;
-		return create(info, cap);
+		r->rights = RIGHT_SEND | RIGHT_GRANT;
+		r->words = 1;
+		return create(info, r);
 	}
 	if (kind == K_ROOT && MSG_LABEL(info) == ROOT_CLOSE) {
 		/* Reports outlive their writer; ROM sessions just go. */
@@ -193,17 +193,17 @@ call(uint64_t badge, uint64_t info, uint64_t *cap, unsigned *rights,
 		return 0;
 	}
 	if (kind == K_REPORT && idx < REPORTS && reports[idx].open) {
-		struct published *r = &reports[idx];
+		struct published *rep = &reports[idx];
 
 		if (MSG_LABEL(info) == REPORT_DATASPACE) {
-			*cap = r->buf_ds | (1ul << 63);
-			*rights = RIGHT_ALL;
-			w[0] = r->size;
-			*words = 1;
+			r->cap = rep->buf_ds;
+			r->rights = RIGHT_ALL;
+			w[0] = rep->size;
+			r->words = 1;
 			return 0;
 		}
 		if (MSG_LABEL(info) == REPORT_SUBMIT)
-			return submit(r, w[0]);
+			return submit(rep, w[0]);
 	}
 	if (kind == K_ROM && idx < ROMS && roms[idx].used) {
 		struct reader *rom = &roms[idx];
@@ -220,14 +220,20 @@ call(uint64_t badge, uint64_t info, uint64_t *cap, unsigned *rights,
 		if (MSG_LABEL(info) == ROM_DATASPACE) {
 			if (!v->ds)
 				v = &empty;
-			*cap = v->ds | (1ul << 63);
-			*rights = RIGHT_SEND | RIGHT_GRANT; /* read-only */
+			r->cap = v->ds;
+			r->rights = RIGHT_SEND | RIGHT_GRANT; /* read-only */
 			w[0] = v->len;
-			*words = 1;
+			r->words = 1;
 			return 0;
 		}
 	}
 	return -E_CAP;
+}
+
+static void
+handle(uint64_t badge, uint64_t info, struct reply *r)
+{
+	r->error = call(badge, info, r);
 }
 
 int main(uint64_t arg);
@@ -235,11 +241,9 @@ int main(uint64_t arg);
 int
 main(uint64_t arg)
 {
-	struct utcb *u = utcb_main();
 	struct config_error err;
 	const void *data;
 	size_t size;
-	uint64_t info, badge, reply = MSG_INFO(0, 0, 0), out = 0;
 
 	if (rom_attach("config", &data, &size) ||
 	    config_parse(&config, data, size, &err))
@@ -250,30 +254,5 @@ main(uint64_t arg)
 		log_printf("cannot start");
 		return 1;
 	}
-	for (;;) {
-		uint64_t cap = 0;
-		unsigned rights = 0, words = 0;
-
-		u->rcv_caps[0] = (uint32_t)rcv;
-		sys_ipc_reply_wait(ep, reply, &info, &badge);
-		if (out) {
-			sys_cap_delete(out);
-			slot_free(out);
-			out = 0;
-		}
-		int e = call(badge, info, &cap, &rights, &words);
-
-		sys_cap_delete(rcv);
-		/* A session: a badged endpoint; a dataspace: a copy of ours. */
-		if (!e && cap && (out = slot_alloc())) {
-			if (cap & (1ul << 63))
-				sys_cap_derive(cap & ~(1ul << 63), 0, out,
-				    rights, 0);
-			else
-				sys_cap_derive(ep, 0, out, rights, cap);
-			u->snd_caps[0] = (uint32_t)out;
-		}
-		reply =
-		    MSG_INFO(e < 0 ? -e : 0, e ? 0 : words, !e && out ? 1 : 0);
-	}
+	server_loop(ep, rcv, handle);
 }
