@@ -8,20 +8,12 @@
 #include <base/env.h>
 #include <base/error.h>
 #include <base/log.h>
+#include <base/tsc.h>
 #include <kernel/syscalls.h>
 
 #include "ktest.h"
 
 static struct shared *const sh = (struct shared *)SHARED_VA;
-
-static uint64_t
-rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
 
 static _Noreturn void
 spin(unsigned idx)

@@ -7,6 +7,7 @@
  * It prints "ktest: NAME passed" or "ktest: NAME failed: WHY" and powers off.
  */
 #include <base/log.h>
+#include <base/tsc.h>
 #include <base/parent.h>
 #include <base/string.h>
 #include <kernel/syscalls.h>
@@ -169,15 +170,6 @@ timer_init(void)
 	__asm__ volatile("outb %%al, $0x43" : : "a"(0x34));
 	__asm__ volatile("outb %%al, $0x40" : : "a"(div & 0xff));
 	__asm__ volatile("outb %%al, $0x40" : : "a"(div >> 8));
-}
-
-static uint64_t
-rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
 }
 
 static void

@@ -7,6 +7,7 @@
 #include <base/elf.h>
 #include <base/error.h>
 #include <base/log.h>
+#include <base/tsc.h>
 #include <base/rpc.h>
 #include <base/runtime.h>
 #include <base/string.h>
@@ -16,14 +17,6 @@
 
 #define STACK_BYTES (32u * 1024)
 
-static uint64_t
-rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
 #define BINARIES 16u
 
 struct child children[CHILDREN];

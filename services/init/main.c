@@ -7,6 +7,7 @@
  */
 #include <base/error.h>
 #include <base/log.h>
+#include <base/tsc.h>
 #include <base/rpc.h>
 #include <base/runtime.h>
 #include <base/server.h>
@@ -59,12 +60,9 @@ forward_log(struct child *c, uint64_t nwords)
 	if (!c->logged) {
 		/* <config bench="yes">: how long from build to first word. */
 		bool bench = false;
-		uint64_t now, khz = (uint64_t)sys_kinfo(KINFO_TSC_KHZ);
+		uint64_t now = rdtsc(),
+			 khz = (uint64_t)sys_kinfo(KINFO_TSC_KHZ);
 
-		__asm__ volatile("rdtsc; shl $32, %%rdx; or %%rdx, %%rax"
-				 : "=a"(now)
-				 :
-				 : "rdx");
 		c->logged = true;
 		config_attr_bool(config_root(&config), "bench", false, &bench);
 		if (bench && khz)

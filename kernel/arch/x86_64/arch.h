@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <base/tsc.h>
+
 #include "asm.h"
 
 /* A user thread's registers, in the order entry.S saves them. */
@@ -96,15 +98,6 @@ wrmsr(uint32_t msr, uint64_t v)
 			 :
 			 : "c"(msr), "a"((uint32_t)v),
 			 "d"((uint32_t)(v >> 32)));
-}
-
-static inline uint64_t
-rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
 }
 
 static inline void

@@ -5,20 +5,12 @@
  */
 #include <base/config.h>
 #include <base/log.h>
+#include <base/tsc.h>
 #include <base/rpc.h>
 #include <base/runtime.h>
 #include <session/pd.h>
 
 #define ROUNDS 10000u
-
-static uint64_t
-rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
 
 int main(uint64_t arg);
 
