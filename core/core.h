@@ -60,8 +60,13 @@ const uint8_t *module_data(const struct boot_module *m);
 #define PDS_META 256u
 #define DS_MAX 512u
 #define MAP_MAX 1024u
+#define ATTACH_MAX 256u
 
 #define PDS_OBJECTS 16u
+/* A fault core could not resolve, for the parent to fetch. */
+struct pd_fault {
+	uint64_t kind, addr, ip, thread;
+};
 
 struct pds {
 	bool used;
@@ -74,15 +79,26 @@ struct pds {
 	unsigned nmeta;
 	uint64_t objects[PDS_OBJECTS]; /* core's endpoints and signals */
 	uint64_t io_pa;                /* its I/O permission bitmap, or 0 */
+	uint64_t fault_sigh;           /* core's slot of the parent's signal */
+	struct pd_fault fault;         /* the last unresolved one */
 };
 
 /* Contiguous frames; owner NULL and not writable: a boot module. */
 struct dataspace {
 	bool used, writable;
+	bool managed; /* a region map: pages come from what is attached */
 	uint32_t gen;
 	struct pds *owner;
 	uint64_t pa;
 	uint32_t pages;
+};
+
+/* A dataspace attached into a managed one (region map). */
+struct attachment {
+	bool used;
+	struct dataspace *rm, *ds;
+	uint64_t offset;
+	unsigned flags;
 };
 
 struct mapping {
@@ -90,6 +106,7 @@ struct mapping {
 	struct pds *pd;
 	struct dataspace *ds;
 	uint64_t va;
+	unsigned flags;
 };
 
 struct thread_args {
@@ -118,6 +135,11 @@ int pds_load(struct pds *p, const uint8_t *img, uint64_t size, uint64_t *entry);
 int pds_start_main(struct pds *p, const struct boot_module *m,
     const struct thread_args *a, uint64_t *id);
 struct dataspace *ds_rom(uint64_t pa, uint64_t size);
+int ds_managed(struct pds *p, uint64_t size, struct dataspace **out);
+int rm_attach(struct dataspace *rm, struct dataspace *ds, uint64_t offset,
+    unsigned flags);
+int rm_detach(struct dataspace *rm, uint64_t offset);
+int pds_resolve(struct pds *p, uint64_t addr, uint64_t error);
 struct dataspace *ds_of(uint64_t idx, uint32_t gen);
 uint64_t ds_index(const struct dataspace *ds);
 void ds_free(struct dataspace *ds);

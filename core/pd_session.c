@@ -18,6 +18,7 @@
 static struct pds pds_pool[PDS_MAX];
 static struct dataspace ds_pool[DS_MAX];
 static struct mapping map_pool[MAP_MAX];
+static struct attachment attach_pool[ATTACH_MAX];
 static uint32_t generation;
 
 static int
@@ -200,7 +201,8 @@ pds_map(struct pds *p, struct dataspace *ds, uint64_t va, unsigned flags)
 			m = &map_pool[i];
 	if (!m)
 		return -E_NOMEM;
-	for (uint64_t i = 0; i < ds->pages; i++) {
+	/* A region map's pages are mapped as they are touched. */
+	for (uint64_t i = 0; !ds->managed && i < ds->pages; i++) {
 		if ((e = pd_map(p->pd, va + i * PAGE, ds->pa + i * PAGE, flags,
 			 p))) {
 			while (i--)
@@ -208,16 +210,39 @@ pds_map(struct pds *p, struct dataspace *ds, uint64_t va, unsigned flags)
 			return e;
 		}
 	}
-	*m = (struct mapping){true, p, ds, va};
+	*m = (struct mapping){true, p, ds, va, flags};
 	return 0;
+}
+
+static void
+unmap_range(struct pds *p, uint64_t va, uint64_t pages)
+{
+	for (uint64_t i = 0; i < pages; i++)
+		sys_unmap(p->pd, va + i * PAGE);
 }
 
 static void
 unmap(struct mapping *m)
 {
-	for (uint64_t i = 0; i < m->ds->pages; i++)
-		sys_unmap(m->pd->pd, m->va + i * PAGE);
+	unmap_range(m->pd, m->va, m->ds->pages);
 	m->used = false;
+}
+
+/*
+ * Unmap [start, start + pages) of ds wherever it is mapped: directly, or
+ * inside a region map that is mapped (nested, to any depth).
+ */
+static void
+unmap_everywhere(struct dataspace *ds, uint64_t start, uint64_t pages)
+{
+	for (unsigned i = 0; i < MAP_MAX; i++)
+		if (map_pool[i].used && map_pool[i].ds == ds)
+			unmap_range(map_pool[i].pd,
+			    map_pool[i].va + start * PAGE, pages);
+	for (unsigned i = 0; i < ATTACH_MAX; i++)
+		if (attach_pool[i].used && attach_pool[i].ds == ds)
+			unmap_everywhere(attach_pool[i].rm,
+			    attach_pool[i].offset / PAGE + start, pages);
 }
 
 int
@@ -236,14 +261,147 @@ pds_unmap(struct pds *p, uint64_t va)
 void
 ds_free(struct dataspace *ds)
 {
+	for (unsigned i = 0; i < ATTACH_MAX; i++) {
+		struct attachment *a = &attach_pool[i];
+
+		if (a->used && (a->ds == ds || a->rm == ds))
+			rm_detach(a->rm, a->offset);
+	}
 	for (unsigned i = 0; i < MAP_MAX; i++)
 		if (map_pool[i].used && map_pool[i].ds == ds)
 			unmap(&map_pool[i]);
-	if (ds->writable || ds->owner) {
+	if (!ds->managed && (ds->writable || ds->owner)) {
 		frame_free(ds->pa, ds->pages);
 		refund(ds->owner, ds->pages);
 	}
 	ds->used = false;
+}
+
+int
+ds_managed(struct pds *p, uint64_t size, struct dataspace **out)
+{
+	uint64_t pages = (size + PAGE - 1) / PAGE;
+
+	if (!pages || pages > (1u << 28))
+		return -E_INVAL;
+	for (unsigned i = 0; i < DS_MAX; i++) {
+		struct dataspace *ds = &ds_pool[i];
+
+		if (!ds->used) {
+			*ds = (struct dataspace){.used = true,
+			    .writable = true,
+			    .managed = true,
+			    .gen = ++generation,
+			    .owner = p,
+			    .pages = (uint32_t)pages};
+			*out = ds;
+			return 0;
+		}
+	}
+	return -E_NOMEM;
+}
+
+/* Whether rm can be reached from ds through attachments: a cycle. */
+static bool
+contains(struct dataspace *ds, struct dataspace *rm, unsigned depth)
+{
+	if (ds == rm)
+		return true;
+	if (!ds->managed || depth > 8)
+		return depth > 8;
+	for (unsigned i = 0; i < ATTACH_MAX; i++)
+		if (attach_pool[i].used && attach_pool[i].rm == ds &&
+		    contains(attach_pool[i].ds, rm, depth + 1))
+			return true;
+	return false;
+}
+
+int
+rm_attach(struct dataspace *rm, struct dataspace *ds, uint64_t offset,
+    unsigned flags)
+{
+	struct attachment *free = NULL;
+
+	if (!rm->managed || (offset & (PAGE - 1)) ||
+	    offset / PAGE > rm->pages || ds->pages > rm->pages - offset / PAGE)
+		return -E_INVAL;
+	if ((flags & MAP_W) && !ds->writable)
+		return -E_RIGHTS;
+	if (contains(ds, rm, 0))
+		return -E_INVAL;
+	for (unsigned i = 0; i < ATTACH_MAX; i++) {
+		struct attachment *a = &attach_pool[i];
+
+		if (!a->used) {
+			if (!free)
+				free = a;
+		} else if (a->rm == rm &&
+		    offset < a->offset + a->ds->pages * PAGE &&
+		    a->offset < offset + ds->pages * PAGE) {
+			return -E_EXISTS;
+		}
+	}
+	if (!free)
+		return -E_NOMEM;
+	*free = (struct attachment){true, rm, ds, offset, flags};
+	return 0;
+}
+
+int
+rm_detach(struct dataspace *rm, uint64_t offset)
+{
+	for (unsigned i = 0; i < ATTACH_MAX; i++) {
+		struct attachment *a = &attach_pool[i];
+
+		if (a->used && a->rm == rm && a->offset == offset) {
+			unmap_everywhere(rm, offset / PAGE, a->ds->pages);
+			a->used = false;
+			return 0;
+		}
+	}
+	return -E_NOENT;
+}
+
+/*
+ * A page fault at addr in p: if it lies in a region map mapped there, map
+ * the page of whatever is attached at that spot, through nested region
+ * maps, with the rights of every level.
+ */
+int
+pds_resolve(struct pds *p, uint64_t addr, uint64_t error)
+{
+	for (unsigned i = 0; i < MAP_MAX; i++) {
+		struct mapping *m = &map_pool[i];
+		struct dataspace *ds = m->ds;
+		uint64_t off = addr - m->va;
+		unsigned flags = m->flags;
+
+		if (!m->used || m->pd != p || !ds->managed || addr < m->va ||
+		    off >= ds->pages * PAGE)
+			continue;
+		for (unsigned depth = 0; ds->managed && depth < 9; depth++) {
+			struct attachment *a = NULL;
+
+			for (unsigned k = 0; k < ATTACH_MAX && !a; k++)
+				if (attach_pool[k].used &&
+				    attach_pool[k].rm == ds &&
+				    off >= attach_pool[k].offset &&
+				    off < attach_pool[k].offset +
+					    attach_pool[k].ds->pages * PAGE)
+					a = &attach_pool[k];
+			if (!a)
+				return -E_NOENT;
+			off -= a->offset;
+			flags &= a->flags;
+			ds = a->ds;
+		}
+		if (ds->managed || ((error & 2) && !(flags & MAP_W)) ||
+		    ((error & 16) && !(flags & MAP_X)))
+			return -E_RIGHTS;
+		return pd_map(p->pd, addr & ~(PAGE - 1),
+		    ds->pa + (off & ~(PAGE - 1)), flags, p);
+	}
+	return -E_NOENT;
 }
 
 int
@@ -280,7 +438,8 @@ pds_thread(struct pds *p, const struct thread_args *a, uint64_t *id)
 	/* Faults arrive badged as the thread's PD, with FAULT_LABEL. */
 	if (a->fault_ep) {
 		fault = cap_alloc();
-		e = sys_cap_derive(a->fault_ep, 0, fault, RIGHT_SEND, a->badge);
+		e = sys_cap_derive(a->fault_ep, 0, fault, RIGHT_SEND,
+		    a->badge + t);
 		if (!e)
 			e = sys_thread_fault(p->threads[t], fault);
 		sys_cap_delete(fault);
@@ -420,6 +579,10 @@ pds_destroy(struct pds *p)
 		frame_free(p->pd_pa, PD_PAGES);
 	if (p->io_pa)
 		frame_free(p->io_pa, 2);
+	if (p->fault_sigh) {
+		sys_cap_delete(p->fault_sigh);
+		cap_free(p->fault_sigh);
+	}
 	for (unsigned i = 0; i < p->nmeta; i++)
 		frame_free(p->meta[i], 1);
 	p->used = false;

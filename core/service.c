@@ -25,6 +25,7 @@ enum kind {
 	K_IO = 5,
 	K_IRQ = 6,
 	K_IOMEM = 7,
+	K_FAULT = 8,
 };
 
 #define BADGE(kind, gen, idx) \
@@ -118,11 +119,10 @@ pd_call(struct pds *p, uint64_t label, uint64_t info)
 		    .utcb = w[3],
 		    .prio = (unsigned)w[4],
 		    .quota = (unsigned)w[5],
-		    .badge = w[6]};
+		    .fault_ep = ep.slot,
+		    .badge =
+			BADGE(K_FAULT, p->gen, pds_index(p) * PDS_THREADS)};
 
-		if (MSG_NCAPS(info) == 1 &&
-		    sys_cap_info(rcv_slot) == (KOBJ_ENDPOINT | RIGHT_ALL << 8))
-			a.fault_ep = rcv_slot;
 		/* Priorities and quotas stay within what core gave init. */
 		if (a.prio > PRIO_MAX / 2)
 			a.prio = PRIO_MAX / 2;
@@ -147,6 +147,27 @@ pd_call(struct pds *p, uint64_t label, uint64_t info)
 		return 0;
 	case PD_OBJECT:
 		return pds_object(p, (unsigned)w[0], w[1]);
+	case PD_FAULT_SIGH:
+		if (MSG_NCAPS(info) != 1)
+			return -E_INVAL;
+		if (!p->fault_sigh && !(p->fault_sigh = cap_alloc()))
+			return -E_NOMEM;
+		sys_cap_delete(p->fault_sigh);
+		return (int)sys_cap_derive(rcv_slot, 0, p->fault_sigh,
+		    RIGHT_SEND, 0);
+	case PD_FAULT:
+		w[0] = p->fault.kind;
+		w[1] = p->fault.addr;
+		w[2] = p->fault.ip;
+		w[3] = p->fault.thread;
+		memset(&p->fault, 0, sizeof(p->fault));
+		reply_words = 4;
+		return 0;
+	case PD_RM_CREATE:
+		if ((e = ds_managed(p, w[0], &ds)))
+			return e;
+		reply_cap(K_DS, ds->gen, ds_index(ds), RIGHT_ALL);
+		return 0;
 	}
 	return -E_NOSYS;
 }
@@ -458,12 +479,60 @@ device_call(unsigned s, uint64_t label, uint64_t info)
 	return -E_NOSYS;
 }
 
+/*
+ * A page fault in a region map is resolved and the thread resumes. Any
+ * other fault stops the thread and goes to the PD's fault signal, for its
+ * parent to fetch with PD_FAULT.
+ */
+static int
+fault(uint64_t badge)
+{
+	uint64_t *w = utcb_main()->msg, idx = BADGE_IDX(badge);
+	struct pds *p = pds_of(idx / PDS_THREADS, BADGE_GEN(badge));
+	uint64_t t = idx % PDS_THREADS;
+
+	if (!p || !p->threads[t])
+		return -E_CAP;
+	if (w[FAULT_W_KIND] == FAULT_PAGE &&
+	    !pds_resolve(p, w[FAULT_W_ADDR], w[FAULT_W_ERROR]))
+		return 0;
+	p->fault = (struct pd_fault){w[FAULT_W_KIND], w[FAULT_W_ADDR],
+	    w[FAULT_W_IP], t};
+	sys_thread_stop(p->threads[t]);
+	if (p->fault_sigh)
+		sys_sig_submit(p->fault_sigh);
+	else
+		log_printf("core: '%s' faulted (kind %lu) at %lx, ip %lx",
+		    p->label, w[FAULT_W_KIND], w[FAULT_W_ADDR], w[FAULT_W_IP]);
+	return 0;
+}
+
+/* Calls on a managed dataspace: attach to and detach from it. */
+static int
+rm_call(struct dataspace *rm, uint64_t label, uint64_t info)
+{
+	uint64_t *w = utcb_main()->msg;
+	struct dataspace *ds;
+
+	if (label == RM_DETACH)
+		return rm_detach(rm, w[0]);
+	if (label != RM_ATTACH)
+		return -E_NOSYS;
+	if (!(ds = received_ds(info)))
+		return -E_CAP;
+	if ((w[1] & MAP_W) && !((sys_cap_info(rcv_slot) >> 8) & RIGHT_RECV))
+		return -E_RIGHTS;
+	return rm_attach(rm, ds, w[0], (unsigned)w[1] & (MAP_W | MAP_X));
+}
+
 static int
 dispatch(uint64_t badge, uint64_t info)
 {
 	uint64_t label = MSG_LABEL(info), idx = BADGE_IDX(badge);
 	struct pds *p;
 
+	if (label == FAULT_LABEL && BADGE_KIND(badge) == K_FAULT)
+		return fault(badge);
 	if (label == FAULT_LABEL) {
 		uint64_t *w = utcb_main()->msg;
 
@@ -481,6 +550,11 @@ dispatch(uint64_t badge, uint64_t info)
 	case K_ROM:
 		return idx < bi->nmods ? rom_call((unsigned)idx, label)
 				       : -E_CAP;
+	case K_DS: {
+		struct dataspace *rm = ds_of(idx, BADGE_GEN(badge));
+
+		return rm && rm->managed ? rm_call(rm, label, info) : -E_CAP;
+	}
 	case K_IO:
 	case K_IOMEM:
 	case K_IRQ:

@@ -18,8 +18,9 @@ enum pd_label {
 	PD_UNMAP = 4, /* w0: address */
 	/*
 	 * w0: entry, w1: stack, w2: argument, w3: UTCB address, w4: priority,
-	 * w5: CPU quota (per mille), w6: fault badge; the message carries an
-	 * unbadged endpoint for faults (or none) -> w0: thread id
+	 * w5: CPU quota (per mille) -> w0: thread id. Its page faults go to
+	 * core, which resolves them from the PD's region maps or tells the
+	 * fault signal.
 	 */
 	PD_THREAD = 5,
 	PD_GIVE = 6,  /* a cap; w0: slot in the PD, w1: rights, w2: badge */
@@ -27,4 +28,20 @@ enum pd_label {
 	PD_QUOTA = 8, /* -> w0: quota, w1: spent (bytes) */
 	PD_OBJECT =
 	    9, /* w0: KOBJ_ENDPOINT or KOBJ_SIGNAL, w1: slot in the PD */
+	PD_FAULT_SIGH = 10, /* a signal cap: a thread had a fault core
+			     * could not resolve */
+	PD_FAULT = 11,      /* -> w0: kind (0: none), w1: address, w2: ip,
+			     * w3: thread id, of the last unresolved fault */
+	PD_RM_CREATE = 12,  /* w0: bytes -> a managed dataspace (region map) */
+};
+
+/*
+ * A managed dataspace is a region map: dataspaces (managed ones too) are
+ * attached into it, and mapping it into a PD maps nothing at once: each
+ * page is mapped when a thread first touches it. These calls go to the
+ * managed dataspace's own capability.
+ */
+enum rm_label {
+	RM_ATTACH = 1, /* dataspace cap; w0: offset, w1: MAP_W | MAP_X */
+	RM_DETACH = 2, /* w0: offset */
 };

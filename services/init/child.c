@@ -176,6 +176,13 @@ child_start(unsigned idx, struct config_node start)
 		return e;
 	}
 	c->running = true;
+	/* Faults that core cannot resolve come as a signal, badged by child. */
+	if ((e = (int)rpc_call(c->pd, PD_FAULT_SIGH, 0,
+		 init_signal(SIGNAL_FAULT(idx)), 0, NULL))) {
+		log_printf("init: '%s': no fault signal (error %d)", c->name,
+		    -e);
+		goto fail;
+	}
 	if ((e = binary(bin, &img, &size))) {
 		log_printf("init: '%s': no binary '%s' (error %d)", c->name,
 		    bin, -e);
@@ -198,8 +205,7 @@ child_start(unsigned idx, struct config_node start)
 	w[3] = UTCB_MAIN;
 	w[4] = prio;
 	w[5] = cpu;
-	w[6] = BADGE(K_CHILD, idx);
-	if ((e = (int)rpc_call(c->pd, PD_THREAD, 7, init_ep, 0, NULL)))
+	if ((e = (int)rpc_call(c->pd, PD_THREAD, 6, 0, 0, NULL)))
 		goto fail;
 	c->state = CHILD_RUNNING;
 	c->instance = ++instances;

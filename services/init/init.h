@@ -86,7 +86,12 @@ int child_start(unsigned idx, struct config_node start);
 void child_stop(unsigned idx, enum child_state state, long code);
 int child_config_update(unsigned idx, struct config_node start);
 
-/* main.c */
+/* main.c: init's one signal, bound to its endpoint; badges say why. */
+#define SIGNAL_CONFIG 1u
+#define SIGNAL_TIMER 2u
+#define SIGNAL_FAULT(idx) (1ul << (8 + (idx)))
+uint64_t init_signal(uint64_t badge);
+
 void state_report(void);
 int parent_upgrade(uint64_t id, uint64_t quota);
 

@@ -18,8 +18,6 @@
 
 #include "init.h"
 
-#define SIGNAL_CONFIG 1u
-#define SIGNAL_TIMER 2u
 #define HEARTBEAT_MISSES 3u
 
 struct config config;
@@ -30,9 +28,8 @@ static void *config_buf; /* our copy of the current config */
 static uint64_t config_ds;
 static struct report state;
 static bool reporting;
-static uint64_t configs;  /* configs applied, reported as state/@config */
-static uint64_t rejected; /* malformed ones, state/@rejected */
-static uint64_t signal_copy(uint64_t badge);
+static uint64_t configs;      /* configs applied, reported as state/@config */
+static uint64_t rejected;     /* malformed ones, state/@rejected */
 static uint64_t init_sig;     /* bound to init_ep; badges tell the source */
 static uint64_t timer, beats; /* <heartbeat>: Timer session, periods */
 
@@ -205,19 +202,9 @@ static int
 dispatch(uint64_t badge, uint64_t info, uint64_t *out, unsigned *words)
 {
 	unsigned idx = BADGE_IDX(badge);
-	uint64_t *w = utcb_main()->msg;
 
 	if (idx >= CHILDREN || !children[idx].running)
 		return -E_CAP;
-	if (MSG_LABEL(info) == FAULT_LABEL) {
-		char why[96];
-
-		fmt_snprintf(why, sizeof(why),
-		    "faulted (kind %lu) at %lx, ip %lx", w[FAULT_W_KIND],
-		    w[FAULT_W_ADDR], w[FAULT_W_IP]);
-		ended(idx, CHILD_FAULTED, -1, why);
-		return -E_ABORT;
-	}
 	if (BADGE_KIND(badge) == K_ROM)
 		return rom_call(idx, info, out, words);
 	int e = child_call(idx, info, out);
@@ -320,7 +307,7 @@ report_setup(void)
 
 		if (e ||
 		    (e = (int)rpc_call(timer, TIMER_SIGH, 0,
-			 signal_copy(SIGNAL_TIMER), 0, NULL))) {
+			 init_signal(SIGNAL_TIMER), 0, NULL))) {
 			log_printf(
 			    "init: no timer for heartbeats (error %d, %s)", -e,
 			    timer ? "signal" : "session");
@@ -473,7 +460,21 @@ state_report(void)
 	report_submit(&state, n < max ? n : max);
 }
 
-/* One message: a signal (config, heartbeat period) or a child's call. */
+/* Core could not resolve a fault of the child: end it. */
+static void
+faulted(unsigned idx)
+{
+	uint64_t *w = utcb_main()->msg;
+	char why[96];
+
+	if (rpc_call(children[idx].pd, PD_FAULT, 0, 0, 0, NULL) || !w[0])
+		return;
+	fmt_snprintf(why, sizeof(why), "faulted (kind %lu) at %lx, ip %lx",
+	    w[0], w[1], w[2]);
+	ended(idx, CHILD_FAULTED, -1, why);
+}
+
+/* One message: a signal (config, heartbeat, fault) or a child's call. */
 static void
 handle(uint64_t badge, uint64_t info, struct reply *r)
 {
@@ -482,6 +483,9 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 			reconfigure();
 		if (badge & SIGNAL_TIMER)
 			heartbeat_check();
+		for (unsigned i = 0; i < CHILDREN; i++)
+			if ((badge & SIGNAL_FAULT(i)) && children[i].running)
+				faulted(i);
 		state_report();
 		return;
 	}
@@ -493,8 +497,8 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 }
 
 /* A capability to init's signal that marks its submits with badge. */
-static uint64_t
-signal_copy(uint64_t badge)
+uint64_t
+init_signal(uint64_t badge)
 {
 	uint64_t slot = slot_alloc();
 
@@ -528,7 +532,7 @@ main(uint64_t arg)
 		log_printf("init: no config");
 		return 1;
 	}
-	rom_sigh(&config_rom, signal_copy(SIGNAL_CONFIG));
+	rom_sigh(&config_rom, init_signal(SIGNAL_CONFIG));
 	if (!config_rom.size) {
 		log_printf("init: waiting for a config");
 		config_parse(&config, "<config/>", 9, &err);
