@@ -37,6 +37,7 @@ struct child_session {
 	char label[LABEL_MAX];
 	unsigned server, service; /* FROM_CHILD: who serves it, and which */
 	uint64_t cap, id;         /* FROM_PARENT: our cap and the parent's id */
+	uint64_t quota;           /* moved from the client to the server */
 };
 
 struct child_service {
@@ -60,7 +61,8 @@ struct child {
 	bool used, running;
 	char name[NAME_MAX];
 	struct config_node start;
-	uint64_t ram;
+	uint64_t ram;       /* its quota as configured */
+	int64_t moved;      /* paid for (-) or paid by (+) sessions */
 	uint64_t pd, pd_id; /* its PD session, from our parent */
 	uint64_t config_ds; /* its "config" ROM in our RAM, or 0 */
 	void *config_ptr;
@@ -75,6 +77,7 @@ struct child {
 	bool logged;       /* it has logged: it runs */
 	uint64_t beat;     /* heartbeat period of its last heartbeat */
 	unsigned restarts;
+	uint64_t restart_at; /* heartbeat period of a pending restart */
 	long exit_code;
 };
 

@@ -118,9 +118,17 @@ ended(unsigned idx, enum child_state how, long code, const char *why)
 		return;
 	}
 	c->restarts++;
-	log_printf("init: restarting '%s' (%u of %lu)", c->name, c->restarts,
-	    budget);
-	child_start(idx, c->start);
+	if (!timer) {
+		log_printf("init: restarting '%s' (%u of %lu)", c->name,
+		    c->restarts, budget);
+		child_start(idx, c->start);
+		return;
+	}
+	/* With a timer, restarts back off: 1, 2, 4 ... heartbeat periods. */
+	c->restart_at =
+	    beats + (1ul << (c->restarts < 7 ? c->restarts - 1 : 6));
+	log_printf("init: restarting '%s' (%u of %lu) in %lu period(s)",
+	    c->name, c->restarts, budget, c->restart_at - beats);
 }
 
 int
@@ -276,7 +284,7 @@ apply_child(unsigned idx, struct config_node s)
 	}
 	config_attr_u64(s, "ram", 1ul << 20, &ram);
 	if (c->running && ram != c->ram) {
-		int e = parent_upgrade(c->pd_id, ram);
+		int e = parent_upgrade(c->pd_id, ram + (uint64_t)c->moved);
 
 		log_printf("init: '%s' RAM quota %s from %lu to %lu KiB%s",
 		    c->name, ram > c->ram ? "raised" : "lowered", c->ram / 1024,
@@ -333,6 +341,12 @@ heartbeat_check(void)
 	for (unsigned i = 0; i < CHILDREN; i++) {
 		struct child *c = &children[i];
 
+		if (c->used && !c->running && c->restart_at &&
+		    beats >= c->restart_at) {
+			c->restart_at = 0;
+			child_start(i, c->start);
+			continue;
+		}
 		if (!c->running ||
 		    config_attr_bool(c->start, "heartbeat", false, &watched) ||
 		    !watched)

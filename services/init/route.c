@@ -90,6 +90,37 @@ ready(const struct child *c)
 	return true;
 }
 
+/* Move delta bytes into (or out of) a child's PD quota, at our parent. */
+static int
+pay(struct child *c, int64_t delta)
+{
+	int64_t moved = c->moved + delta;
+	int e;
+
+	if (!c->running)
+		return -E_NOENT;
+	if (!(e = parent_upgrade(c->pd_id, c->ram + (uint64_t)moved)))
+		c->moved = moved;
+	return e;
+}
+
+/* <parent-provides>, if there is one, lists what the parent offers. */
+static bool
+parent_provides(const char *service)
+{
+	struct config_node pp, svc;
+	char name[SERVICE_NAME_MAX];
+
+	if (config_child(config_root(&config), "parent-provides", &pp))
+		return true;
+	for (int e = config_child(pp, "service", &svc); !e;
+	     e = config_next(svc, "service", &svc))
+		if (!config_attr_copy(svc, "name", name, sizeof(name)) &&
+		    !strcmp(name, service))
+			return true;
+	return false;
+}
+
 /* The child, by name or any, that announced service; its root endpoint. */
 static int
 find_server(const char *name, const char *service, unsigned *idx, unsigned *svc)
@@ -173,10 +204,25 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 		    service, full, n ? " (provided by " : "", by, n ? ")" : "");
 		return -E_DENIED;
 	}
+	/* The client pays for its session: the quota leaves its PD. */
+	if (req->quota && (e = pay(c, -(int64_t)req->quota))) {
+		log_printf("init: '%s' cannot pay %lu KiB for a '%s' session",
+		    c->name, req->quota / 1024, service);
+		return e;
+	}
+	s->quota = req->quota;
 	if (config_type_is(to, "parent")) {
+		if (!parent_provides(service)) {
+			log_printf(
+			    "init: denied '%s' session for '%s': the parent "
+			    "does not provide it",
+			    service, full);
+			e = -E_DENIED;
+			goto refund;
+		}
 		if ((e = session_open_args(service, full, req->args, req->quota,
 			 cap, &s->id)))
-			return e;
+			goto refund;
 		s->from = FROM_PARENT;
 		goto done;
 	}
@@ -187,30 +233,40 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 		want = target;
 	} else if (!config_type_is(to, "any-child")) {
 		log_printf("init: '%s': unknown route target", c->name);
-		return -E_INVAL;
+		e = -E_INVAL;
+		goto refund;
 	}
 	if (find_server(want, service, &server, &svc)) {
 		/* A child that runs may not have announced yet. */
+		e = -E_DENIED;
 		for (unsigned i = 0; want && i < CHILDREN; i++)
 			if (children[i].running &&
 			    !strcmp(children[i].name, want) &&
 			    !ready(&children[i]))
-				return -E_AGAIN;
-		log_printf("init: denied '%s' session for '%s': '%s' does not "
-			   "provide it",
-		    service, full, want ? want : "no child");
-		return -E_DENIED;
+				e = -E_AGAIN;
+		if (e == -E_DENIED)
+			log_printf(
+			    "init: denied '%s' session for '%s': '%s' does "
+			    "not provide it",
+			    service, full, want ? want : "no child");
+		goto refund;
 	}
-	if (!(*cap = slot_alloc()))
-		return -E_NOMEM;
+	if (!(*cap = slot_alloc())) {
+		e = -E_NOMEM;
+		goto refund;
+	}
 	if ((e = from_child(children[server].services[svc].root, &fwd, *cap,
 		 &s->id))) {
 		slot_free(*cap);
-		return e;
+		goto refund;
 	}
 	s->from = FROM_CHILD;
 	s->server = server;
 	s->service = svc;
+	/* ... and goes to the server's, which spends it on the session. */
+	if (s->quota && pay(&children[server], (int64_t)s->quota))
+		log_printf("init: '%s' could not take %lu KiB for a session",
+		    children[server].name, s->quota / 1024);
 done:
 	fmt_snprintf(s->name, sizeof(s->name), "%s", service);
 	fmt_snprintf(s->label, sizeof(s->label), "%s", full);
@@ -218,6 +274,11 @@ done:
 	s->cap = *cap;
 	*id = (uint64_t)(s - c->sessions);
 	return 0;
+refund:
+	if (s->quota)
+		pay(c, (int64_t)s->quota);
+	s->quota = 0;
+	return e;
 }
 
 int
@@ -236,10 +297,14 @@ route_close(unsigned idx, uint64_t id)
 			utcb_main()->msg[0] = s->id;
 			rpc_call(children[s->server].services[s->service].root,
 			    ROOT_CLOSE, 1, 0, 0, NULL);
+			if (s->quota)
+				pay(&children[s->server], -(int64_t)s->quota);
 		}
 		sys_cap_delete(s->cap);
 		slot_free(s->cap);
 	}
+	if (s->quota && children[idx].running)
+		pay(&children[idx], (int64_t)s->quota);
 	s->used = false;
 	return 0;
 }

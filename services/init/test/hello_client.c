@@ -11,6 +11,8 @@
 #include <base/runtime.h>
 #include <base/string.h>
 
+#include <session/pd.h>
+
 #include "hello.h"
 
 int main(uint64_t arg);
@@ -49,7 +51,15 @@ main(uint64_t arg)
 		config_attr_copy(s, "service", service, sizeof(service));
 		config_attr_copy(s, "label", label, sizeof(label));
 		config_attr_copy(s, "expect", expect, sizeof(expect));
-		r = session_open(service, label, 0, &cap, &id);
+		uint64_t quota = 0;
+
+		config_attr_u64(s, "quota", 0, &quota);
+		r = session_open(service, label, quota, &cap, &id);
+		if (!r && quota) {
+			rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL);
+			log_printf("paid %lu KiB for it, my quota now %lu KiB",
+			    quota / 1024, utcb_main()->msg[0] / 1024);
+		}
 		if (r) {
 			log_printf("%s session '%s': error %d", service, label,
 			    -r);

@@ -12,6 +12,8 @@
 #include <base/server.h>
 #include <base/string.h>
 
+#include <session/pd.h>
+
 #include "hello.h"
 
 #define SESSIONS 8u
@@ -51,10 +53,13 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 	} else if (badge && badge <= SESSIONS && open_[badge - 1] &&
 	    MSG_LABEL(info) == HELLO_SAY) {
 		char text[160];
-		int n = fmt_snprintf(text, sizeof(text), "%s, '%s'", greeting,
-		    labels[badge - 1]);
+		int n;
 
-		log_printf("session for '%s'", labels[badge - 1]);
+		rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL);
+		log_printf("session for '%s', quota now %lu KiB",
+		    labels[badge - 1], u->msg[0] / 1024);
+		n = fmt_snprintf(text, sizeof(text), "%s, '%s'", greeting,
+		    labels[badge - 1]);
 		u->msg[0] = (uint64_t)n;
 		memcpy(&u->msg[1], text, (size_t)n);
 		*r = (struct reply){.words = 1 + (unsigned)(n + 7) / 8};
