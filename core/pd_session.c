@@ -565,8 +565,11 @@ pds_destroy(struct pds *p)
 	for (unsigned i = 0; i < DS_MAX; i++)
 		if (ds_pool[i].used && ds_pool[i].owner == p)
 			ds_free(&ds_pool[i]);
+	/* Every copy goes too: a dead server's clients get errors, they do
+	 * not wait forever on an endpoint nobody serves. */
 	for (unsigned i = 0; i < PDS_OBJECTS; i++) {
 		if (p->objects[i]) {
+			sys_cap_revoke(p->objects[i]);
 			sys_cap_delete(p->objects[i]);
 			cap_free(p->objects[i]);
 		}

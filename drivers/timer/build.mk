@@ -2,3 +2,6 @@
 PROGS += timer
 timer_SRC := drivers/timer/main.c
 timer_LIBS := base base_child
+PROGS += test_timeouts
+test_timeouts_SRC := drivers/timer/test/timeouts.c
+test_timeouts_LIBS := base base_child config

@@ -39,6 +39,36 @@ outb(uint16_t port, uint8_t v)
 	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
 }
 
+static uint8_t
+inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+/*
+ * Microseconds since start: whole ticks plus what the PIT has counted down
+ * of the current one; never less than what it said before (a tick whose
+ * interrupt is still pending would otherwise make time go back).
+ */
+static uint64_t
+now(void)
+{
+	static uint64_t last;
+	unsigned count;
+	uint64_t t;
+
+	outb(0x43, 0x00); /* latch channel 0 */
+	count = inb(0x40);
+	count |= (unsigned)inb(0x40) << 8;
+	t = now_us + (uint64_t)(PIT_HZ / TICK_HZ - count) * 1000000 / PIT_HZ;
+	if (t < last)
+		t = last;
+	return last = t;
+}
+
 static void
 tick(void)
 {
@@ -95,12 +125,12 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 		return (int)sys_cap_derive(rcv, 0, sessions[i].sigh, RIGHT_SEND,
 		    0);
 	case TIMER_TRIGGER:
-		/* Round up to whole ticks: never early. */
-		sessions[i].deadline = now_us + (w[0] ? w[0] : 1);
+		/* It fires on the first tick at or after this: never early. */
+		sessions[i].deadline = now() + (w[0] ? w[0] : 1);
 		sessions[i].period = w[1] ? (w[0] ? w[0] : TICK_US) : 0;
 		return 0;
 	case TIMER_NOW:
-		w[0] = now_us;
+		w[0] = now();
 		r->words = 1;
 		return 0;
 	}

@@ -91,7 +91,7 @@ def _regex(el, key):
 
 
 STEP_ATTRS = {
-    "wait": {"pattern", "timeout", "bench"},
+    "wait": {"pattern", "timeout", "bench", "anywhere"},
     "key": {"qcode", "hold"},
     "type": {"text", "delay"},
     "mouse": {"dx", "dy"},
@@ -206,6 +206,7 @@ class Scenario:
             s["pattern"] = _regex(el, "pattern")
             s["timeout"] = _num(el, "timeout", 10.0)
             s["bench"] = a.get("bench")
+            s["anywhere"] = _bool(el, "anywhere", False)
         elif el.tag == "key":
             if "qcode" not in a:
                 raise ScenarioError("<key> needs qcode=")
@@ -674,6 +675,14 @@ class Runner:
 
     # Steps
 
+    def search_anywhere(self, pattern):
+        """Find `pattern` anywhere in the output so far; the cursor stays:
+        for lines whose order among each other is not fixed."""
+        for line in self.lines + ([self.partial] if self.partial else []):
+            if pattern.search(line):
+                return line
+        return None
+
     def search(self, pattern):
         """Find `pattern` in the output after the cursor; on a match move
         the cursor past it and return the matched line."""
@@ -696,7 +705,8 @@ class Runner:
     def step_wait(self, s):
         deadline, which = self.step_deadline(s["timeout"])
         while True:
-            line = self.search(s["pattern"])
+            line = (self.search_anywhere(s["pattern"]) if s["anywhere"]
+                    else self.search(s["pattern"]))
             if line is not None:
                 if s["bench"]:
                     # Host wall time from QEMU's start to this line.

@@ -1,0 +1,319 @@
+/*
+ * The platform driver: the only component that touches PCI configuration
+ * space. It enumerates the buses once at start and hands each device to
+ * the one client whose label its config's policy names. Device memory,
+ * I/O ports and the interrupt line reach the client as core's own session
+ * capabilities, opened here for exactly the device's ranges, so the client
+ * needs no route to core's IO_MEM, IO_PORT or IRQ services.
+ */
+#include <base/config.h>
+#include <base/error.h>
+#include <base/log.h>
+#include <base/parent.h>
+#include <base/rpc.h>
+#include <base/runtime.h>
+#include <base/server.h>
+#include <base/string.h>
+#include <session/io_port.h>
+#include <session/pd.h>
+#include <session/platform.h>
+
+#include "pci.h"
+
+#define SESSIONS 8u
+#define SESSION_DEVS 8u
+#define BADGE_SESSION(i) ((uint64_t)(i) + 1)
+#define BADGE_CLEANUP 1u /* the signal that closes core sessions */
+
+/* A core session opened on behalf of a client. */
+struct core_session {
+	uint64_t cap, id; /* cap 0: none */
+};
+
+struct session {
+	bool used;
+	char label[LABEL_MAX];
+	unsigned ndevs;
+	unsigned dev[SESSION_DEVS]; /* indices into pci_devs */
+};
+
+static struct session sessions[SESSIONS];
+/* Per device: its holder (session index + 1, 0: none), core sessions. */
+static unsigned owner[PCI_DEVICES];
+static struct core_session bar_sessions[PCI_DEVICES][PLATFORM_BARS];
+static struct core_session irq_sessions[PCI_DEVICES];
+/* Devices whose core sessions are to be closed once init is free. */
+static bool stale[PCI_DEVICES];
+static struct config config;
+static uint64_t ep, rcv, cleanup_sig;
+
+static void
+core_close(struct core_session *c)
+{
+	if (!c->cap)
+		return;
+	session_close(c->cap, c->id);
+	slot_free(c->cap);
+	c->cap = 0;
+}
+
+/* Runs outside ROOT_CLOSE: closing a session is a call to init. */
+static void
+cleanup(void)
+{
+	for (unsigned d = 0; d < pci_ndevs; d++) {
+		if (!stale[d])
+			continue;
+		for (unsigned b = 0; b < PLATFORM_BARS; b++)
+			core_close(&bar_sessions[d][b]);
+		core_close(&irq_sessions[d]);
+		stale[d] = false;
+	}
+}
+
+static bool
+policy_matches(struct config_node p, const char *label, const struct pci_dev *d)
+{
+	char want[LABEL_MAX];
+	uint64_t vendor, device, class;
+
+	if (config_attr_copy(p, "label", want, sizeof(want)) ||
+	    strcmp(want, label))
+		return false;
+	if (config_attr_u64(p, "vendor", 0x10000, &vendor) ||
+	    config_attr_u64(p, "device", 0x10000, &device) ||
+	    config_attr_u64(p, "class", 0x1000000, &class))
+		return false;
+	/* A policy without vendor, device and class names nothing. */
+	if (vendor > 0xffff && device > 0xffff && class > 0xffffff)
+		return false;
+	return (vendor > 0xffff || vendor == d->vendor) &&
+	    (device > 0xffff || device == d->device) &&
+	    (class > 0xffffff || class == d->class);
+}
+
+static int
+create(uint64_t info, struct reply *r)
+{
+	uint64_t *w = utcb_main()->msg;
+	struct session_request req;
+	struct session *s;
+	struct config_node p;
+	unsigned i, held = 0;
+
+	if (session_request_get(w, MSG_NWORDS(info), &req))
+		return -E_INVAL;
+	for (i = 0; i < SESSIONS && sessions[i].used; i++)
+		;
+	if (i == SESSIONS)
+		return -E_NOMEM;
+	s = &sessions[i];
+	memset(s, 0, sizeof(*s));
+	for (unsigned d = 0; d < pci_ndevs; d++) {
+		bool named = false;
+
+		for (int e = config_child(config_root(&config), "policy", &p);
+		     !e && !named; e = config_next(p, "policy", &p))
+			named = policy_matches(p, req.label, &pci_devs[d]);
+		if (!named)
+			continue;
+		if (owner[d] || stale[d]) {
+			held++;
+			continue;
+		}
+		if (s->ndevs < SESSION_DEVS)
+			s->dev[s->ndevs++] = d;
+	}
+	if (!s->ndevs) {
+		log_printf("denied Platform session for '%s': %s", req.label,
+		    held ? "its devices are held by another session"
+			 : "no policy names it a present device");
+		return -E_DENIED;
+	}
+	s->used = true;
+	fmt_snprintf(s->label, sizeof(s->label), "%s", req.label);
+	for (unsigned k = 0; k < s->ndevs; k++) {
+		const struct pci_dev *d = &pci_devs[s->dev[k]];
+
+		owner[s->dev[k]] = i + 1;
+		log_printf("%04x:%04x at %02x:%02x.%x given to '%s'", d->vendor,
+		    d->device, d->bus, d->slot, d->fn, s->label);
+	}
+	r->session = BADGE_SESSION(i);
+	r->rights = RIGHT_SEND | RIGHT_GRANT;
+	w[0] = i;
+	r->words = 1;
+	return 0;
+}
+
+static void
+session_end(uint64_t i)
+{
+	struct session *s;
+
+	if (i >= SESSIONS || !sessions[i].used)
+		return;
+	s = &sessions[i];
+	for (unsigned k = 0; k < s->ndevs; k++) {
+		unsigned d = s->dev[k];
+
+		/* No DMA by a device nobody drives. */
+		pci_command(&pci_devs[d], PCI_CMD_MASTER, false);
+		owner[d] = 0;
+		stale[d] = true;
+	}
+	s->used = false;
+	sys_sig_submit(cleanup_sig);
+}
+
+/* Opens a core session for the client; the reply carries its cap. */
+static int
+core_open(const char *service, const char *args, struct core_session *c,
+    struct reply *r)
+{
+	int e;
+
+	core_close(c);
+	if ((e = session_open_args(service, "", args, 0, &c->cap, &c->id))) {
+		c->cap = 0;
+		return e;
+	}
+	r->cap = c->cap;
+	r->rights = RIGHT_SEND;
+	return 0;
+}
+
+static int
+device_call(struct session *s, uint64_t label)
+{
+	uint64_t *w = utcb_main()->msg;
+	const struct pci_dev *d;
+
+	if (w[0] >= s->ndevs)
+		return -E_NOENT;
+	d = &pci_devs[s->dev[w[0]]];
+	if (label == PLATFORM_BUS_MASTER) {
+		pci_command(d, PCI_CMD_MASTER, w[1] != 0);
+		return 0;
+	}
+	w[0] = d->vendor | (uint64_t)d->device << 16;
+	w[1] = d->class;
+	w[2] = (uint64_t)d->bus << 8 | d->slot << 3 | d->fn;
+	w[3] = d->irq;
+	w[4] = d->sub_vendor | (uint64_t)d->sub_device << 16;
+	return 5;
+}
+
+static int
+call(uint64_t badge, uint64_t info, struct reply *r)
+{
+	uint64_t *w = utcb_main()->msg, label = MSG_LABEL(info);
+	struct session *s;
+	const struct pci_bar *b;
+	unsigned dev;
+	char args[ARGS_MAX];
+	int e;
+
+	if (!badge && label == ROOT_CREATE)
+		return create(info, r);
+	if (!badge && label == ROOT_CLOSE) {
+		session_end(w[0]);
+		return 0;
+	}
+	if (badge > SESSIONS || !badge || !sessions[badge - 1].used)
+		return -E_CAP;
+	s = &sessions[badge - 1];
+	if (MSG_NWORDS(info) < 1 || w[0] >= s->ndevs)
+		return -E_NOENT;
+	dev = s->dev[w[0]];
+	switch (label) {
+	case PLATFORM_DEVICE:
+	case PLATFORM_BUS_MASTER:
+		if ((e = device_call(s, label)) > 0)
+			r->words = (unsigned)e;
+		return e < 0 ? e : 0;
+	case PLATFORM_BAR:
+	case PLATFORM_IO_MEM:
+	case PLATFORM_IO_PORT:
+		if (MSG_NWORDS(info) < 2 || w[1] >= PLATFORM_BARS)
+			return -E_INVAL;
+		b = &pci_devs[dev].bar[w[1]];
+		if (label == PLATFORM_BAR) {
+			w[2] = b->kind;
+		} else if (label == PLATFORM_IO_MEM) {
+			if ((b->kind & 0xff) != PLATFORM_BAR_MEM)
+				return -E_INVAL;
+			fmt_snprintf(args, sizeof(args),
+			    "base=0x%lx size=0x%lx wc=%u", b->base, b->size,
+			    MSG_NWORDS(info) > 2 && w[2] ? 1u : 0u);
+			if ((e = core_open("IO_MEM", args,
+				 &bar_sessions[dev][w[1]], r)))
+				return e;
+			pci_command(&pci_devs[dev], PCI_CMD_MEM, true);
+		} else {
+			if ((b->kind & 0xff) != PLATFORM_BAR_IO)
+				return -E_INVAL;
+			fmt_snprintf(args, sizeof(args), "base=0x%lx size=0x%lx",
+			    b->base, b->size);
+			if ((e = core_open("IO_PORT", args,
+				 &bar_sessions[dev][w[1]], r)))
+				return e;
+			pci_command(&pci_devs[dev], PCI_CMD_IO, true);
+		}
+		w[0] = b->base;
+		w[1] = b->size;
+		r->words = label == PLATFORM_BAR ? 3 : 2;
+		return 0;
+	case PLATFORM_IRQ:
+		if (pci_devs[dev].irq == PLATFORM_NO_IRQ)
+			return -E_NOENT;
+		fmt_snprintf(args, sizeof(args), "irq=%u", pci_devs[dev].irq);
+		return core_open("IRQ", args, &irq_sessions[dev], r);
+	}
+	return -E_NOSYS;
+}
+
+static void
+handle(uint64_t badge, uint64_t info, struct reply *r)
+{
+	if (MSG_LABEL(info) == SIGNAL_LABEL)
+		cleanup();
+	else
+		r->error = call(badge, info, r);
+}
+
+int main(uint64_t arg);
+
+int
+main(uint64_t arg)
+{
+	struct config_error err;
+	const void *data;
+	size_t size;
+	uint64_t io, id, sig;
+	char msg[128];
+
+	if (rom_attach("config", &data, &size))
+		data = "<config/>", size = 9;
+	if (config_parse(&config, data, size, &err)) {
+		config_error_format(msg, sizeof(msg), "config", &err);
+		log_printf("%s", msg);
+		return 1;
+	}
+	if (session_open_args("IO_PORT", "", "base=0xcf8 size=8", 0, &io,
+		&id) ||
+	    rpc_call(io, IO_PORT_ACCESS, 0, CAP_PD, 0, NULL)) {
+		log_printf("cannot get the PCI configuration ports");
+		return 1;
+	}
+	pci_scan();
+	/* The cleanup signal carries its own badge, apart from sessions'. */
+	if (object_create(KOBJ_ENDPOINT, &ep) || !(rcv = slot_alloc()) ||
+	    object_create(KOBJ_SIGNAL, &sig) || !(cleanup_sig = slot_alloc()) ||
+	    sys_cap_derive(sig, 0, cleanup_sig, RIGHT_SEND, BADGE_CLEANUP) ||
+	    sys_sig_bind(sig, ep) || service_announce("Platform", ep)) {
+		log_printf("cannot announce Platform");
+		return 1;
+	}
+	server_loop(ep, rcv, handle);
+}

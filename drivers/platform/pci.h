@@ -1,0 +1,40 @@
+/*
+ * PCI configuration space through the legacy mechanism (ports 0xcf8 and
+ * 0xcfc): what the platform driver found on the buses, and the accessors
+ * its session code needs.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <session/platform.h>
+
+#define PCI_DEVICES 32u
+
+#define PCI_COMMAND 0x04u
+#define PCI_CMD_IO 0x1u
+#define PCI_CMD_MEM 0x2u
+#define PCI_CMD_MASTER 0x4u
+
+struct pci_bar {
+	uint64_t base, size;
+	unsigned kind; /* enum platform_bar_kind */
+};
+
+struct pci_dev {
+	uint8_t bus, slot, fn, irq;
+	uint16_t vendor, device, sub_vendor, sub_device;
+	uint32_t class; /* class << 16 | subclass << 8 | prog-if */
+	struct pci_bar bar[PLATFORM_BARS];
+};
+
+extern struct pci_dev pci_devs[PCI_DEVICES];
+extern unsigned pci_ndevs;
+
+uint32_t pci_read(const struct pci_dev *d, unsigned off);
+void pci_write(const struct pci_dev *d, unsigned off, uint32_t v);
+/* Sets or clears bits of the command register, leaving status alone. */
+void pci_command(const struct pci_dev *d, uint16_t bits, bool on);
+/* Walks every bus, slot and function; fills pci_devs and logs each. */
+void pci_scan(void);

@@ -1,0 +1,48 @@
+/*
+ * The Platform session, provided by the platform driver, the one component
+ * that reads and writes PCI configuration space. A session holds the
+ * devices the driver's policy grants the client's label, numbered from 0.
+ * Device resources do not travel as ranges for the client to ask core
+ * for: the platform driver opens core's IO_MEM, IO_PORT and IRQ sessions
+ * for exactly a device's BARs and line and hands the client the session
+ * capability. The client maps or opens it with its own CAP_PD
+ * (IO_MEM_MAP, IO_PORT_ACCESS, IRQ_SIGH), so it needs no route to core's
+ * device services at all, and closing the Platform session takes every
+ * such mapping away again.
+ */
+#pragma once
+
+#include <base/parent.h>
+
+#define PLATFORM_BARS 6u
+#define PLATFORM_NO_IRQ 0xffu
+
+enum platform_label {
+	/*
+	 * w0: device -> w0: vendor | device << 16, w1: class << 16 |
+	 * subclass << 8 | prog-if, w2: bus << 8 | slot << 3 | function,
+	 * w3: IRQ line (PLATFORM_NO_IRQ: none), w4: subsystem vendor |
+	 * subsystem << 16. E_NOENT past the session's last device.
+	 */
+	PLATFORM_DEVICE = 1,
+	/* w0: device, w1: BAR (0-5) -> w0: base, w1: size, w2: enum
+	 * platform_bar_kind | PLATFORM_BAR_PREFETCH */
+	PLATFORM_BAR = 2,
+	/* w0: device, w1: memory BAR, w2: 1 = write-combining -> core's
+	 * IO_MEM session cap for the whole BAR; w0: base, w1: size */
+	PLATFORM_IO_MEM = 3,
+	/* w0: device, w1: I/O BAR -> core's IO_PORT session cap; w0: base,
+	 * w1: size */
+	PLATFORM_IO_PORT = 4,
+	/* w0: device -> core's IRQ session cap for its line */
+	PLATFORM_IRQ = 5,
+	/* w0: device, w1: 1 = enable DMA by the device, 0 = disable */
+	PLATFORM_BUS_MASTER = 6,
+};
+
+enum platform_bar_kind {
+	PLATFORM_BAR_NONE = 0,
+	PLATFORM_BAR_MEM = 1,
+	PLATFORM_BAR_IO = 2,
+	PLATFORM_BAR_PREFETCH = 0x100,
+};
