@@ -253,8 +253,8 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 		} else {
 			if ((b->kind & 0xff) != PLATFORM_BAR_IO)
 				return -E_INVAL;
-			fmt_snprintf(args, sizeof(args), "base=0x%lx size=0x%lx",
-			    b->base, b->size);
+			fmt_snprintf(args, sizeof(args),
+			    "base=0x%lx size=0x%lx", b->base, b->size);
 			if ((e = core_open("IO_PORT", args,
 				 &bar_sessions[dev][w[1]], r)))
 				return e;

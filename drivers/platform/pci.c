@@ -103,7 +103,8 @@ probe_bar(struct pci_dev *d, unsigned i, unsigned nbars)
 	}
 	mask &= ~0xfu;
 	if (mask) {
-		b->kind = PLATFORM_BAR_MEM | (lo & 8 ? PLATFORM_BAR_PREFETCH : 0);
+		b->kind =
+		    PLATFORM_BAR_MEM | (lo & 8 ? PLATFORM_BAR_PREFETCH : 0);
 		b->base = lo & ~0xfu;
 		b->size = (uint32_t)(~mask + 1);
 	}
@@ -117,16 +118,16 @@ log_dev(const struct pci_dev *d)
 
 	if (d->irq != PLATFORM_NO_IRQ)
 		fmt_snprintf(irq, sizeof(irq), "%u", d->irq);
-	log_printf("%02x:%02x.%x %04x:%04x class %06x irq %s", d->bus,
-	    d->slot, d->fn, d->vendor, d->device, d->class, irq);
+	log_printf("%02x:%02x.%x %04x:%04x class %06x irq %s", d->bus, d->slot,
+	    d->fn, d->vendor, d->device, d->class, irq);
 	for (unsigned i = 0; i < PLATFORM_BARS; i++) {
 		const struct pci_bar *b = &d->bar[i];
 
 		if ((b->kind & 0xff) == PLATFORM_BAR_NONE)
 			continue;
 		log_printf("  BAR%u %s 0x%lx size 0x%lx%s", i,
-		    (b->kind & 0xff) == PLATFORM_BAR_IO ? "io" : "mem",
-		    b->base, b->size,
+		    (b->kind & 0xff) == PLATFORM_BAR_IO ? "io" : "mem", b->base,
+		    b->size,
 		    b->kind & PLATFORM_BAR_PREFETCH ? " prefetchable" : "");
 	}
 }
@@ -180,7 +181,8 @@ pci_scan(void)
 
 			if ((id & 0xffff) == 0xffff)
 				continue;
-			fns = (read_at(bus, slot, 0, 0x0c) >> 16) & 0x80 ? 8 : 1;
+			fns =
+			    (read_at(bus, slot, 0, 0x0c) >> 16) & 0x80 ? 8 : 1;
 			for (unsigned fn = 0; fn < fns; fn++) {
 				if (fn)
 					id = read_at(bus, slot, fn, 0);

@@ -28,7 +28,11 @@ int session_open_args(const char *service, const char *label, const char *args,
     uint64_t quota, uint64_t *cap, uint64_t *id);
 int session_close(uint64_t cap, uint64_t id);
 
-/* A ROM by name, mapped read-only; rom_update fetches a new version. */
+/*
+ * A ROM by name, mapped read-only; rom_update fetches a new version;
+ * rom_sigh registers a signal for changes and fetches the version current
+ * then, so that no change goes unseen.
+ */
 struct rom {
 	uint64_t session, id;
 	const void *data;

@@ -178,10 +178,16 @@ rom_open(struct rom *r, const char *name)
 	return e;
 }
 
+/*
+ * A change between rom_open and here would come without a signal: fetch
+ * again once the signal is registered.
+ */
 int
 rom_sigh(struct rom *r, uint64_t sig)
 {
-	return (int)rpc_call(r->session, ROM_SIGH, 0, sig, 0, NULL);
+	int e = (int)rpc_call(r->session, ROM_SIGH, 0, sig, 0, NULL);
+
+	return e ? e : rom_update(r);
 }
 
 int

@@ -64,7 +64,8 @@ main(uint64_t arg)
 	struct config_error err;
 	const void *data;
 	size_t size;
-	uint64_t count = 250, first = 1000, khz = (uint64_t)sys_kinfo(KINFO_TSC_KHZ);
+	uint64_t count = 250, first = 1000,
+		 khz = (uint64_t)sys_kinfo(KINFO_TSC_KHZ);
 	uint64_t max = 0, sum = 0, reconnects = 0;
 	bool reconnect = false;
 
@@ -72,7 +73,8 @@ main(uint64_t arg)
 	    !config_parse(&cfg, data, size, &err)) {
 		config_attr_u64(config_root(&cfg), "count", 250, &count);
 		config_attr_u64(config_root(&cfg), "first_us", 1000, &first);
-		config_attr_bool(config_root(&cfg), "reconnect", false, &reconnect);
+		config_attr_bool(config_root(&cfg), "reconnect", false,
+		    &reconnect);
 	}
 	if (object_create(KOBJ_SIGNAL, &sig) || !(sig_copy = slot_alloc()) ||
 	    sys_cap_derive(sig, 0, sig_copy, RIGHT_SEND | RIGHT_GRANT, 0) ||
@@ -90,7 +92,8 @@ main(uint64_t arg)
 		if (late < 0) {
 			if (!reconnect)
 				return 1;
-			log_printf("timer gone (error %ld), reconnecting", -late);
+			log_printf("timer gone (error %ld), reconnecting",
+			    -late);
 			session_close(timer, timer_id);
 			if (connect())
 				return 1;
