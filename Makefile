@@ -26,6 +26,7 @@ ABI_GEN := $(B)/gen/kernel/kernel_syscalls.h $(B)/gen/include/kernel/syscalls.h
 # Components and their libraries: each build.mk appends to PROGS or LIBS and
 # sets NAME_SRC, NAME_LIBS (programs) and NAME_SRC (libraries).
 PROGS :=
+LIBC_PROGS :=
 LIBS :=
 HOST_TESTS :=
 FUZZ_TESTS :=
@@ -92,7 +93,41 @@ $(B)/kernel/kernel32.elf: $(B)/kernel/kernel.elf
 
 kernel: $(B)/kernel/kernel.elf $(B)/kernel/kernel32.elf
 
-all: kernel $(PROGS) $(foreach l,$(LIBS),$(B)/lib/$(l).a) host-tests fuzz-tests
+# Programs linked with musl (ports/musl): hosted C, the libc backend of
+# lib/libc underneath. Each build.mk adds to LIBC_PROGS and sets NAME_SRC.
+MUSL := $(B)/ports/musl
+LIBC_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g -fno-stack-protector -fno-pic -fno-pie \
+	-fno-asynchronous-unwind-tables -nostdinc -isystem $(MUSL)/include \
+	-Iinclude -I$(B)/gen/include $(WARN) -MMD -MP
+LIBC_BACKEND := lib/libc/syscall.c
+LIBC_CRT := $(B)/libc-obj/lib/libc/crt0.o
+libc_obj = $(patsubst %.c,$(B)/libc-obj/%.o,$(1))
+
+$(MUSL)/lib/libc.a: ports/musl/build.sh ports/musl/port ports/musl/files/*
+	@sh ports/musl/build.sh
+
+$(B)/libc-obj/%.o: %.c | $(ABI_GEN) $(MUSL)/lib/libc.a
+	@mkdir -p $(@D)
+	@echo "  CC  $< (libc)"; $(CC) $(LIBC_CFLAGS) -c $< -o $@
+
+define libc_prog_rule
+$(B)/bin/$(1): $(call libc_obj,$($(1)_SRC) $(LIBC_BACKEND)) $(LIBC_CRT) \
+		$(B)/lib/base_child.a $(B)/lib/base.a $(MUSL)/lib/libc.a $(USER_LDSCRIPT)
+	@mkdir -p $$(@D)
+	@echo "  LD  $$@"; $(LD) -nostdlib -static -z max-page-size=0x1000 \
+		-T $(USER_LDSCRIPT) -o $$@ $(LIBC_CRT) \
+		$(call libc_obj,$($(1)_SRC) $(LIBC_BACKEND)) --start-group \
+		$(B)/lib/base_child.a $(B)/lib/base.a $(MUSL)/lib/libc.a \
+		$(shell $(CC) -print-libgcc-file-name) --end-group
+$(1): $(B)/bin/$(1)
+.PHONY: $(1)
+endef
+$(foreach p,$(LIBC_PROGS),$(eval $(call libc_prog_rule,$(p))))
+
+prepare/%:
+	@sh ports/tool/prepare.sh $*
+
+all: kernel $(PROGS) $(LIBC_PROGS) $(foreach l,$(LIBS),$(B)/lib/$(l).a) host-tests fuzz-tests
 
 # Host unit tests: our lib code built for the host with sanitizers.
 HOST_CFLAGS := -std=c11 -O1 -g -Iinclude -I$(B)/gen/include $(WARN) \
@@ -150,4 +185,4 @@ clean:
 	rm -rf $(B)
 
 .PHONY: all setup run test bench image sloc clean host-tests fuzz-tests kernel
--include $(shell find $(B)/obj $(B)/kobj $(B)/host-test -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/obj $(B)/kobj $(B)/libc-obj $(B)/host-test -name '*.d' 2>/dev/null)

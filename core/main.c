@@ -5,6 +5,7 @@
  */
 #include "core.h"
 
+#include <base/env.h>
 #include <base/log.h>
 #include <kernel/syscalls.h>
 
@@ -32,9 +33,8 @@ main(const struct boot_info *bi)
 	power_off(0);
 }
 
-_Noreturn void exit(int code);
 void
-exit(int code)
+component_exit(int code)
 {
 	power_off((unsigned)code);
 }

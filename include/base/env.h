@@ -14,6 +14,12 @@
 #define CAP_PARENT 3u /* endpoint to the parent, badged with the child */
 #define CAP_CHILD_FIRST_FREE 8u
 
+/*
+ * The end of a component, called with main's result: a child tells its
+ * parent (PARENT_EXIT), core and test root tasks power off.
+ */
+_Noreturn void component_exit(int code);
+
 static inline struct utcb *
 utcb_main(void)
 {

@@ -6,6 +6,7 @@
  * survival of a system-call fuzzer, scheduling, and the IPC benchmark.
  * It prints "ktest: NAME passed" or "ktest: NAME failed: WHY" and powers off.
  */
+#include <base/env.h>
 #include <base/log.h>
 #include <base/tsc.h>
 #include <base/parent.h>
@@ -569,9 +570,8 @@ main(const struct boot_info *info)
 	verdict("ktest", "unknown test");
 }
 
-_Noreturn void exit(int code);
 void
-exit(int code)
+component_exit(int code)
 {
 	power_off((unsigned)code);
 }

@@ -23,9 +23,8 @@ log_write(const char *s, size_t n)
 	rpc_call(CAP_PARENT, PARENT_LOG, 1 + (unsigned)(n + 7) / 8, 0, 0, NULL);
 }
 
-_Noreturn void exit(int code);
 void
-exit(int code)
+component_exit(int code)
 {
 	for (;;) {
 		utcb_main()->msg[0] = (uint64_t)code;

@@ -1,5 +1,5 @@
 /* A component's first instruction: the stack and the argument (rdi) come
- * from whoever started the thread; main's return value goes to exit. */
+ * from whoever started the thread; main's return value goes to component_exit. */
 	.section .text.start, "ax"
 	.globl _start
 _start:
@@ -7,7 +7,7 @@ _start:
 	andq $-16, %rsp
 	call main
 	movl %eax, %edi
-	call exit
+	call component_exit
 	ud2
 
 	.section .note.GNU-stack, "", @progbits
