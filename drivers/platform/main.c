@@ -6,6 +6,8 @@
  * capabilities, opened here for exactly the device's ranges, so the client
  * needs no route to core's IO_MEM, IO_PORT or IRQ services.
  */
+#include <stdarg.h>
+
 #include <base/config.h>
 #include <base/error.h>
 #include <base/log.h>
@@ -23,7 +25,8 @@
 #define SESSIONS 8u
 #define SESSION_DEVS 8u
 #define BADGE_SESSION(i) ((uint64_t)(i) + 1)
-#define BADGE_CLEANUP 1u /* the signal that closes core sessions */
+#define LATER_LINES 8u
+#define LATER_LINE_MAX 120u
 
 /* A core session opened on behalf of a client. */
 struct core_session {
@@ -42,10 +45,29 @@ static struct session sessions[SESSIONS];
 static unsigned owner[PCI_DEVICES];
 static struct core_session bar_sessions[PCI_DEVICES][PLATFORM_BARS];
 static struct core_session irq_sessions[PCI_DEVICES];
-/* Devices whose core sessions are to be closed once init is free. */
+/*
+ * Work that calls init cannot run while init calls us (ROOT_CREATE,
+ * ROOT_CLOSE): log lines and closing core sessions wait for our own
+ * signal, which arrives once we have replied.
+ */
 static bool stale[PCI_DEVICES];
+static char later_lines[LATER_LINES][LATER_LINE_MAX];
+static unsigned later_count;
 static struct config config;
-static uint64_t ep, rcv, cleanup_sig;
+static uint64_t ep, rcv, later_sig;
+
+static void __attribute__((format(printf, 1, 2)))
+log_later(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (later_count == LATER_LINES)
+		return;
+	va_start(ap, fmt);
+	fmt_vsnprintf(later_lines[later_count++], LATER_LINE_MAX, fmt, ap);
+	va_end(ap);
+	sys_sig_submit(later_sig);
+}
 
 static void
 core_close(struct core_session *c)
@@ -57,10 +79,12 @@ core_close(struct core_session *c)
 	c->cap = 0;
 }
 
-/* Runs outside ROOT_CLOSE: closing a session is a call to init. */
 static void
-cleanup(void)
+later(void)
 {
+	for (unsigned i = 0; i < later_count; i++)
+		log_printf("%s", later_lines[i]);
+	later_count = 0;
 	for (unsigned d = 0; d < pci_ndevs; d++) {
 		if (!stale[d])
 			continue;
@@ -125,7 +149,7 @@ create(uint64_t info, struct reply *r)
 			s->dev[s->ndevs++] = d;
 	}
 	if (!s->ndevs) {
-		log_printf("denied Platform session for '%s': %s", req.label,
+		log_later("denied Platform session for '%s': %s", req.label,
 		    held ? "its devices are held by another session"
 			 : "no policy names it a present device");
 		return -E_DENIED;
@@ -136,7 +160,7 @@ create(uint64_t info, struct reply *r)
 		const struct pci_dev *d = &pci_devs[s->dev[k]];
 
 		owner[s->dev[k]] = i + 1;
-		log_printf("%04x:%04x at %02x:%02x.%x given to '%s'", d->vendor,
+		log_later("%04x:%04x at %02x:%02x.%x given to '%s'", d->vendor,
 		    d->device, d->bus, d->slot, d->fn, s->label);
 	}
 	r->session = BADGE_SESSION(i);
@@ -163,7 +187,7 @@ session_end(uint64_t i)
 		stale[d] = true;
 	}
 	s->used = false;
-	sys_sig_submit(cleanup_sig);
+	sys_sig_submit(later_sig);
 }
 
 /* Opens a core session for the client; the reply carries its cap. */
@@ -179,7 +203,8 @@ core_open(const char *service, const char *args, struct core_session *c,
 		return e;
 	}
 	r->cap = c->cap;
-	r->rights = RIGHT_SEND;
+	/* Without GRANT the kernel would not pass the copy on. */
+	r->rights = RIGHT_SEND | RIGHT_GRANT;
 	return 0;
 }
 
@@ -277,7 +302,7 @@ static void
 handle(uint64_t badge, uint64_t info, struct reply *r)
 {
 	if (MSG_LABEL(info) == SIGNAL_LABEL)
-		cleanup();
+		later();
 	else
 		r->error = call(badge, info, r);
 }
@@ -307,10 +332,9 @@ main(uint64_t arg)
 		return 1;
 	}
 	pci_scan();
-	/* The cleanup signal carries its own badge, apart from sessions'. */
 	if (object_create(KOBJ_ENDPOINT, &ep) || !(rcv = slot_alloc()) ||
-	    object_create(KOBJ_SIGNAL, &sig) || !(cleanup_sig = slot_alloc()) ||
-	    sys_cap_derive(sig, 0, cleanup_sig, RIGHT_SEND, BADGE_CLEANUP) ||
+	    object_create(KOBJ_SIGNAL, &sig) || !(later_sig = slot_alloc()) ||
+	    sys_cap_derive(sig, 0, later_sig, RIGHT_SEND, 1) ||
 	    sys_sig_bind(sig, ep) || service_announce("Platform", ep)) {
 		log_printf("cannot announce Platform");
 		return 1;
