@@ -38,7 +38,8 @@ static struct {
 	uint32_t *vram;
 	uint32_t *back;
 	uint64_t back_ds, back_bytes;
-	bool busy; /* one client at a time */
+	bool busy;    /* one client at a time */
+	uint64_t gen; /* the session's badge: a closed one's cap is dead */
 } fb;
 
 static uint64_t platform;
@@ -73,7 +74,7 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 		if (fb.busy)
 			return -E_BUSY;
 		fb.busy = true;
-		r->session = 1;
+		r->session = ++fb.gen;
 		r->rights = RIGHT_SEND | RIGHT_GRANT;
 		w[0] = 0;
 		r->words = 1;
@@ -83,7 +84,7 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 		fb.busy = false;
 		return 0;
 	}
-	if (badge != 1 || !fb.busy)
+	if (!fb.busy || badge != fb.gen)
 		return -E_CAP;
 	switch (MSG_LABEL(info)) {
 	case FB_MODE:

@@ -24,7 +24,9 @@
 
 #define SESSIONS 8u
 #define SESSION_DEVS 8u
-#define BADGE_SESSION(i) ((uint64_t)(i) + 1)
+/* A badge names slot and generation: a closed session's cap is dead. */
+#define BADGE_SESSION(i, gen) ((uint64_t)(gen) << 8 | ((uint64_t)(i) + 1))
+#define BADGE_SLOT(b) (((b)&0xff) - 1)
 #define LATER_LINES 8u
 #define LATER_LINE_MAX 120u
 
@@ -35,12 +37,14 @@ struct core_session {
 
 struct session {
 	bool used;
+	uint64_t gen;
 	char label[LABEL_MAX];
 	unsigned ndevs;
 	unsigned dev[SESSION_DEVS]; /* indices into pci_devs */
 };
 
 static struct session sessions[SESSIONS];
+static uint64_t generation;
 /* Per device: its holder (session index + 1, 0: none), core sessions. */
 static unsigned owner[PCI_DEVICES];
 static struct core_session bar_sessions[PCI_DEVICES][PLATFORM_BARS];
@@ -163,7 +167,8 @@ create(uint64_t info, struct reply *r)
 		log_later("%04x:%04x at %02x:%02x.%x given to '%s'", d->vendor,
 		    d->device, d->bus, d->slot, d->fn, s->label);
 	}
-	r->session = BADGE_SESSION(i);
+	s->gen = ++generation;
+	r->session = BADGE_SESSION(i, s->gen);
 	r->rights = RIGHT_SEND | RIGHT_GRANT;
 	w[0] = i;
 	r->words = 1;
@@ -245,9 +250,11 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 		session_end(w[0]);
 		return 0;
 	}
-	if (badge > SESSIONS || !badge || !sessions[badge - 1].used)
+	if (!badge || BADGE_SLOT(badge) >= SESSIONS)
 		return -E_CAP;
-	s = &sessions[badge - 1];
+	s = &sessions[BADGE_SLOT(badge)];
+	if (!s->used || badge != BADGE_SESSION(BADGE_SLOT(badge), s->gen))
+		return -E_CAP;
 	if (MSG_NWORDS(info) < 1 || w[0] >= s->ndevs)
 		return -E_NOENT;
 	dev = s->dev[w[0]];
