@@ -99,7 +99,7 @@ MUSL := $(B)/ports/musl
 LIBC_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g -fno-stack-protector -fno-pic -fno-pie \
 	-fno-asynchronous-unwind-tables -nostdinc -isystem $(MUSL)/include \
 	-Iinclude -I$(B)/gen/include $(WARN) -MMD -MP
-LIBC_BACKEND := lib/libc/syscall.c
+LIBC_BACKEND := lib/libc/syscall.c lib/libc/vfs.c
 LIBC_CRT := $(B)/libc-obj/lib/libc/crt0.o
 libc_obj = $(patsubst %.c,$(B)/libc-obj/%.o,$(1))
 
@@ -112,12 +112,14 @@ $(B)/libc-obj/%.o: %.c | $(ABI_GEN) $(MUSL)/lib/libc.a
 
 define libc_prog_rule
 $(B)/bin/$(1): $(call libc_obj,$($(1)_SRC) $(LIBC_BACKEND)) $(LIBC_CRT) \
-		$(B)/lib/base_child.a $(B)/lib/base.a $(MUSL)/lib/libc.a $(USER_LDSCRIPT)
+		$(B)/lib/base_child.a $(B)/lib/base.a $(B)/lib/config.a \
+		$(MUSL)/lib/libc.a $(USER_LDSCRIPT)
 	@mkdir -p $$(@D)
 	@echo "  LD  $$@"; $(LD) -nostdlib -static -z max-page-size=0x1000 \
 		-T $(USER_LDSCRIPT) -o $$@ $(LIBC_CRT) \
 		$(call libc_obj,$($(1)_SRC) $(LIBC_BACKEND)) --start-group \
-		$(B)/lib/base_child.a $(B)/lib/base.a $(MUSL)/lib/libc.a \
+		$(B)/lib/base_child.a $(B)/lib/base.a $(B)/lib/config.a \
+		$(MUSL)/lib/libc.a \
 		$(shell $(CC) -print-libgcc-file-name) --end-group
 $(1): $(B)/bin/$(1)
 .PHONY: $(1)

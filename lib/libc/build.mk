@@ -2,3 +2,6 @@
 # LIBC_PROGS program by the Makefile; its test programs:
 LIBC_PROGS += test_libc_hello
 test_libc_hello_SRC := lib/libc/test/hello.c
+LIBC_PROGS += test_libc test_libc_exit
+test_libc_SRC := lib/libc/test/libc_test.c
+test_libc_exit_SRC := lib/libc/test/exit.c

@@ -7,6 +7,8 @@
 #include <elf.h>
 #include <stdint.h>
 
+#include "vfs.h"
+
 int main(int argc, char **argv, char **envp);
 int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
     void (*init)(void), void (*fini)(void), void (*ldso)(void));
@@ -30,6 +32,7 @@ _start_c(uint64_t arg)
 			 : "rdx");
 	for (unsigned i = 0; i < sizeof(random_bytes); i++)
 		random_bytes[i] = (unsigned char)(tsc >> (8 * (i % 8)) ^ arg);
+	vfs_init();
 	__libc_start_main(main, (int)stack[0], (char **)&stack[1], 0, 0, 0);
 }
 

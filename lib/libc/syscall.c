@@ -13,24 +13,22 @@
 #include <sys/uio.h>
 #include <time.h>
 
+#include <fcntl.h>
+#include <stdbool.h>
+#include <sys/stat.h>
+
 #include <base/env.h>
 #include <base/log.h>
 #include <base/runtime.h>
 #include <kernel/syscalls.h>
 
-long __bulkhead_syscall(long n, long a, long b, long c, long d, long e, long f);
+#include "vfs.h"
 
-#define REGIONS 256u
+long __bulkhead_syscall(long n, long a, long b, long c, long d, long e, long f);
 
 /* stdout and stderr go to the log, a line at a time. */
 static char line[256];
 static size_t line_len;
-
-static struct {
-	void *ptr;
-	uint64_t ds;
-	size_t len;
-} regions[REGIONS];
 
 static void
 put(const char *s, size_t n)
@@ -46,13 +44,28 @@ put(const char *s, size_t n)
 	}
 }
 
-static long
-do_write(long fd, const char *buf, size_t len)
+long
+vfs_log(const char *buf, size_t len)
 {
-	if (fd != 1 && fd != 2)
-		return -EBADF;
 	put(buf, len);
 	return (long)len;
+}
+
+static long
+do_readv(long fd, const struct iovec *iov, long n)
+{
+	long total = 0;
+
+	for (long i = 0; i < n; i++) {
+		long r = vfs_read(fd, iov[i].iov_base, iov[i].iov_len);
+
+		if (r < 0)
+			return total ? total : r;
+		total += r;
+		if ((size_t)r < iov[i].iov_len)
+			break;
+	}
+	return total;
 }
 
 static long
@@ -61,46 +74,129 @@ do_writev(long fd, const struct iovec *iov, long n)
 	long total = 0;
 
 	for (long i = 0; i < n; i++) {
-		long r = do_write(fd, iov[i].iov_base, iov[i].iov_len);
+		long r = vfs_write(fd, iov[i].iov_base, iov[i].iov_len);
 
 		if (r < 0)
-			return r;
+			return total ? total : r;
 		total += r;
 	}
 	return total;
 }
 
-/* Anonymous memory: a dataspace of the component's own. */
+/* The *at calls: only the working directory as the base, for now. */
+static bool
+cwd_based(long dirfd, const char *path)
+{
+	return dirfd == AT_FDCWD || path[0] == '/';
+}
+
+/*
+ * Anonymous memory: pages carved from 1 MiB chunks of the component's RAM,
+ * so that many small mappings need few dataspaces (each costs a capability
+ * slot); a big mapping gets a dataspace of its own.
+ */
+#define CHUNK (1ul << 20)
+#define CHUNK_PAGES (CHUNK / 4096)
+#define CHUNKS 64u
+#define BIG 64u
+
+static struct {
+	char *base;
+	uint64_t ds;
+	uint64_t used[CHUNK_PAGES / 64]; /* 1: in use */
+} chunks[CHUNKS];
+
+static struct {
+	void *ptr;
+	uint64_t ds;
+	size_t len;
+} bigs[BIG];
+
+static bool
+page_used(unsigned c, size_t p)
+{
+	return chunks[c].used[p / 64] & (1ul << (p % 64));
+}
+
+static void
+mark(unsigned c, size_t first, size_t n, bool used)
+{
+	for (size_t p = first; p < first + n; p++) {
+		if (used)
+			chunks[c].used[p / 64] |= 1ul << (p % 64);
+		else
+			chunks[c].used[p / 64] &= ~(1ul << (p % 64));
+	}
+}
+
+static void *
+chunk_pages(size_t n)
+{
+	for (unsigned c = 0; c < CHUNKS; c++) {
+		if (!chunks[c].base) {
+			void *p;
+
+			if (ram_alloc(CHUNK, &p, &chunks[c].ds))
+				return NULL;
+			chunks[c].base = p;
+		}
+		for (size_t p = 0, run = 0; p < CHUNK_PAGES; p++) {
+			run = page_used(c, p) ? 0 : run + 1;
+			if (run == n) {
+				mark(c, p + 1 - n, n, true);
+				memset(chunks[c].base + (p + 1 - n) * 4096, 0,
+				    n * 4096);
+				return chunks[c].base + (p + 1 - n) * 4096;
+			}
+		}
+	}
+	return NULL;
+}
+
 static long
 do_mmap(long addr, size_t len, long prot, long flags, long fd)
 {
-	unsigned i;
+	size_t pages = (len + 4095) / 4096;
 	void *p;
-	uint64_t ds;
+	unsigned i;
 
 	if (!(flags & MAP_ANONYMOUS) || fd != -1 || (flags & MAP_FIXED) || !len)
 		return -ENOSYS;
-	for (i = 0; i < REGIONS && regions[i].ptr; i++)
+	if (pages <= CHUNK_PAGES / 2)
+		return (p = chunk_pages(pages)) ? (long)p : -ENOMEM;
+	for (i = 0; i < BIG && bigs[i].ptr; i++)
 		;
-	if (i == REGIONS || ram_alloc(len, &p, &ds))
+	if (i == BIG || ram_alloc(len, &bigs[i].ptr, &bigs[i].ds))
 		return -ENOMEM;
-	regions[i].ptr = p;
-	regions[i].ds = ds;
-	regions[i].len = len;
-	return (long)p;
+	bigs[i].len = len;
+	return (long)bigs[i].ptr;
 }
 
 static long
 do_munmap(void *addr, size_t len)
 {
-	for (unsigned i = 0; i < REGIONS; i++) {
-		if (regions[i].ptr == addr) {
-			ram_free(addr, regions[i].ds);
-			regions[i].ptr = NULL;
+	char *a = addr;
+
+	for (unsigned c = 0; c < CHUNKS; c++) {
+		if (chunks[c].base && a >= chunks[c].base &&
+		    a < chunks[c].base + CHUNK) {
+			size_t first = (size_t)(a - chunks[c].base) / 4096;
+			size_t n = (len + 4095) / 4096;
+
+			if (first + n > CHUNK_PAGES)
+				return -EINVAL;
+			mark(c, first, n, false);
 			return 0;
 		}
 	}
-	return -EINVAL; /* only whole regions */
+	for (unsigned i = 0; i < BIG; i++) {
+		if (bigs[i].ptr == addr) {
+			ram_free(addr, bigs[i].ds);
+			bigs[i].ptr = NULL;
+			return 0;
+		}
+	}
+	return -EINVAL; /* only whole big mappings */
 }
 
 static long
@@ -138,11 +234,64 @@ __bulkhead_syscall(long n, long a, long b, long c, long d, long e, long f)
 {
 	switch (n) {
 	case SYS_write:
-		return do_write(a, (const char *)b, (size_t)c);
+		return vfs_write(a, (const char *)b, (size_t)c);
 	case SYS_writev:
 		return do_writev(a, (const struct iovec *)b, c);
 	case SYS_read:
-		return a == 0 ? 0 : -EBADF; /* no stdin yet: end of file */
+		return vfs_read(a, (char *)b, (size_t)c);
+	case SYS_readv:
+		return do_readv(a, (const struct iovec *)b, c);
+	case SYS_open:
+		return vfs_open((const char *)a, (int)b, (int)c);
+	case SYS_openat:
+		return cwd_based(a, (const char *)b)
+		    ? vfs_open((const char *)b, (int)c, (int)d)
+		    : -ENOSYS;
+	case SYS_close:
+		return vfs_close(a);
+	case SYS_lseek:
+		return vfs_lseek(a, b, (int)c);
+	case SYS_fstat:
+		return vfs_fstat(a, (struct stat *)b);
+	case SYS_stat:
+	case SYS_lstat:
+		return vfs_stat((const char *)a, (struct stat *)b);
+	case SYS_newfstatat:
+		if ((d & AT_EMPTY_PATH) && !*(const char *)b)
+			return vfs_fstat(a, (struct stat *)c);
+		return cwd_based(a, (const char *)b)
+		    ? vfs_stat((const char *)b, (struct stat *)c)
+		    : -ENOSYS;
+	case SYS_access:
+		return vfs_stat((const char *)a, &(struct stat){0});
+	case SYS_mkdir:
+		return vfs_mkdir((const char *)a);
+	case SYS_rmdir:
+		return vfs_unlink((const char *)a, true);
+	case SYS_unlink:
+		return vfs_unlink((const char *)a, false);
+	case SYS_unlinkat:
+		return cwd_based(a, (const char *)b)
+		    ? vfs_unlink((const char *)b, c & AT_REMOVEDIR)
+		    : -ENOSYS;
+	case SYS_rename:
+		return vfs_rename((const char *)a, (const char *)b);
+	case SYS_getdents64:
+		return vfs_getdents(a, (char *)b, (size_t)c);
+	case SYS_chdir:
+		return vfs_chdir((const char *)a);
+	case SYS_getcwd:
+		return vfs_getcwd((char *)a, (size_t)b);
+	case SYS_dup:
+		return vfs_dup(a, -1);
+	case SYS_dup2:
+	case SYS_dup3:
+		return vfs_dup(a, b);
+	case SYS_fcntl:
+		return (c == F_GETFD || c == F_SETFD || c == F_SETFL ||
+			   c == F_GETFL)
+		    ? 0
+		    : -EINVAL;
 	case SYS_ioctl:
 		return -ENOTTY;
 	case SYS_exit:

@@ -1,0 +1,253 @@
+/*
+ * The libc test: stdio (with floating point), strings, stdlib (a malloc
+ * stress, qsort, strtod), time, errno values and file I/O on the
+ * component's RAM file system, each check counted; the verdict is the exit
+ * code. Threads are not covered yet (the backend has no clone).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static int checks, failed;
+
+#define CHECK(c)                                                            \
+	do {                                                                \
+		checks++;                                                   \
+		if (!(c)) {                                                 \
+			failed++;                                           \
+			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c); \
+		}                                                           \
+	} while (0)
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+static void
+test_stdio(void)
+{
+	char b[256];
+
+	snprintf(b, sizeof(b), "%5d|%-5d|%05d", 42, 42, 42);
+	CHECK(!strcmp(b, "   42|42   |00042"));
+	snprintf(b, sizeof(b), "%x %X %o %#x", 255, 255, 8, 255);
+	CHECK(!strcmp(b, "ff FF 10 0xff"));
+	snprintf(b, sizeof(b), "%.2f %.0f %g %g", 3.14159, 2.5, 0.0001, 1e20);
+	CHECK(!strcmp(b, "3.14 2 0.0001 1e+20"));
+	snprintf(b, sizeof(b), "%e", -12345.678);
+	CHECK(!strcmp(b, "-1.234568e+04"));
+	snprintf(b, sizeof(b), "%.10f", 1.0 / 3.0);
+	CHECK(!strcmp(b, "0.3333333333"));
+	snprintf(b, sizeof(b), "%s %c %%", "str", 'c');
+	CHECK(!strcmp(b, "str c %"));
+	snprintf(b, sizeof(b), "%lld %llu", LLONG_MIN, ULLONG_MAX);
+	CHECK(!strcmp(b, "-9223372036854775808 18446744073709551615"));
+	const char *volatile six = "abcdef";
+
+	CHECK(snprintf(b, 4, "%s", six) == 6 && !strcmp(b, "abc"));
+	int i;
+	double d;
+	char w[16];
+
+	CHECK(sscanf("12 3.5 word", "%d %lf %15s", &i, &d, w) == 3);
+	CHECK(i == 12 && d == 3.5 && !strcmp(w, "word"));
+	snprintf(b, sizeof(b), "%f %f", INFINITY, -INFINITY);
+	CHECK(!strcmp(b, "inf -inf"));
+	snprintf(b, sizeof(b), "%f", NAN);
+	CHECK(!strcmp(b, "nan") || !strcmp(b, "-nan"));
+}
+
+static void
+test_string(void)
+{
+	char b[64] = "hello";
+
+	CHECK(strlen(b) == 5);
+	strcat(b, " world");
+	CHECK(!strcmp(b, "hello world"));
+	CHECK(strchr(b, 'w') == b + 6 && strrchr(b, 'o') == b + 7);
+	CHECK(strstr(b, "lo w") == b + 3 && !strstr(b, "xyz"));
+	CHECK(strncmp("abc", "abd", 2) == 0 && strcmp("abc", "abd") < 0);
+	CHECK(memcmp("\x01\x02", "\x01\x03", 2) < 0);
+	char *dup = strdup(b);
+
+	CHECK(dup && !strcmp(dup, b));
+	free(dup);
+	char t[] = "a,b,,c";
+	char *save, *tok = strtok_r(t, ",", &save);
+
+	CHECK(tok && !strcmp(tok, "a"));
+	tok = strtok_r(NULL, ",", &save);
+	CHECK(tok && !strcmp(tok, "b"));
+	memmove(b + 1, b, 5);
+	CHECK(!memcmp(b, "hhello", 6));
+	CHECK(strspn("aaab", "a") == 3 && strcspn("abc", "c") == 2);
+}
+
+static void
+test_stdlib(void)
+{
+	static void *blocks[1000];
+	int v[100];
+	unsigned seed = 1;
+
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 1000; i++) {
+			seed = seed * 1103515245 + 12345;
+			blocks[i] = malloc(1 + seed % 5000);
+			if (blocks[i])
+				memset(blocks[i], i & 0xff,
+				    1 + seed % 5000 < 16 ? 1 : 16);
+		}
+		int ok = 1;
+
+		for (int i = 0; i < 1000; i++)
+			ok &= blocks[i] &&
+			    ((unsigned char *)blocks[i])[0] == (i & 0xff);
+		CHECK(ok);
+		for (int i = 0; i < 1000; i += 2)
+			free(blocks[i]);
+		for (int i = 1; i < 1000; i += 2)
+			free(blocks[i]);
+	}
+	void *big = malloc(8 << 20);
+
+	CHECK(big != NULL);
+	free(big);
+	void *r = realloc(NULL, 10);
+
+	r = realloc(r, 100000);
+	CHECK(r != NULL);
+	free(r);
+	CHECK(calloc(10, 10) != NULL);
+	for (int i = 0; i < 100; i++)
+		v[i] = (i * 37) % 101;
+	qsort(v, 100, sizeof(int), cmp_int);
+	int sorted = 1;
+
+	for (int i = 1; i < 100; i++)
+		sorted &= v[i - 1] <= v[i];
+	CHECK(sorted);
+	CHECK(strtod("1e-3", NULL) == 0.001 && strtod("-2.5", NULL) == -2.5);
+	char *end;
+
+	CHECK(strtol("0x1f rest", &end, 16) == 31 && !strcmp(end, " rest"));
+	CHECK(strtoul("777", NULL, 8) == 511);
+	CHECK(atoi("-123") == -123 && labs(-5) == 5);
+	errno = 0;
+	strtol("99999999999999999999", NULL, 10);
+	CHECK(errno == ERANGE);
+	CHECK(fabs(sqrt(2.0) - 1.41421356) < 1e-8 && floor(-1.5) == -2.0);
+	CHECK(fabs(sin(0.5) - 0.479425538604203) < 1e-12);
+}
+
+static void
+test_time(void)
+{
+	struct timespec a, b;
+	time_t t = 0;
+	struct tm tm;
+	char buf[64];
+
+	CHECK(clock_gettime(CLOCK_MONOTONIC, &a) == 0);
+	for (volatile int i = 0; i < 100000; i++)
+		;
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	CHECK(b.tv_sec > a.tv_sec ||
+	    (b.tv_sec == a.tv_sec && b.tv_nsec > a.tv_nsec));
+	CHECK(gmtime_r(&t, &tm) && tm.tm_year == 70 && tm.tm_mday == 1);
+	t = 86400 * 365;
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
+	CHECK(!strcmp(buf, "1971-01-01"));
+}
+
+static void
+test_files(void)
+{
+	char buf[128];
+	struct stat st;
+	int fd;
+
+	CHECK(mkdir("/tmp", 0755) == 0);
+	CHECK(mkdir("/tmp", 0755) == -1 && errno == EEXIST);
+	fd = open("/tmp/a.txt", O_CREAT | O_RDWR, 0644);
+	CHECK(fd >= 3);
+	CHECK(write(fd, "hello, file", 11) == 11);
+	CHECK(lseek(fd, 7, SEEK_SET) == 7);
+	CHECK(read(fd, buf, sizeof(buf)) == 4 && !memcmp(buf, "file", 4));
+	CHECK(lseek(fd, 0, SEEK_END) == 11);
+	CHECK(fstat(fd, &st) == 0 && st.st_size == 11 && S_ISREG(st.st_mode));
+	CHECK(close(fd) == 0 && close(fd) == -1 && errno == EBADF);
+	CHECK(open("/tmp/missing", O_RDONLY) == -1 && errno == ENOENT);
+	CHECK(open("/tmp/a.txt", O_CREAT | O_EXCL | O_WRONLY, 0644) == -1 &&
+	    errno == EEXIST);
+	FILE *f = fopen("/tmp/b.txt", "w");
+
+	CHECK(f != NULL);
+	for (int i = 0; i < 1000; i++)
+		fprintf(f, "line %d\n", i);
+	CHECK(fclose(f) == 0);
+	f = fopen("/tmp/b.txt", "r");
+	int lines = 0, last = -1;
+
+	while (f && fgets(buf, sizeof(buf), f)) {
+		lines++;
+		sscanf(buf, "line %d", &last);
+	}
+	CHECK(lines == 1000 && last == 999);
+	if (f)
+		fclose(f);
+	CHECK(stat("/tmp/b.txt", &st) == 0 && st.st_size == 8890);
+	CHECK(rename("/tmp/b.txt", "/tmp/c.txt") == 0);
+	CHECK(stat("/tmp/b.txt", &st) == -1 && errno == ENOENT);
+	DIR *dir = opendir("/tmp");
+	int seen = 0;
+	struct dirent *de;
+
+	while (dir && (de = readdir(dir)))
+		seen += !strcmp(de->d_name, "a.txt") ||
+		    !strcmp(de->d_name, "c.txt");
+	CHECK(dir && seen == 2);
+	if (dir)
+		closedir(dir);
+	CHECK(unlink("/tmp/c.txt") == 0 && unlink("/tmp/c.txt") == -1 &&
+	    errno == ENOENT);
+	CHECK(rmdir("/tmp") == -1 && errno == ENOTEMPTY);
+	CHECK(unlink("/tmp/a.txt") == 0 && rmdir("/tmp") == 0);
+	CHECK(chdir("/dev") == 0 && getcwd(buf, sizeof(buf)) &&
+	    !strcmp(buf, "/dev"));
+	fd = open("zero", O_RDONLY);
+	CHECK(fd >= 0 && read(fd, buf, 8) == 8 && buf[0] == 0 && buf[7] == 0);
+	close(fd);
+	CHECK(open("/dev/new", O_CREAT | O_WRONLY, 0644) == -1 &&
+	    errno == EROFS);
+	f = fopen("/data.txt", "r");
+	CHECK(f && fgets(buf, sizeof(buf), f) &&
+	    !strcmp(buf, "data from a ROM\n"));
+	if (f)
+		fclose(f);
+	CHECK(open("/data.txt", O_WRONLY) == -1 && errno == EROFS);
+}
+
+int
+main(void)
+{
+	test_stdio();
+	test_string();
+	test_stdlib();
+	test_time();
+	test_files();
+	printf("libc test: %d checks, %d failed\n", checks, failed);
+	return failed ? 1 : 0;
+}
