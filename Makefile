@@ -27,6 +27,8 @@ ABI_GEN := $(B)/gen/kernel/kernel_syscalls.h $(B)/gen/include/kernel/syscalls.h
 # sets NAME_SRC, NAME_LIBS (programs) and NAME_SRC (libraries).
 PROGS :=
 LIBC_PROGS :=
+LIBC_LIBS :=
+PORT_INCLUDES :=
 LIBS :=
 HOST_TESTS :=
 FUZZ_TESTS :=
@@ -110,15 +112,34 @@ $(B)/libc-obj/%.o: %.c | $(ABI_GEN) $(MUSL)/lib/libc.a
 	@mkdir -p $(@D)
 	@echo "  CC  $< (libc)"; $(CC) $(LIBC_CFLAGS) -c $< -o $@
 
+# Third-party sources of ports (unpacked under build/ports/NAME/src by
+# ports/tool/prepare.sh): their own warnings are not ours to fail on.
+PORT_CFLAGS := $(filter-out -Werror $(WARN),$(LIBC_CFLAGS)) -w
+$(B)/libc-obj/$(B)/ports/%.o: $(B)/ports/%.c | $(ABI_GEN) $(MUSL)/lib/libc.a
+	@mkdir -p $(@D)
+	@echo "  CC  $< (port)"; $(CC) $(PORT_CFLAGS) $(PORT_INCLUDES) -c $< -o $@
+$(B)/ports/%/src/.prepared: ports/%/port
+	@sh ports/tool/prepare.sh $*
+
+# Libraries built against musl (ports): NAME_SRC; programs name them in
+# NAME_LIBS.
+define libc_lib_rule
+$(B)/lib/$(1).a: $(call libc_obj,$($(1)_SRC))
+	@mkdir -p $$(@D)
+	@echo "  AR  $$@"; rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach l,$(LIBC_LIBS),$(eval $(call libc_lib_rule,$(l))))
+
 define libc_prog_rule
 $(B)/bin/$(1): $(call libc_obj,$($(1)_SRC) $(LIBC_BACKEND)) $(LIBC_CRT) \
+		$(foreach l,$($(1)_LIBS),$(B)/lib/$(l).a) \
 		$(B)/lib/base_child.a $(B)/lib/base.a $(B)/lib/config.a \
 		$(MUSL)/lib/libc.a $(USER_LDSCRIPT)
 	@mkdir -p $$(@D)
 	@echo "  LD  $$@"; $(LD) -nostdlib -static -z max-page-size=0x1000 \
 		-T $(USER_LDSCRIPT) -o $$@ $(LIBC_CRT) \
 		$(call libc_obj,$($(1)_SRC) $(LIBC_BACKEND)) --start-group \
-		$(B)/lib/base_child.a $(B)/lib/base.a $(B)/lib/config.a \
+		$(foreach l,$($(1)_LIBS),$(B)/lib/$(l).a) $(B)/lib/base_child.a $(B)/lib/base.a $(B)/lib/config.a \
 		$(MUSL)/lib/libc.a \
 		$(shell $(CC) -print-libgcc-file-name) --end-group
 $(1): $(B)/bin/$(1)

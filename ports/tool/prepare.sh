@@ -45,7 +45,7 @@ fi
 if [ ! -f "$out/src/.prepared" ] || [ "$recipe" -nt "$out/src/.prepared" ]; then
 	rm -rf "$out/src"
 	mkdir -p "$out/src"
-	tar -xzf "$tarball" -C "$out/src" --strip-components=1 ||
+	tar -xf "$tarball" -C "$out/src" --strip-components=1 ||
 		fail "cannot unpack $PORT_ORIG"
 	touch "$out/src/.prepared"
 fi

@@ -15,7 +15,7 @@
 
 #include "init.h"
 
-#define STACK_BYTES (32u * 1024)
+#define STACK_DEFAULT (64u * 1024)
 
 #define BINARIES 16u
 
@@ -142,7 +142,7 @@ child_start(unsigned idx, struct config_node start)
 {
 	struct child *c = &children[idx];
 	char bin[NAME_MAX];
-	uint64_t prio, cpu, entry, *w = utcb_main()->msg;
+	uint64_t prio, cpu, entry, stack, *w = utcb_main()->msg;
 	const void *img;
 	const char *why;
 	size_t size;
@@ -161,7 +161,9 @@ child_start(unsigned idx, struct config_node start)
 	}
 	if (config_attr_copy(start, "binary", bin, sizeof(bin)))
 		fmt_snprintf(bin, sizeof(bin), "%s", c->name);
-	if (config_attr_u64(start, "ram", 1ul << 20, &c->ram) ||
+	if (config_attr_u64(start, "stack", STACK_DEFAULT, &stack) ||
+	    stack > (16ul << 20) || (stack & 4095) ||
+	    config_attr_u64(start, "ram", 1ul << 20, &c->ram) ||
 	    config_attr_u64(start, "priority", 2, &prio) ||
 	    config_attr_u64(start, "cpu", 0, &cpu)) {
 		log_printf("init: '%s': malformed ram, priority or cpu",
@@ -194,7 +196,7 @@ child_start(unsigned idx, struct config_node start)
 		    why ? why : "cannot load", -e);
 		goto fail;
 	}
-	if ((e = child_ds(c, STACK_MAIN_TOP - STACK_BYTES, STACK_BYTES, MAP_W,
+	if ((e = child_ds(c, STACK_MAIN_TOP - stack, stack, MAP_W,
 		 NULL, 0, 0)) ||
 	    (e = give(c, init_ep, CAP_PARENT, BADGE(K_CHILD, idx))) ||
 	    (e = give(c, c->pd, CAP_PD, 0)) || (e = config_rom(c, start)))
