@@ -3,6 +3,8 @@
 # build.mk; the rules that turn that into files live here, once.
 
 .DEFAULT_GOAL := all
+# No built-in rules: every rule is in this file.
+MAKEFLAGS += -r
 B := build
 
 CC := gcc
@@ -120,6 +122,9 @@ $(B)/libc-obj/$(B)/ports/%.o: $(B)/ports/%.c | $(ABI_GEN) $(MUSL)/lib/libc.a
 	@echo "  CC  $< (port)"; $(CC) $(PORT_CFLAGS) $(PORT_INCLUDES) -c $< -o $@
 $(B)/ports/%/src/.prepared: ports/%/port
 	@sh ports/tool/prepare.sh $*
+# Port sources come from prepare.sh, through pattern rules: make must not
+# delete them as intermediate files.
+.PRECIOUS: $(B)/ports/%
 
 # Libraries built against musl (ports): NAME_SRC; programs name them in
 # NAME_LIBS.

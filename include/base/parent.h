@@ -58,7 +58,8 @@ struct session_request {
 unsigned session_request_put(uint64_t *words, const struct session_request *r);
 int session_request_get(const uint64_t *words, unsigned nwords,
     struct session_request *r);
-/* The value of key in args ("key=value key2=value2"), or def. */
+/* The value of key in args ("key=value key2=value2"): a decimal or 0x
+ * number, or yes (1) or no (0); def if it is not there. */
 uint64_t session_arg(const char *args, const char *key, uint64_t def);
 
 /* PARENT_LOG carries at most this much label and text together. */

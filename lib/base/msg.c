@@ -93,6 +93,10 @@ session_arg(const char *args, const char *key, uint64_t def)
 			unsigned base = 10;
 
 			p += n + 1;
+			if (!strncmp(p, "yes", 3))
+				return 1;
+			if (!strncmp(p, "no", 2))
+				return 0;
 			if (p[0] == '0' && p[1] == 'x') {
 				base = 16;
 				p += 2;

@@ -33,11 +33,12 @@ sum() {
 if [ ! -f "$tarball" ] || [ "$(sum "$tarball")" != "$PORT_SHA256" ]; then
 	rm -f "$tarball"
 	echo "port $name: fetching source package $PORT_PKG"
+	# The Debian revision's own files may have vanished from the mirror:
+	# only the upstream tarball matters.
 	(cd "$cache" && apt-get source --download-only "$PORT_PKG" \
-		>"$cache/$name.fetch.log" 2>&1) ||
-		fail "apt-get source $PORT_PKG failed (is deb-src enabled? see $cache/$name.fetch.log)"
+		>"$cache/$name.fetch.log" 2>&1) || true
 	[ -f "$tarball" ] ||
-		fail "the source package has no $PORT_ORIG (Debian moved to another upstream version?)"
+		fail "apt-get source $PORT_PKG brought no $PORT_ORIG (deb-src off, no network, or another upstream version; see $cache/$name.fetch.log)"
 	got=$(sum "$tarball")
 	[ "$got" = "$PORT_SHA256" ] ||
 		fail "hash mismatch for $PORT_ORIG: expected $PORT_SHA256, got $got"
