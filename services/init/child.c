@@ -196,8 +196,8 @@ child_start(unsigned idx, struct config_node start)
 		    why ? why : "cannot load", -e);
 		goto fail;
 	}
-	if ((e = child_ds(c, STACK_MAIN_TOP - stack, stack, MAP_W,
-		 NULL, 0, 0)) ||
+	if ((e = child_ds(c, STACK_MAIN_TOP - stack, stack, MAP_W, NULL, 0,
+		 0)) ||
 	    (e = give(c, init_ep, CAP_PARENT, BADGE(K_CHILD, idx))) ||
 	    (e = give(c, c->pd, CAP_PD, 0)) || (e = config_rom(c, start)))
 		goto fail;
