@@ -31,6 +31,7 @@ PROGS :=
 LIBC_PROGS :=
 LIBC_LIBS :=
 PORT_INCLUDES :=
+HOST_PORT_TESTS :=
 LIBS :=
 HOST_TESTS :=
 FUZZ_TESTS :=
@@ -102,6 +103,7 @@ kernel: $(B)/kernel/kernel.elf $(B)/kernel/kernel32.elf
 MUSL := $(B)/ports/musl
 LIBC_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g -fno-stack-protector -fno-pic -fno-pie \
 	-fno-asynchronous-unwind-tables -nostdinc -isystem $(MUSL)/include \
+	-isystem $(shell $(CC) -print-file-name=include) \
 	-Iinclude -I$(B)/gen/include $(WARN) -MMD -MP
 LIBC_BACKEND := lib/libc/syscall.c lib/libc/vfs.c
 LIBC_CRT := $(B)/libc-obj/lib/libc/crt0.o
@@ -112,14 +114,15 @@ $(MUSL)/lib/libc.a: ports/musl/build.sh ports/musl/port ports/musl/files/*
 
 $(B)/libc-obj/%.o: %.c | $(ABI_GEN) $(MUSL)/lib/libc.a
 	@mkdir -p $(@D)
-	@echo "  CC  $< (libc)"; $(CC) $(LIBC_CFLAGS) -c $< -o $@
+	@echo "  CC  $< (libc)"; $(CC) $(LIBC_CFLAGS) $($(*D)_CFLAGS) -c $< -o $@
 
 # Third-party sources of ports (unpacked under build/ports/NAME/src by
 # ports/tool/prepare.sh): their own warnings are not ours to fail on.
 PORT_CFLAGS := $(filter-out -Werror $(WARN),$(LIBC_CFLAGS)) -w
 $(B)/libc-obj/$(B)/ports/%.o: $(B)/ports/%.c | $(ABI_GEN) $(MUSL)/lib/libc.a
 	@mkdir -p $(@D)
-	@echo "  CC  $< (port)"; $(CC) $(PORT_CFLAGS) $(PORT_INCLUDES) -c $< -o $@
+	@echo "  CC  $< (port)"; $(CC) $(PORT_CFLAGS) $(PORT_INCLUDES) \
+		$(PORT_FLAGS_$(firstword $(subst /, ,$*))) -c $< -o $@
 $(B)/ports/%/src/.prepared: ports/%/port
 	@sh ports/tool/prepare.sh $*
 # Port sources come from prepare.sh, through pattern rules: make must not
@@ -166,7 +169,16 @@ $(B)/host-test/$(1): $($(1)_SRC) | $(ABI_GEN)
 	$(CC) $(HOST_CFLAGS) -MMD -MP -o $$@ $($(1)_SRC)
 endef
 $(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(t))))
-host-tests: $(foreach t,$(HOST_TESTS),$(B)/host-test/$(t))
+# Host tests that build third-party port sources: their warnings are not
+# ours to fail on. NAME_SRC, NAME_CFLAGS, NAME_DEPS (prepared sources).
+define host_port_test_rule
+$(B)/host-test/$(1): $($(1)_SRC) | $($(1)_DEPS)
+	@mkdir -p $$(@D)
+	@echo "  CC  $$@ (host, port)"; $(CC) -std=gnu11 -O1 -g -w \
+		$($(1)_CFLAGS) -o $$@ $($(1)_SRC)
+endef
+$(foreach t,$(HOST_PORT_TESTS),$(eval $(call host_port_test_rule,$(t))))
+host-tests: $(foreach t,$(HOST_TESTS) $(HOST_PORT_TESTS),$(B)/host-test/$(t))
 
 # Fuzz targets: the same lib code as a libFuzzer binary; make test runs each.
 FUZZ_CFLAGS := -std=c11 -O1 -g -Iinclude -I$(B)/gen/include $(WARN) \

@@ -24,11 +24,32 @@ fail() {
 # shellcheck disable=SC1090
 . "$recipe"
 mkdir -p "$cache"
-tarball=$cache/$PORT_ORIG
+tarball=$cache/${PORT_ORIG:-}
 
 sum() {
 	sha256sum "$1" | cut -d' ' -f1
 }
+
+# A data port: one file from a binary package (apt-get download).
+if [ -n "${PORT_DEB:-}" ]; then
+	file=$out/src/$(basename "$PORT_FILE")
+	[ -f "$file" ] && [ "$(sum "$file")" = "$PORT_SHA256" ] && exit 0
+	mkdir -p "$out/src"
+	echo "port $name: fetching package $PORT_DEB"
+	(cd "$cache" && rm -f "$PORT_DEB"_*.deb &&
+		apt-get download "$PORT_DEB" >"$cache/$name.fetch.log" 2>&1) ||
+		fail "apt-get download $PORT_DEB failed (see $cache/$name.fetch.log)"
+	dpkg-deb --fsys-tarfile "$cache/$PORT_DEB"_*.deb |
+		tar -xO "$PORT_FILE" >"$file" ||
+		fail "the package has no $PORT_FILE"
+	got=$(sum "$file")
+	[ "$got" = "$PORT_SHA256" ] || {
+		rm -f "$file"
+		fail "hash mismatch for $PORT_FILE: expected $PORT_SHA256, got $got"
+	}
+	touch "$out/src/.prepared"
+	exit 0
+fi
 
 if [ ! -f "$tarball" ] || [ "$(sum "$tarball")" != "$PORT_SHA256" ]; then
 	rm -f "$tarball"
