@@ -125,9 +125,6 @@ $(B)/libc-obj/$(B)/ports/%.o: $(B)/ports/%.c | $(ABI_GEN) $(MUSL)/lib/libc.a
 		$(PORT_FLAGS_$(firstword $(subst /, ,$*))) -c $< -o $@
 $(B)/ports/%/src/.prepared: ports/%/port
 	@sh ports/tool/prepare.sh $*
-# Port sources come from prepare.sh, through pattern rules: make must not
-# delete them as intermediate files.
-.PRECIOUS: $(B)/ports/%
 
 # Libraries built against musl (ports): NAME_SRC; programs name them in
 # NAME_LIBS.

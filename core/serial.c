@@ -4,25 +4,11 @@
  */
 #include "core.h"
 
+#include <base/io.h>
 #include <base/log.h>
 #include <kernel/syscalls.h>
 
 #define COM1 0x3f8
-
-static void
-outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static uint8_t
-inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 void
 serial_init(void)

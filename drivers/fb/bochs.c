@@ -3,24 +3,10 @@
  * behind I/O ports or in MMIO: switch off, set the geometry, switch on
  * with the linear framebuffer.
  */
+#include <base/io.h>
 #include <base/error.h>
 
 #include "bochs.h"
-
-static void
-outw(uint16_t port, uint16_t v)
-{
-	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static uint16_t
-inw(uint16_t port)
-{
-	uint16_t v;
-
-	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 uint16_t
 dispi_read(const struct dispi *d, unsigned index)

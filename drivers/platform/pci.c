@@ -4,6 +4,7 @@
  * with the device's decoding switched off so that the probe value is
  * never decoded as an address.
  */
+#include <base/io.h>
 #include <base/log.h>
 
 #include "pci.h"
@@ -13,21 +14,6 @@
 
 struct pci_dev pci_devs[PCI_DEVICES];
 unsigned pci_ndevs;
-
-static void
-outl(uint16_t port, uint32_t v)
-{
-	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static uint32_t
-inl(uint16_t port)
-{
-	uint32_t v;
-
-	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 static uint32_t
 addr(unsigned bus, unsigned slot, unsigned fn, unsigned off)

@@ -6,6 +6,7 @@
  * and streaming. Every wait has a timeout; a device that does not answer
  * is left out, and the other one still works.
  */
+#include <base/io.h>
 #include <base/error.h>
 #include <base/log.h>
 #include <base/tsc.h>
@@ -54,21 +55,6 @@ i8042_clock(uint64_t khz)
 {
 	if (khz)
 		tsc_khz = khz;
-}
-
-static void
-outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static uint8_t
-inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
 }
 
 uint8_t

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include <base/error.h>
+#include <base/io.h>
 #include <base/log.h>
 #include <base/rpc.h>
 #include <base/runtime.h>
@@ -23,11 +24,8 @@
 static uint8_t
 cmos(uint8_t reg)
 {
-	uint8_t v;
-
-	__asm__ volatile("outb %0, %1" : : "a"(reg), "Nd"(CMOS_INDEX));
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(CMOS_DATA));
-	return v;
+	outb(CMOS_INDEX, reg);
+	return inb(CMOS_DATA);
 }
 
 static unsigned

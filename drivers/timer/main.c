@@ -7,6 +7,7 @@
  */
 #include <stdbool.h>
 
+#include <base/io.h>
 #include <base/error.h>
 #include <base/log.h>
 #include <base/rpc.h>
@@ -32,21 +33,6 @@ static struct {
 } sessions[SESSIONS];
 
 static uint64_t ep, rcv, irq, now_us;
-
-static void
-outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static uint8_t
-inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 /*
  * Microseconds since start: whole ticks plus what the PIT has counted down

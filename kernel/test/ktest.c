@@ -7,6 +7,7 @@
  * It prints "ktest: NAME passed" or "ktest: NAME failed: WHY" and powers off.
  */
 #include <base/env.h>
+#include <base/io.h>
 #include <base/log.h>
 #include <base/tsc.h>
 #include <base/parent.h>
@@ -168,9 +169,9 @@ timer_init(void)
 	    kobj_new(KOBJ_SIGNAL, 0, 0, &timer_sig) ||
 	    kobj_new(KOBJ_IRQ, 0, timer_sig.slot, &timer_irq))
 		verdict("timer", "cannot set up the PIT");
-	__asm__ volatile("outb %%al, $0x43" : : "a"(0x34));
-	__asm__ volatile("outb %%al, $0x40" : : "a"(div & 0xff));
-	__asm__ volatile("outb %%al, $0x40" : : "a"(div >> 8));
+	outb(0x43, 0x34);
+	outb(0x40, (uint8_t)div);
+	outb(0x40, (uint8_t)(div >> 8));
 }
 
 static void

@@ -12,7 +12,6 @@ FT_FLAGS := -I$(FT)/include -Iports/freetype/files -DFT2_BUILD_LIBRARY \
 LIBC_LIBS += freetype
 freetype_SRC := $(addprefix $(FT)/src/,$(FT_FILES))
 PORT_FLAGS_freetype := $(FT_FLAGS)
-$(FT)/%.c: $(FT)/.prepared ;
 $(FT_FONT): ports/dejavu/port
 	@sh ports/tool/prepare.sh dejavu
 
@@ -27,3 +26,5 @@ test_freetype_host_SRC := ports/freetype/test/render.c \
 	$(addprefix $(FT)/src/,$(FT_FILES))
 test_freetype_host_CFLAGS := $(FT_FLAGS) '-DFONT_PATH="$(FT_FONT)"'
 test_freetype_host_DEPS := $(FT)/.prepared $(FT_FONT)
+# The sources exist once prepared (named here, so make keeps them).
+$(freetype_SRC): $(FT)/.prepared ;

@@ -6,10 +6,13 @@ png_SRC := $(addprefix $(PNG)/,png.c pngerror.c pngget.c pngmem.c \
 	pngpread.c pngread.c pngrio.c pngrtran.c pngrutil.c pngset.c \
 	pngtrans.c pngwio.c pngwrite.c pngwtran.c pngwutil.c)
 PORT_INCLUDES += -I$(PNG)
-$(PNG)/%.c: $(PNG)/.prepared $(PNG)/pnglibconf.h ;
 $(PNG)/pnglibconf.h: $(PNG)/.prepared
 	cp $(PNG)/scripts/pnglibconf.h.prebuilt $@
 $(PNG)/pngtest.png: $(PNG)/.prepared ;
 LIBC_PROGS += test_pngtest
 test_pngtest_SRC := $(PNG)/pngtest.c
 test_pngtest_LIBS := png zlib
+# The sources exist once prepared (named here, so make keeps them); they
+# include zlib's headers.
+$(png_SRC) $(test_pngtest_SRC): $(PNG)/.prepared $(PNG)/pnglibconf.h \
+	$(ZLIB)/.prepared ;

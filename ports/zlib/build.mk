@@ -6,9 +6,10 @@ zlib_SRC := $(addprefix $(ZLIB)/,adler32.c compress.c crc32.c deflate.c \
 	gzclose.c gzlib.c gzread.c gzwrite.c infback.c inffast.c inflate.c \
 	inftrees.c trees.c uncompr.c zutil.c)
 PORT_INCLUDES += -I$(ZLIB)
-$(ZLIB)/%.c: $(ZLIB)/.prepared ;
 LIBC_PROGS += test_zlib_example test_zlib_infcover
 test_zlib_example_SRC := $(ZLIB)/test/example.c
 test_zlib_example_LIBS := zlib
 test_zlib_infcover_SRC := $(ZLIB)/test/infcover.c
 test_zlib_infcover_LIBS := zlib
+# The sources exist once prepared (named here, so make keeps them).
+$(zlib_SRC) $(test_zlib_example_SRC) $(test_zlib_infcover_SRC): $(ZLIB)/.prepared ;

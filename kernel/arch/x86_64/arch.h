@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <base/io.h>
 #include <base/tsc.h>
 
 #include "asm.h"
@@ -65,21 +66,6 @@ virt_to_phys(const void *va)
 	uint64_t a = (uint64_t)va;
 
 	return a >= KERNEL_VMA ? a - KERNEL_VMA : a - DIRECT_MAP;
-}
-
-static inline void
-outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t
-inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
 }
 
 static inline uint64_t
