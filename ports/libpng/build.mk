@@ -15,4 +15,4 @@ test_pngtest_LIBS := png zlib
 # The sources exist once prepared (named here, so make keeps them); they
 # include zlib's headers.
 $(png_SRC) $(test_pngtest_SRC): $(PNG)/.prepared $(PNG)/pnglibconf.h \
-	$(ZLIB)/.prepared ;
+	$(B)/ports/zlib/src/.prepared ;
