@@ -39,6 +39,7 @@ static const struct boot_info *bi;
 static struct kobj_ref ep;
 static struct pds *init;
 static uint64_t rcv_slot;
+static uint64_t info_pa, info_len; /* the ROM platform_info */
 static struct {
 	bool used;
 	enum kind kind;
@@ -244,6 +245,11 @@ open_session(uint64_t info)
 		sessions[s].quota = quota;
 		sessions[s].kind = K_PD;
 		reply_cap(K_PD, p->gen, pds_index(p), RIGHT_SEND | RIGHT_GRANT);
+	} else if (!strcmp(service, "ROM") &&
+	    !strcmp(last_element(full), "platform_info") && info_pa) {
+		sessions[s].kind = K_ROM;
+		sessions[s].module = bi->nmods;
+		reply_cap(K_ROM, 0, bi->nmods, RIGHT_SEND | RIGHT_GRANT);
 	} else if (!strcmp(service, "ROM")) {
 		const struct boot_module *m =
 		    module_find(bi, last_element(full));
@@ -405,11 +411,50 @@ child_call(uint64_t label, uint64_t info)
 	return -E_DENIED;
 }
 
+/*
+ * The ROM "platform_info": what core knows of the machine that has no
+ * driver, as a document; today the frame buffer GRUB set up, if any.
+ */
+
+static void
+platform_info(void)
+{
+	char text[256];
+	int n;
+
+	if (bi->fb.base)
+		n = fmt_snprintf(text, sizeof(text),
+		    "<platform_info>\n <boot_fb base=\"0x%lx\" width=\"%u\" "
+		    "height=\"%u\" pitch=\"%u\" bpp=\"%u\"/>\n"
+		    "</platform_info>\n",
+		    bi->fb.base, bi->fb.width, bi->fb.height, bi->fb.pitch,
+		    bi->fb.bpp);
+	else
+		n = fmt_snprintf(text, sizeof(text), "<platform_info/>\n");
+	if (frame_alloc(1, &info_pa))
+		return;
+	phys_zero(info_pa, PAGE);
+	phys_write(info_pa, text, (uint64_t)n);
+	info_len = (uint64_t)n;
+}
+
 static int
 rom_call(unsigned module, uint64_t label)
 {
 	const struct boot_module *m = &bi->mods[module];
 	struct dataspace *ds;
+
+	if (module == bi->nmods) { /* platform_info */
+		if (label == ROM_SIGH)
+			return 0;
+		if (label != ROM_DATASPACE || !(ds = ds_rom(info_pa, info_len)))
+			return -E_INVAL;
+		reply_cap(K_DS, ds->gen, ds_index(ds),
+		    RIGHT_SEND | RIGHT_GRANT);
+		utcb_main()->msg[0] = info_len;
+		reply_words = 1;
+		return 0;
+	}
 
 	if (label == ROM_SIGH)
 		return 0; /* boot modules never change */
@@ -548,8 +593,8 @@ dispatch(uint64_t badge, uint64_t info)
 			return -E_CAP;
 		return pd_call(p, label, info);
 	case K_ROM:
-		return idx < bi->nmods ? rom_call((unsigned)idx, label)
-				       : -E_CAP;
+		return idx <= bi->nmods ? rom_call((unsigned)idx, label)
+					: -E_CAP;
 	case K_DS: {
 		struct dataspace *rm = ds_of(idx, BADGE_GEN(badge));
 
@@ -607,6 +652,7 @@ core_run_init(const struct boot_info *info, const struct boot_module *m)
 	bi = info;
 	if (kobj_new(KOBJ_ENDPOINT, 0, 0, &ep) || !(rcv_slot = cap_alloc()))
 		power_off(100);
+	platform_info();
 	/* init gets all RAM but what core keeps for its own bookkeeping. */
 	init = pds_create("init", frame_free_count() * PAGE - CORE_RESERVE);
 	a.fault_ep = ep.slot;

@@ -3,7 +3,8 @@
  * and -device bochs-display). It gets the device from the platform
  * driver, sets the mode its config asks for and gives one client a back
  * buffer in RAM; FB_REFRESH copies a rectangle of it to the device
- * memory, so the client never holds the device itself.
+ * memory, so the client never holds the device itself. Without such a
+ * device it drives the frame buffer the boot loader set up, in its mode.
  */
 #include <base/config.h>
 #include <base/error.h>
@@ -34,7 +35,8 @@
 #define MMIO_VA 0x30000000ul
 
 static struct {
-	unsigned width, height; /* stride is width, on both sides */
+	unsigned width, height; /* the back buffer's stride is width */
+	unsigned vstride;       /* the video memory's, in pixels */
 	uint32_t *vram;
 	uint32_t *back;
 	uint64_t back_ds, back_bytes;
@@ -61,7 +63,7 @@ refresh(uint64_t x, uint64_t y, uint64_t w, uint64_t h)
 	if (h > fb.height - y)
 		h = fb.height - y;
 	for (uint64_t row = y; row < y + h; row++)
-		copy_row(fb.vram + row * fb.width + x,
+		copy_row(fb.vram + row * fb.vstride + x,
 		    fb.back + row * fb.width + x, w);
 }
 
@@ -195,18 +197,17 @@ read_config(void)
 	return 0;
 }
 
-int main(uint64_t arg);
-
-int
-main(uint64_t arg)
+/*
+ * The Bochs display from the platform driver, in the mode of the config.
+ * Returns 1 (having logged why) where there is none to be had.
+ */
+static int
+bochs_display(uint64_t *vram_size)
 {
-	uint64_t *w = utcb_main()->msg, id, ep, rcv, vram_size = 0;
+	uint64_t *w = utcb_main()->msg, id;
 	struct dispi regs;
 	int e;
-	void *p;
 
-	if (read_config())
-		return 1;
 	if ((e = session_open("Platform", "", 0, &platform, &id))) {
 		log_printf("no Platform session: error %d", -e);
 		return 1;
@@ -219,18 +220,98 @@ main(uint64_t arg)
 		return 1;
 	}
 	if ((e = find_registers(w[1], &regs)) ||
-	    (e = map_bar(0, 1, VRAM_VA, VRAM_MAX, &vram_size))) {
+	    (e = map_bar(0, 1, VRAM_VA, VRAM_MAX, vram_size))) {
 		log_printf("cannot reach the display: error %d", -e);
-		return 1;
+		return -1;
 	}
 	fb.vram = (uint32_t *)VRAM_VA;
-	fb.back_bytes = (uint64_t)fb.width * fb.height * 4;
-	if (fb.back_bytes > vram_size ||
+	fb.vstride = fb.width;
+	if ((uint64_t)fb.width * fb.height * 4 > *vram_size ||
 	    (e = dispi_set_mode(&regs, fb.width, fb.height))) {
 		log_printf("the display refuses %ux%u (%lu KiB video memory)",
-		    fb.width, fb.height, vram_size / 1024);
-		return 1;
+		    fb.width, fb.height, *vram_size / 1024);
+		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The frame buffer the boot loader left, as core's ROM platform_info
+ * describes it (<boot_fb base width height pitch bpp/>): mapped through an
+ * IO_MEM session, in the mode it has (only 32 bits per pixel).
+ */
+static int
+boot_framebuffer(uint64_t *vram_size)
+{
+	uint64_t *w = utcb_main()->msg, base, width, height, pitch, bpp, cap,
+		 id;
+	struct config cfg;
+	struct config_error err;
+	struct config_node node;
+	const void *data;
+	size_t size;
+	char args[64];
+	int e;
+
+	if ((e = rom_attach("platform_info", &data, &size))) {
+		log_printf("no ROM platform_info: error %d", -e);
+		return -1;
+	}
+	if (config_parse(&cfg, data, size, &err) ||
+	    config_child(config_root(&cfg), "boot_fb", &node)) {
+		log_printf("no boot framebuffer either");
+		return -1;
+	}
+	if (config_attr_u64(node, "base", 0, &base) ||
+	    config_attr_u64(node, "width", 0, &width) ||
+	    config_attr_u64(node, "height", 0, &height) ||
+	    config_attr_u64(node, "pitch", 0, &pitch) ||
+	    config_attr_u64(node, "bpp", 0, &bpp) || bpp != 32 ||
+	    width < FB_MIN || width > FB_WIDTH_MAX || height < FB_MIN ||
+	    height > FB_HEIGHT_MAX || pitch < width * 4 || pitch % 4) {
+		log_printf("the boot framebuffer is not one this driver "
+			   "takes (32 bpp, %ux%u..%ux%u)",
+		    FB_MIN, FB_MIN, FB_WIDTH_MAX, FB_HEIGHT_MAX);
+		return -1;
+	}
+	*vram_size = (pitch * height + 4095) & ~4095ul;
+	fmt_snprintf(args, sizeof(args), "base=0x%lx size=0x%lx wc=yes", base,
+	    *vram_size);
+	if ((e = session_open_args("IO_MEM", "", args, 0, &cap, &id))) {
+		log_printf("no IO_MEM session for the boot framebuffer: "
+			   "error %d",
+		    -e);
+		return -1;
+	}
+	w[0] = VRAM_VA;
+	if ((e = (int)rpc_call(cap, IO_MEM_MAP, 1, CAP_PD, 0, NULL))) {
+		log_printf("cannot map the boot framebuffer: error %d", -e);
+		return -1;
+	}
+	fb.vram = (uint32_t *)VRAM_VA;
+	fb.width = (unsigned)width;
+	fb.height = (unsigned)height;
+	fb.vstride = (unsigned)(pitch / 4);
+	log_printf("boot framebuffer at 0x%lx", base);
+	return 0;
+}
+
+int main(uint64_t arg);
+
+int
+main(uint64_t arg)
+{
+	uint64_t ep, rcv, vram_size = 0;
+	int e;
+	void *p;
+
+	if (read_config())
+		return 1;
+	if ((e = bochs_display(&vram_size)) > 0)
+		e = boot_framebuffer(&vram_size);
+	if (e)
+		return 1;
+	fb.back_bytes = (uint64_t)fb.width * fb.height * 4;
 	if ((e = ram_alloc(fb.back_bytes, &p, &fb.back_ds))) {
 		log_printf("no RAM for a %lu KiB back buffer: error %d",
 		    fb.back_bytes / 1024, -e);

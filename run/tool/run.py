@@ -285,6 +285,7 @@ set default=0
 serial --unit=0 --speed=115200
 terminal_input serial console
 terminal_output serial console
+insmod all_video
 menuentry "Bulkhead" {
 	multiboot2 /boot/kernel.elf %(cmdline)s
 %(modules)s	boot

@@ -20,6 +20,12 @@ mb1_header:
 mb2_header:
 	.long MB2_MAGIC, 0, mb2_end - mb2_header
 	.long -(MB2_MAGIC + 0 + (mb2_end - mb2_header))
+	/* Ask GRUB for a 1024x768x32 frame buffer (optional): on a PC without
+	 * a display we drive, fb falls back to it (boot_info.fb). */
+	.word 5, 1
+	.long 20
+	.long 1024, 768, 32
+	.long 0					/* tags are 8-aligned */
 	.word 0, 0				/* end tag */
 	.long 8
 mb2_end:
