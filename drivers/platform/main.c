@@ -59,6 +59,8 @@ static char later_lines[LATER_LINES][LATER_LINE_MAX];
 static unsigned later_count;
 static struct config config;
 static uint64_t ep, rcv, later_sig;
+static struct report devices; /* <report devices="yes"/> */
+static bool reporting;
 
 static void __attribute__((format(printf, 1, 2)))
 log_later(const char *fmt, ...)
@@ -83,6 +85,41 @@ core_close(struct core_session *c)
 	c->cap = 0;
 }
 
+/* The report "devices": every device found and who holds it. */
+static void
+report_devices(void)
+{
+	char *p = devices.buf;
+	size_t max = devices.size, n;
+
+	if (!reporting)
+		return;
+	n = (size_t)fmt_snprintf(p, max, "<devices>\n");
+	for (unsigned d = 0; d < pci_ndevs && n < max; d++) {
+		const struct pci_dev *v = &pci_devs[d];
+
+		n += (size_t)fmt_snprintf(p + n, max - n,
+		    " <device pci=\"%02x:%02x.%x\" vendor=\"0x%04x\" "
+		    "device=\"0x%04x\" class=\"0x%06x\"",
+		    v->bus, v->slot, v->fn, v->vendor, v->device, v->class);
+		if (n < max && v->irq != PLATFORM_NO_IRQ)
+			n += (size_t)fmt_snprintf(p + n, max - n, " irq=\"%u\"",
+			    v->irq);
+		if (n < max && owner[d])
+			n += (size_t)fmt_snprintf(p + n, max - n,
+			    " owner=\"%s\"", sessions[owner[d] - 1].label);
+		if (n < max)
+			n += (size_t)fmt_snprintf(p + n, max - n, "/>\n");
+	}
+	if (n < max)
+		n += (size_t)fmt_snprintf(p + n, max - n, "</devices>\n");
+	if (n >= max) {
+		log_printf("the devices report does not fit %zu bytes", max);
+		return;
+	}
+	report_submit(&devices, n);
+}
+
 static void
 later(void)
 {
@@ -97,6 +134,7 @@ later(void)
 		core_close(&irq_sessions[d]);
 		stale[d] = false;
 	}
+	report_devices();
 }
 
 static bool
@@ -324,6 +362,8 @@ main(uint64_t arg)
 	size_t size;
 	uint64_t io, id, sig;
 	char msg[128];
+	struct config_node node;
+	int e;
 
 	if (rom_attach("config", &data, &size))
 		data = "<config/>", size = 9;
@@ -339,6 +379,13 @@ main(uint64_t arg)
 		return 1;
 	}
 	pci_scan();
+	if (!config_child(config_root(&config), "report", &node) &&
+	    !config_attr_bool(node, "devices", false, &reporting) &&
+	    reporting && (e = report_open(&devices, "devices", 8 * 1024))) {
+		log_printf("no Report session for the devices: error %d", -e);
+		reporting = false;
+	}
+	report_devices();
 	if (object_create(KOBJ_ENDPOINT, &ep) || !(rcv = slot_alloc()) ||
 	    object_create(KOBJ_SIGNAL, &sig) || !(later_sig = slot_alloc()) ||
 	    sys_cap_derive(sig, 0, later_sig, RIGHT_SEND, 1) ||

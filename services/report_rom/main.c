@@ -45,6 +45,7 @@ struct reader {
 static struct published reports[REPORTS];
 static struct reader roms[ROMS];
 static struct config config;
+static bool verbose; /* config/@verbose: log every version */
 static uint64_t ep, rcv;
 static struct version empty;
 
@@ -100,6 +101,18 @@ drop(struct version *v)
 	memset(v, 0, sizeof(*v));
 }
 
+/* Logs a version line by line, each under the report's label. */
+static void
+log_version(const char *label, const char *text, size_t len)
+{
+	log_printf("report '%s', %zu bytes:", label, len);
+	for (size_t i = 0, end; i < len; i = end + 1) {
+		for (end = i; end < len && text[end] != '\n'; end++)
+			;
+		log_printf("  %.*s", (int)(end - i), text + i);
+	}
+}
+
 static int
 submit(struct published *r, uint64_t len)
 {
@@ -112,6 +125,8 @@ submit(struct published *r, uint64_t len)
 		return e;
 	memcpy(v.ptr, r->buf, len);
 	v.len = len;
+	if (verbose)
+		log_version(r->label, v.ptr, len);
 	/* Readers get a signal and fetch the new version; two stay alive. */
 	drop(&r->prev);
 	r->prev = r->cur;
@@ -245,9 +260,16 @@ main(uint64_t arg)
 	const void *data;
 	size_t size;
 
-	if (rom_attach("config", &data, &size) ||
-	    config_parse(&config, data, size, &err))
-		config_parse(&config, "<config/>", 9, &err);
+	char msg[128];
+
+	if (rom_attach("config", &data, &size))
+		data = "<config/>", size = 9;
+	if (config_parse(&config, data, size, &err)) {
+		config_error_format(msg, sizeof(msg), "config", &err);
+		log_printf("%s", msg);
+		return 1;
+	}
+	config_attr_bool(config_root(&config), "verbose", false, &verbose);
 	if (object_create(KOBJ_ENDPOINT, &ep) || !(rcv = slot_alloc()) ||
 	    ram_alloc(1, &empty.ptr, &empty.ds) ||
 	    service_announce("Report", ep) || service_announce("ROM", ep)) {
