@@ -378,6 +378,21 @@ main(uint64_t arg)
 		log_printf("cannot get the PCI configuration ports");
 		return 1;
 	}
+	struct pci_ecam ecam;
+
+	if ((e = acpi_mcfg(&ecam)))
+		log_printf("no ECAM (MCFG: code %d): configuration ports only",
+		    -e);
+	else if ((e = pci_ecam_use(&ecam)))
+		log_printf("ECAM at 0x%lx not mapped (code %d): configuration "
+			   "ports only",
+		    ecam.base, -e);
+	else
+		log_printf("ECAM at 0x%lx, buses %u-%u", ecam.base,
+		    ecam.bus_first,
+		    ecam.bus_last < ecam.bus_first + PCI_ECAM_BUSES
+			? ecam.bus_last
+			: ecam.bus_first + PCI_ECAM_BUSES - 1);
 	pci_scan();
 	if (!config_child(config_root(&config), "report", &node) &&
 	    !config_attr_bool(node, "devices", false, &reporting) &&

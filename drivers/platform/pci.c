@@ -1,19 +1,65 @@
 /*
- * Enumerating PCI: every bus, slot and function through configuration
- * mechanism #1, and the size of every BAR by the write-ones probe, done
- * with the device's decoding switched off so that the probe value is
- * never decoded as an address.
+ * Enumerating PCI: every bus, slot and function through ECAM or
+ * configuration mechanism #1, and the size of every BAR by the write-ones
+ * probe, done with the device's decoding switched off so that the probe value
+ * is never decoded as an address.
  */
+#include <base/error.h>
 #include <base/io.h>
 #include <base/log.h>
+#include <base/parent.h>
+#include <base/rpc.h>
+#include <base/runtime.h>
+#include <session/io_mem.h>
+#include <session/pd.h>
 
 #include "pci.h"
 
 #define PCI_ADDR 0xcf8u
 #define PCI_DATA 0xcfcu
 
+#define ECAM_VA 0x20000000ul /* below the runtime's mappings */
+
 struct pci_dev pci_devs[PCI_DEVICES];
 unsigned pci_ndevs;
+/* The buses ECAM reaches, mapped at ECAM_VA from bus ecam_first on. */
+static unsigned ecam_first, ecam_count;
+
+int
+pci_ecam_use(const struct pci_ecam *ecam)
+{
+	uint64_t cap, id, size;
+	char args[64];
+	int e;
+
+	ecam_count = ecam->bus_last - ecam->bus_first + 1;
+	if (ecam_count > PCI_ECAM_BUSES)
+		ecam_count = PCI_ECAM_BUSES;
+	size = (uint64_t)ecam_count << 20;
+	fmt_snprintf(args, sizeof(args), "base=0x%lx size=0x%lx",
+	    ecam->base + ((uint64_t)ecam->bus_first << 20), size);
+	if (!(e = session_open_args("IO_MEM", "", args, 0, &cap, &id))) {
+		utcb_main()->msg[0] = ECAM_VA;
+		e = (int)rpc_call(cap, IO_MEM_MAP, 1, CAP_PD, 0, NULL);
+	}
+	if (e) {
+		ecam_count = 0;
+		return e;
+	}
+	ecam_first = ecam->bus_first;
+	return 0;
+}
+
+/* The 32-bit register of the function, if ECAM reaches its bus. */
+static volatile uint32_t *
+ecam_reg(unsigned bus, unsigned slot, unsigned fn, unsigned off)
+{
+	if (bus < ecam_first || bus - ecam_first >= ecam_count)
+		return NULL;
+	return (volatile uint32_t *)(ECAM_VA +
+	    ((uint64_t)(bus - ecam_first) << 20 | slot << 15 | fn << 12 |
+		(off & 0xffc)));
+}
 
 static uint32_t
 addr(unsigned bus, unsigned slot, unsigned fn, unsigned off)
@@ -24,6 +70,12 @@ addr(unsigned bus, unsigned slot, unsigned fn, unsigned off)
 static uint32_t
 read_at(unsigned bus, unsigned slot, unsigned fn, unsigned off)
 {
+	volatile uint32_t *r = ecam_reg(bus, slot, fn, off);
+
+	if (r)
+		return *r;
+	if (off >= 0x100)
+		return 0xffffffffu; /* beyond what the ports reach */
 	outl(PCI_ADDR, addr(bus, slot, fn, off));
 	return inl(PCI_DATA);
 }
@@ -37,8 +89,14 @@ pci_read(const struct pci_dev *d, unsigned off)
 void
 pci_write(const struct pci_dev *d, unsigned off, uint32_t v)
 {
-	outl(PCI_ADDR, addr(d->bus, d->slot, d->fn, off));
-	outl(PCI_DATA, v);
+	volatile uint32_t *r = ecam_reg(d->bus, d->slot, d->fn, off);
+
+	if (r) {
+		*r = v;
+	} else if (off < 0x100) {
+		outl(PCI_ADDR, addr(d->bus, d->slot, d->fn, off));
+		outl(PCI_DATA, v);
+	}
 }
 
 void
@@ -115,6 +173,16 @@ log_dev(const struct pci_dev *d)
 		    (b->kind & 0xff) == PLATFORM_BAR_IO ? "io" : "mem", b->base,
 		    b->size,
 		    b->kind & PLATFORM_BAR_PREFETCH ? " prefetchable" : "");
+	}
+	/* PCI Express capabilities past 0x100 exist only through ECAM. */
+	for (unsigned off = 0x100, n = 0; off && n < 48; n++) {
+		uint32_t h = pci_read(d, off);
+
+		if (!h || h == 0xffffffffu)
+			break;
+		log_printf("  extended capability 0x%04x at 0x%03x", h & 0xffff,
+		    off);
+		off = h >> 20 & 0xffc;
 	}
 }
 

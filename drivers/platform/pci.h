@@ -1,7 +1,8 @@
 /*
- * PCI configuration space through the legacy mechanism (ports 0xcf8 and
- * 0xcfc): what the platform driver found on the buses, and the accessors
- * its session code needs.
+ * PCI configuration space, memory-mapped (ECAM) where ACPI's MCFG names
+ * it, else through the legacy mechanism (ports 0xcf8 and 0xcfc): what the
+ * platform driver found on the buses, and the accessors its session code
+ * needs.
  */
 #pragma once
 
@@ -29,6 +30,12 @@ struct pci_dev {
 	struct pci_bar bar[PLATFORM_BARS];
 };
 
+/* Memory-mapped configuration space: 1 MiB per bus, 4 KiB per function. */
+struct pci_ecam {
+	uint64_t base; /* of bus 0, as MCFG gives it */
+	unsigned bus_first, bus_last;
+};
+
 extern struct pci_dev pci_devs[PCI_DEVICES];
 extern unsigned pci_ndevs;
 
@@ -36,5 +43,11 @@ uint32_t pci_read(const struct pci_dev *d, unsigned off);
 void pci_write(const struct pci_dev *d, unsigned off, uint32_t v);
 /* Sets or clears bits of the command register, leaving status alone. */
 void pci_command(const struct pci_dev *d, uint16_t bits, bool on);
+/* Uses ECAM for the buses it covers (up to PCI_ECAM_BUSES of them). */
+int pci_ecam_use(const struct pci_ecam *ecam);
 /* Walks every bus, slot and function; fills pci_devs and logs each. */
 void pci_scan(void);
+/* ECAM from the ACPI table MCFG (segment 0), read through IO_MEM. */
+int acpi_mcfg(struct pci_ecam *ecam);
+
+#define PCI_ECAM_BUSES 32u

@@ -1,0 +1,127 @@
+/*
+ * Finding PCI Express' memory-mapped configuration space (ECAM): the
+ * ACPI table MCFG names its base and bus range. The tables are reached
+ * through core's IO_MEM service, one short-lived session per read: the
+ * RSDP in the BIOS area (0xe0000-0xfffff), then the RSDT or XSDT it
+ * points to, then each table's header until one is "MCFG".
+ */
+#include <base/error.h>
+#include <base/log.h>
+#include <base/parent.h>
+#include <base/rpc.h>
+#include <base/runtime.h>
+#include <base/string.h>
+#include <session/io_mem.h>
+#include <session/pd.h>
+
+#include "pci.h"
+
+#define PEEK_VA 0x28000000ul /* below the runtime's mappings (1 GiB up) */
+#define PEEK_MAX (128u * 1024)
+#define BIOS_AREA 0xe0000ul
+#define BIOS_AREA_SIZE 0x20000u
+#define TABLES_MAX 64u
+
+/* Copies len bytes of physical memory at pa (not RAM) into buf. */
+static int
+peek(uint64_t pa, void *buf, size_t len)
+{
+	uint64_t base = pa & ~4095ul, size, cap, id;
+	char args[64];
+	int e;
+
+	size = (pa + len - base + 4095) & ~4095ul;
+	if (!len || size > PEEK_MAX)
+		return -E_RANGE;
+	fmt_snprintf(args, sizeof(args), "base=0x%lx size=0x%lx", base, size);
+	if ((e = session_open_args("IO_MEM", "", args, 0, &cap, &id)))
+		return e;
+	utcb_main()->msg[0] = PEEK_VA;
+	if (!(e = (int)rpc_call(cap, IO_MEM_MAP, 1, CAP_PD, 0, NULL)))
+		memcpy(buf, (const void *)(PEEK_VA + (pa - base)), len);
+	session_close(cap, id);
+	slot_free(cap);
+	return e;
+}
+
+static uint8_t
+checksum(const uint8_t *p, size_t len)
+{
+	uint8_t sum = 0;
+
+	while (len--)
+		sum = (uint8_t)(sum + *p++);
+	return sum;
+}
+
+/* The RSDP: "RSD PTR " on a 16-byte boundary, its first 20 bytes sum to 0. */
+static int
+find_rsdp(uint8_t rsdp[36])
+{
+	static uint8_t area[BIOS_AREA_SIZE];
+	int e;
+
+	if ((e = peek(BIOS_AREA, area, sizeof(area))))
+		return e;
+	for (size_t off = 0; off + 36 <= sizeof(area); off += 16)
+		if (!memcmp(area + off, "RSD PTR ", 8) &&
+		    !checksum(area + off, 20)) {
+			memcpy(rsdp, area + off, 36);
+			return 0;
+		}
+	return -E_NOENT;
+}
+
+int
+acpi_mcfg(struct pci_ecam *ecam)
+{
+	uint8_t rsdp[36], hdr[36], entry[16];
+	static uint8_t root[36 + 8 * TABLES_MAX];
+	uint64_t root_pa;
+	unsigned width, n, len;
+	int e;
+
+	if ((e = find_rsdp(rsdp)))
+		return e;
+	/* ACPI 2.0 and later name a 64-bit XSDT; 1.0 only the RSDT. */
+	if (rsdp[15] >= 2 && (memcpy(&root_pa, rsdp + 24, 8), root_pa)) {
+		width = 8;
+	} else {
+		uint32_t rsdt;
+
+		memcpy(&rsdt, rsdp + 16, 4);
+		root_pa = rsdt;
+		width = 4;
+	}
+	if ((e = peek(root_pa, hdr, 36)))
+		return e;
+	memcpy(&len, hdr + 4, 4);
+	if (len < 36 || len > sizeof(root))
+		return -E_INVAL;
+	if ((e = peek(root_pa, root, len)) || checksum(root, len))
+		return e ? e : -E_INVAL;
+	n = (len - 36) / width;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t pa = 0;
+
+		memcpy(&pa, root + 36 + i * width, width);
+		if ((e = peek(pa, hdr, 36)))
+			return e;
+		if (memcmp(hdr, "MCFG", 4))
+			continue;
+		/* Header, 8 reserved bytes, then 16-byte entries. */
+		memcpy(&len, hdr + 4, 4);
+		if (len < 44 + 16 || len > sizeof(root))
+			return -E_INVAL;
+		if ((e = peek(pa, root, len)) || checksum(root, len))
+			return e ? e : -E_INVAL;
+		memcpy(entry, root + 44, 16);
+		if (entry[8] | entry[9]) /* only PCI segment 0 */
+			return -E_NOENT;
+		memcpy(&ecam->base, entry, 8);
+		ecam->bus_first = entry[10];
+		ecam->bus_last = entry[11];
+		return ecam->bus_last < ecam->bus_first ? -E_INVAL : 0;
+	}
+	return -E_NOENT;
+}
