@@ -48,7 +48,7 @@ kobj_new(unsigned type, uint64_t a, uint64_t b, struct kobj_ref *o)
 		frame_free(o->pa, 1);
 		return -E_NOMEM;
 	}
-	if ((e = sys_obj_create(type, o->slot, o->pa, a, b))) {
+	if ((e = sys_obj_create(type, o->slot, o->pa, a, b, 0))) {
 		cap_free(o->slot);
 		frame_free(o->pa, 1);
 	}

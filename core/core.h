@@ -56,7 +56,7 @@ const uint8_t *module_data(const struct boot_module *m);
 
 /* pd_session.c: PDs with a RAM quota, their dataspaces and threads. */
 #define PDS_MAX 64u
-#define PDS_THREADS 8u
+#define PDS_THREADS 32u
 #define PDS_META 256u
 #define DS_MAX 512u
 #define MAP_MAX 1024u

@@ -89,7 +89,7 @@ pds_create(const char *label, uint64_t quota)
 	fmt_snprintf(p->label, sizeof(p->label), "%s", label);
 	if (!(p->pd = cap_alloc()) || charge(p, PD_PAGES) ||
 	    frame_alloc(PD_PAGES, &p->pd_pa) ||
-	    sys_obj_create(KOBJ_PD, p->pd, p->pd_pa, PD_PAGES, 0)) {
+	    sys_obj_create(KOBJ_PD, p->pd, p->pd_pa, PD_PAGES, 0, 0)) {
 		log_printf("core: cannot create a PD for '%s'", label);
 		pds_destroy(p);
 		return NULL;
@@ -429,8 +429,8 @@ pds_thread(struct pds *p, const struct thread_args *a, uint64_t *id)
 		return (int)e;
 	if (!(p->threads[t] = cap_alloc()))
 		return -E_NOMEM;
-	if ((e = sys_obj_create(KOBJ_THREAD, p->threads[t], obj, p->pd,
-		 utcb))) {
+	if ((e = sys_obj_create(KOBJ_THREAD, p->threads[t], obj, p->pd, utcb,
+		 a->utcb))) {
 		cap_free(p->threads[t]);
 		p->threads[t] = 0;
 		return (int)e;
@@ -471,7 +471,7 @@ pds_object(struct pds *p, unsigned type, uint64_t slot)
 		return (int)e;
 	if (!(p->objects[i] = cap_alloc()))
 		return -E_NOMEM;
-	if ((e = sys_obj_create(type, p->objects[i], pa, 0, 0)) ||
+	if ((e = sys_obj_create(type, p->objects[i], pa, 0, 0, 0)) ||
 	    (e = sys_cap_derive(p->objects[i], p->pd, slot, RIGHT_ALL, 0))) {
 		sys_cap_delete(p->objects[i]);
 		cap_free(p->objects[i]);

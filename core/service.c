@@ -75,7 +75,7 @@ reply_cap(enum kind kind, uint32_t gen, uint64_t idx, unsigned rights)
 static struct dataspace *
 received_ds(uint64_t info)
 {
-	struct utcb *u = utcb_main();
+	struct utcb *u = utcb_self();
 	uint64_t b = u->rcv_badges[0];
 
 	if (MSG_NCAPS(info) != 1 || sys_cap_same(rcv_slot, ep.slot) != 1 ||
@@ -87,7 +87,7 @@ received_ds(uint64_t info)
 static int
 pd_call(struct pds *p, uint64_t label, uint64_t info)
 {
-	uint64_t *w = utcb_main()->msg, id;
+	uint64_t *w = utcb_self()->msg, id;
 	struct dataspace *ds;
 	int e;
 
@@ -218,7 +218,7 @@ io_taken(uint64_t base, uint64_t size)
 static int
 open_session(uint64_t info)
 {
-	uint64_t *w = utcb_main()->msg, quota;
+	uint64_t *w = utcb_self()->msg, quota;
 	struct session_request r;
 	char full[LABEL_MAX];
 	const char *service = r.service;
@@ -385,7 +385,7 @@ upgrade_session(uint64_t id, uint64_t new_quota)
 static int
 child_call(uint64_t label, uint64_t info)
 {
-	uint64_t *w = utcb_main()->msg;
+	uint64_t *w = utcb_self()->msg;
 
 	switch (label) {
 	case PARENT_LOG: {
@@ -451,7 +451,7 @@ rom_call(unsigned module, uint64_t label)
 			return -E_INVAL;
 		reply_cap(K_DS, ds->gen, ds_index(ds),
 		    RIGHT_SEND | RIGHT_GRANT);
-		utcb_main()->msg[0] = info_len;
+		utcb_self()->msg[0] = info_len;
 		reply_words = 1;
 		return 0;
 	}
@@ -463,7 +463,7 @@ rom_call(unsigned module, uint64_t label)
 	if ((m->base & (PAGE - 1)) || !(ds = ds_rom(m->base, m->size)))
 		return -E_INVAL;
 	reply_cap(K_DS, ds->gen, ds_index(ds), RIGHT_SEND | RIGHT_GRANT);
-	utcb_main()->msg[0] = m->size;
+	utcb_self()->msg[0] = m->size;
 	reply_words = 1;
 	return 0;
 }
@@ -472,7 +472,7 @@ rom_call(unsigned module, uint64_t label)
 static struct pds *
 received_pd(uint64_t info)
 {
-	uint64_t b = utcb_main()->rcv_badges[0];
+	uint64_t b = utcb_self()->rcv_badges[0];
 
 	if (MSG_NCAPS(info) != 1 || sys_cap_same(rcv_slot, ep.slot) != 1 ||
 	    BADGE_KIND(b) != K_PD)
@@ -495,7 +495,7 @@ device_call(unsigned s, uint64_t label, uint64_t info)
 		return 0;
 	}
 	if (sessions[s].kind == K_IOMEM && label == IO_MEM_MAP) {
-		uint64_t va = utcb_main()->msg[0];
+		uint64_t va = utcb_self()->msg[0];
 		unsigned flags = MAP_W | (sessions[s].wc ? MAP_WC : MAP_UC);
 
 		if (!(p = received_pd(info)) || sessions[s].io_pd)
@@ -532,7 +532,7 @@ device_call(unsigned s, uint64_t label, uint64_t info)
 static int
 fault(uint64_t badge)
 {
-	uint64_t *w = utcb_main()->msg, idx = BADGE_IDX(badge);
+	uint64_t *w = utcb_self()->msg, idx = BADGE_IDX(badge);
 	struct pds *p = pds_of(idx / PDS_THREADS, BADGE_GEN(badge));
 	uint64_t t = idx % PDS_THREADS;
 
@@ -556,7 +556,7 @@ fault(uint64_t badge)
 static int
 rm_call(struct dataspace *rm, uint64_t label, uint64_t info)
 {
-	uint64_t *w = utcb_main()->msg;
+	uint64_t *w = utcb_self()->msg;
 	struct dataspace *ds;
 
 	if (label == RM_DETACH)
@@ -579,7 +579,7 @@ dispatch(uint64_t badge, uint64_t info)
 	if (label == FAULT_LABEL && BADGE_KIND(badge) == K_FAULT)
 		return fault(badge);
 	if (label == FAULT_LABEL) {
-		uint64_t *w = utcb_main()->msg;
+		uint64_t *w = utcb_self()->msg;
 
 		log_printf("core: init faulted (kind %lu) at %lx, ip %lx", w[0],
 		    w[1], w[2]);
@@ -614,7 +614,7 @@ dispatch(uint64_t badge, uint64_t info)
 static _Noreturn void
 serve(void)
 {
-	struct utcb *u = utcb_main();
+	struct utcb *u = utcb_self();
 	uint64_t info = MSG_INFO(0, 0, 0), badge, out = 0;
 
 	for (;;) {

@@ -91,6 +91,7 @@ struct thread {
 	uint64_t fault_msg[FAULT_WORDS];
 	struct cap fault_ep; /* where its faults go */
 	uint64_t fs_base;
+	uint64_t gs_base; /* its UTCB's address, so user code finds it */
 	/* Scheduling (sched.c). */
 	unsigned prio, quota;    /* quota: ticks of claim per period */
 	unsigned claim, quantum; /* ticks left this period and this turn */
@@ -137,7 +138,8 @@ void cap_revoke(struct cap *c);
 void obj_unref(struct kobj *o);
 void obj_reap(void);
 struct pd *pd_boot_create(uint64_t obj, uint64_t npages);
-struct thread *thread_boot_create(struct pd *pd, uint64_t obj, uint64_t utcb);
+struct thread *thread_boot_create(struct pd *pd, uint64_t obj, uint64_t utcb,
+    uint64_t utcb_va);
 
 /* sched.c */
 extern uint64_t sched_ticks;

@@ -135,7 +135,8 @@ root_start(void)
 	struct pd *pd =
 	    pd_boot_create(boot_alloc(1 + ROOT_CAP_PAGES), 1 + ROOT_CAP_PAGES);
 	uint64_t utcb = root_page(pd, ROOT_UTCB_VA, MAP_W);
-	struct thread *t = thread_boot_create(pd, boot_alloc(1), utcb);
+	struct thread *t =
+	    thread_boot_create(pd, boot_alloc(1), utcb, ROOT_UTCB_VA);
 	uint64_t info = boot_alloc(1);
 
 	root_map(pd, ROOT_INFO_VA, info, 0);

@@ -85,7 +85,7 @@ pd_init(uint64_t pa, uint64_t npages)
 }
 
 static struct thread *
-thread_init(uint64_t pa, struct pd *pd, uint64_t utcb)
+thread_init(uint64_t pa, struct pd *pd, uint64_t utcb, uint64_t utcb_va)
 {
 	struct thread *t = phys_to_virt(pa);
 
@@ -95,6 +95,7 @@ thread_init(uint64_t pa, struct pd *pd, uint64_t utcb)
 	pd->obj.refs++;
 	pd->threads++;
 	t->utcb = phys_to_virt(utcb);
+	t->utcb->self = t->gs_base = utcb_va;
 	t->state = T_STOPPED;
 	return t;
 }
@@ -110,16 +111,17 @@ pd_boot_create(uint64_t pa, uint64_t npages)
 }
 
 struct thread *
-thread_boot_create(struct pd *pd, uint64_t pa, uint64_t utcb)
+thread_boot_create(struct pd *pd, uint64_t pa, uint64_t utcb, uint64_t utcb_va)
 {
-	struct thread *t = thread_init(pa, pd, utcb);
+	struct thread *t = thread_init(pa, pd, utcb, utcb_va);
 
 	obj_init(&t->obj, KOBJ_THREAD, &pd->caps[CAP_SELF_THREAD]);
 	return t;
 }
 
 long
-sys_obj_create(uint64_t type, uint64_t dst, uint64_t pa, uint64_t a, uint64_t b)
+sys_obj_create(uint64_t type, uint64_t dst, uint64_t pa, uint64_t a, uint64_t b,
+    uint64_t c_)
 {
 	struct pd *own = current()->pd;
 	struct cap *slot, *c;
@@ -140,10 +142,11 @@ sys_obj_create(uint64_t type, uint64_t dst, uint64_t pa, uint64_t a, uint64_t b)
 	case KOBJ_THREAD:
 		if ((e = cap_lookup(own, a, KOBJ_PD, 0, &c)))
 			return e;
-		if ((pa & PAGE_MASK) || (b & PAGE_MASK) ||
-		    !phys_ok(pa, PAGE_SIZE) || !phys_ok(b, PAGE_SIZE))
+		if ((pa & PAGE_MASK) || (b & PAGE_MASK) || (c_ & PAGE_MASK) ||
+		    c_ >= USER_TOP || !phys_ok(pa, PAGE_SIZE) ||
+		    !phys_ok(b, PAGE_SIZE))
 			return -E_INVAL;
-		o = &thread_init(pa, (struct pd *)c->obj, b)->obj;
+		o = &thread_init(pa, (struct pd *)c->obj, b, c_)->obj;
 		break;
 	case KOBJ_ENDPOINT:
 	case KOBJ_SIGNAL:

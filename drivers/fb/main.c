@@ -70,7 +70,7 @@ refresh(uint64_t x, uint64_t y, uint64_t w, uint64_t h)
 static int
 call(uint64_t badge, uint64_t info, struct reply *r)
 {
-	uint64_t *w = utcb_main()->msg;
+	uint64_t *w = utcb_self()->msg;
 
 	if (!badge && MSG_LABEL(info) == ROOT_CREATE) {
 		if (fb.busy)
@@ -121,7 +121,7 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 static int
 map_bar(unsigned bar, int wc, uint64_t va, uint64_t max, uint64_t *size)
 {
-	uint64_t *w = utcb_main()->msg, cap = slot_alloc();
+	uint64_t *w = utcb_self()->msg, cap = slot_alloc();
 	int e;
 
 	if (!cap)
@@ -204,7 +204,7 @@ read_config(void)
 static int
 bochs_display(uint64_t *vram_size)
 {
-	uint64_t *w = utcb_main()->msg, id;
+	uint64_t *w = utcb_self()->msg, id;
 	struct dispi regs;
 	int e;
 
@@ -243,7 +243,7 @@ bochs_display(uint64_t *vram_size)
 static int
 boot_framebuffer(uint64_t *vram_size)
 {
-	uint64_t *w = utcb_main()->msg, base, width, height, pitch, bpp, cap,
+	uint64_t *w = utcb_self()->msg, base, width, height, pitch, bpp, cap,
 		 id;
 	struct config cfg;
 	struct config_error err;

@@ -36,7 +36,7 @@ peek(uint64_t pa, void *buf, size_t len)
 	fmt_snprintf(args, sizeof(args), "base=0x%lx size=0x%lx", base, size);
 	if ((e = session_open_args("IO_MEM", "", args, 0, &cap, &id)))
 		return e;
-	utcb_main()->msg[0] = PEEK_VA;
+	utcb_self()->msg[0] = PEEK_VA;
 	if (!(e = (int)rpc_call(cap, IO_MEM_MAP, 1, CAP_PD, 0, NULL)))
 		memcpy(buf, (const void *)(PEEK_VA + (pa - base)), len);
 	session_close(cap, id);

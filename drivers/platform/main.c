@@ -161,7 +161,7 @@ policy_matches(struct config_node p, const char *label, const struct pci_dev *d)
 static int
 create(uint64_t info, struct reply *r)
 {
-	uint64_t *w = utcb_main()->msg;
+	uint64_t *w = utcb_self()->msg;
 	struct session_request req;
 	struct session *s;
 	struct config_node p;
@@ -254,7 +254,7 @@ core_open(const char *service, const char *args, struct core_session *c,
 static int
 device_call(struct session *s, uint64_t label)
 {
-	uint64_t *w = utcb_main()->msg;
+	uint64_t *w = utcb_self()->msg;
 	const struct pci_dev *d;
 
 	if (w[0] >= s->ndevs)
@@ -275,7 +275,7 @@ device_call(struct session *s, uint64_t label)
 static int
 call(uint64_t badge, uint64_t info, struct reply *r)
 {
-	uint64_t *w = utcb_main()->msg, label = MSG_LABEL(info);
+	uint64_t *w = utcb_self()->msg, label = MSG_LABEL(info);
 	struct session *s;
 	const struct pci_bar *b;
 	unsigned dev;

@@ -39,7 +39,7 @@ pci_ecam_use(const struct pci_ecam *ecam)
 	fmt_snprintf(args, sizeof(args), "base=0x%lx size=0x%lx",
 	    ecam->base + ((uint64_t)ecam->bus_first << 20), size);
 	if (!(e = session_open_args("IO_MEM", "", args, 0, &cap, &id))) {
-		utcb_main()->msg[0] = ECAM_VA;
+		utcb_self()->msg[0] = ECAM_VA;
 		e = (int)rpc_call(cap, IO_MEM_MAP, 1, CAP_PD, 0, NULL);
 	}
 	if (e) {

@@ -162,7 +162,7 @@ interrupt(uint64_t badges)
 static int
 create(uint64_t info, struct reply *r)
 {
-	uint64_t *w = utcb_main()->msg;
+	uint64_t *w = utcb_self()->msg;
 	struct session_request req;
 
 	if (session_request_get(w, MSG_NWORDS(info), &req) ||
@@ -198,7 +198,7 @@ drop_sigh(void)
 static int
 call(uint64_t badge, uint64_t info, struct reply *r)
 {
-	uint64_t *w = utcb_main()->msg;
+	uint64_t *w = utcb_self()->msg;
 
 	if (!badge && MSG_LABEL(info) == ROOT_CREATE)
 		return create(info, r);

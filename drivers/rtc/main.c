@@ -64,7 +64,7 @@ read_once(struct rtc_time *t)
 static void
 handle(uint64_t badge, uint64_t info, struct reply *r)
 {
-	uint64_t *w = utcb_main()->msg;
+	uint64_t *w = utcb_self()->msg;
 	struct rtc_time a, b;
 
 	if (!badge && MSG_LABEL(info) == ROOT_CREATE) {

@@ -75,7 +75,7 @@ tick(void)
 static int
 call(uint64_t badge, uint64_t info, struct reply *r)
 {
-	uint64_t *w = utcb_main()->msg;
+	uint64_t *w = utcb_self()->msg;
 	unsigned i;
 
 	if (!badge && MSG_LABEL(info) == ROOT_CREATE) {

@@ -20,8 +20,14 @@
  */
 _Noreturn void component_exit(int code);
 
+/* The calling thread's UTCB: the kernel points each thread's GS there. */
 static inline struct utcb *
-utcb_main(void)
+utcb_self(void)
 {
-	return (struct utcb *)UTCB_MAIN;
+	struct utcb *u;
+
+	__asm__("mov %%gs:%c1, %0"
+		: "=r"(u)
+		: "i"(__builtin_offsetof(struct utcb, self)));
+	return u;
 }

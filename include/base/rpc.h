@@ -18,7 +18,7 @@ static inline long
 rpc_call(uint64_t cap, uint64_t label, unsigned words, uint64_t send_cap,
     uint64_t recv_slot, uint64_t *info)
 {
-	struct utcb *u = utcb_main();
+	struct utcb *u = utcb_self();
 	uint64_t i, badge;
 	long e;
 

@@ -64,6 +64,8 @@ struct utcb {
 	uint32_t rcv_caps[MSG_CAPS_MAX];   /* empty slots that receive caps */
 	uint64_t rcv_badges[MSG_CAPS_MAX]; /* badges of the received caps */
 	uint64_t tls[8];                   /* for the runtime's own use */
+	uint64_t
+	    self; /* the UTCB's address: the thread's GS base points here */
 };
 _Static_assert(sizeof(struct utcb) <= 4096, "the UTCB fits one page");
 

@@ -48,7 +48,7 @@ fpu(unsigned idx)
 static int
 ipc_server(void)
 {
-	struct utcb *u = utcb_main();
+	struct utcb *u = utcb_self();
 	uint64_t info = MSG_INFO(0, 0, 0), badge;
 
 	for (;;) {
@@ -71,7 +71,7 @@ ipc_server(void)
 static int
 ipc_client(unsigned idx)
 {
-	struct utcb *u = utcb_main();
+	struct utcb *u = utcb_self();
 	uint64_t info, badge, bad = 0;
 
 	for (uint64_t k = 0; k < IPC_CALLS; k++) {
@@ -140,7 +140,7 @@ static int
 rights(void)
 {
 	long m = sys_map(CAP_SELF_PD, 0x1000000, 0x200000, 0);
-	long o = sys_obj_create(KOBJ_SIGNAL, SLOT_C, 0x200000, 0, 0);
+	long o = sys_obj_create(KOBJ_SIGNAL, SLOT_C, 0x200000, 0, 0, 0);
 	long e;
 
 	while (!(e = sys_ipc_call(SLOT_A, MSG_INFO(1, 0, 0), NULL, NULL)))
@@ -199,7 +199,7 @@ fuzz_arg(void)
 static int
 fuzz(void)
 {
-	struct utcb *u = utcb_main();
+	struct utcb *u = utcb_self();
 
 	for (uint64_t i = 0; i < FUZZ_CALLS; i++) {
 		uint64_t a[6], nr = rnd() % 32;

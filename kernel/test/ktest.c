@@ -94,7 +94,7 @@ give(unsigned idx, uint64_t cap, uint64_t slot, unsigned rights, uint64_t badge)
 static void
 serve(bool (*done)(void))
 {
-	struct utcb *u = utcb_main();
+	struct utcb *u = utcb_self();
 	uint64_t info, badge, reply = MSG_INFO(0, 0, 0);
 
 	while (!done()) {
@@ -339,7 +339,7 @@ test_rights(void)
 		sys_sig_submit(sig2_badged) == 0 &&
 		sys_ipc_reply_wait(ep2.slot, 0, &info, &badge) == 0 &&
 		MSG_LABEL(info) == SIGNAL_LABEL && badge == 0x40 &&
-		utcb_main()->msg[0] == 1,
+		utcb_self()->msg[0] == 1,
 	    "rights", "a bound signal did not arrive as a message");
 	log_printf("rights: kernel labels refused; a bound signal arrives as a "
 		   "message");

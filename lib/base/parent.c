@@ -14,7 +14,7 @@
 void
 log_write(const char *s, size_t n)
 {
-	struct utcb *u = utcb_main();
+	struct utcb *u = utcb_self();
 
 	if (n > PARENT_LOG_MAX)
 		n = PARENT_LOG_MAX;
@@ -27,7 +27,7 @@ void
 component_exit(int code)
 {
 	for (;;) {
-		utcb_main()->msg[0] = (uint64_t)code;
+		utcb_self()->msg[0] = (uint64_t)code;
 		rpc_call(CAP_PARENT, PARENT_EXIT, 1, 0, 0, NULL);
 	}
 }
@@ -37,7 +37,7 @@ component_exit(int code)
 static void
 put_service(const char *service)
 {
-	struct utcb *u = utcb_main();
+	struct utcb *u = utcb_self();
 
 	u->msg[0] = u->msg[1] = 0;
 	msg_put_str(u->msg, 0, service, SERVICE_NAME_MAX - 1);
@@ -47,7 +47,7 @@ int
 session_open_args(const char *service, const char *label, const char *args,
     uint64_t quota, uint64_t *cap, uint64_t *id)
 {
-	struct utcb *u = utcb_main();
+	struct utcb *u = utcb_self();
 	struct session_request r = {.quota = quota};
 	uint64_t slot = slot_alloc();
 	long e = -E_AGAIN;
@@ -86,7 +86,7 @@ session_open(const char *service, const char *label, uint64_t quota,
 int
 session_close(uint64_t cap, uint64_t id)
 {
-	utcb_main()->msg[0] = id;
+	utcb_self()->msg[0] = id;
 	long e = rpc_call(CAP_PARENT, PARENT_CLOSE, 1, 0, 0, NULL);
 
 	sys_cap_delete(cap);

@@ -85,7 +85,7 @@ region_drop(uint64_t va)
 int
 ds_attach(uint64_t ds, size_t bytes, int writable, void **ptr)
 {
-	struct utcb *u = utcb_main();
+	struct utcb *u = utcb_self();
 	uint64_t va;
 	long e;
 
@@ -104,7 +104,7 @@ ds_attach(uint64_t ds, size_t bytes, int writable, void **ptr)
 int
 ds_detach(void *ptr)
 {
-	utcb_main()->msg[0] = (uint64_t)ptr;
+	utcb_self()->msg[0] = (uint64_t)ptr;
 	region_drop((uint64_t)ptr);
 	return (int)rpc_call(CAP_PD, PD_UNMAP, 1, 0, 0, NULL);
 }
@@ -117,7 +117,7 @@ ram_alloc(size_t bytes, void **ptr, uint64_t *ds)
 
 	if (!slot)
 		return -E_NOMEM;
-	utcb_main()->msg[0] = bytes;
+	utcb_self()->msg[0] = bytes;
 	if ((e = rpc_call(CAP_PD, PD_ALLOC, 1, 0, slot, NULL)) ||
 	    (e = ds_attach(slot, bytes, 1, ptr))) {
 		sys_cap_delete(slot);
@@ -151,7 +151,7 @@ rom_update(struct rom *r)
 	if (!ds)
 		return -E_NOMEM;
 	if (!(e = rpc_call(r->session, ROM_DATASPACE, 0, 0, ds, NULL))) {
-		size_t size = utcb_main()->msg[0];
+		size_t size = utcb_self()->msg[0];
 
 		if (!(e = ds_attach(ds, size ? size : 1, 0, &p))) {
 			if (r->data)
@@ -214,23 +214,23 @@ report_open(struct report *r, const char *label, size_t size)
 	if (!(r->ds = slot_alloc()))
 		return -E_NOMEM;
 	if ((e = rpc_call(r->session, REPORT_DATASPACE, 0, 0, r->ds, NULL)) ||
-	    (e = ds_attach(r->ds, utcb_main()->msg[0], 1, &r->buf)))
+	    (e = ds_attach(r->ds, utcb_self()->msg[0], 1, &r->buf)))
 		return (int)e;
-	r->size = utcb_main()->msg[0];
+	r->size = utcb_self()->msg[0];
 	return 0;
 }
 
 int
 report_submit(struct report *r, size_t len)
 {
-	utcb_main()->msg[0] = len;
+	utcb_self()->msg[0] = len;
 	return (int)rpc_call(r->session, REPORT_SUBMIT, 1, 0, 0, NULL);
 }
 
 int
 object_create(unsigned type, uint64_t *slot)
 {
-	struct utcb *u = utcb_main();
+	struct utcb *u = utcb_self();
 	long e;
 
 	if (!(*slot = slot_alloc()))

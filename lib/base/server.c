@@ -8,7 +8,7 @@ void
 server_loop(uint64_t ep, uint64_t rcv,
     void (*handle)(uint64_t badge, uint64_t info, struct reply *r))
 {
-	struct utcb *u = utcb_main();
+	struct utcb *u = utcb_self();
 	uint64_t info, badge, reply = MSG_INFO(0, 0, 0), out = 0;
 
 	for (;;) {

@@ -56,7 +56,7 @@ static int
 child_ds(struct child *c, uint64_t va, uint64_t bytes, unsigned flags,
     const void *data, uint64_t offset, uint64_t len)
 {
-	uint64_t *w = utcb_main()->msg, ds = slot_alloc();
+	uint64_t *w = utcb_self()->msg, ds = slot_alloc();
 	void *p;
 	long e;
 
@@ -92,7 +92,7 @@ load_segment(void *ctx, const struct elf_segment *seg)
 static int
 give(struct child *c, uint64_t cap, uint64_t slot, uint64_t badge)
 {
-	uint64_t *w = utcb_main()->msg;
+	uint64_t *w = utcb_self()->msg;
 
 	w[0] = slot;
 	w[1] = RIGHT_SEND | RIGHT_GRANT;
@@ -142,7 +142,7 @@ child_start(unsigned idx, struct config_node start)
 {
 	struct child *c = &children[idx];
 	char bin[NAME_MAX];
-	uint64_t prio, cpu, entry, stack, *w = utcb_main()->msg;
+	uint64_t prio, cpu, entry, stack, *w = utcb_self()->msg;
 	const void *img;
 	const char *why;
 	size_t size;

@@ -37,7 +37,7 @@ static uint64_t timer, beats; /* <heartbeat>: Timer session, periods */
 static int
 forward_log(struct child *c, uint64_t nwords)
 {
-	uint64_t *w = utcb_main()->msg;
+	uint64_t *w = utcb_self()->msg;
 	char buf[PARENT_LOG_MAX];
 	struct parent_log log;
 	unsigned n, nt;
@@ -76,7 +76,7 @@ announce(struct child *c, uint64_t info)
 
 	if (MSG_NCAPS(info) != 1)
 		return -E_INVAL;
-	msg_get_str(utcb_main()->msg, MSG_NWORDS(info), 0, SERVICE_NAME_MAX,
+	msg_get_str(utcb_self()->msg, MSG_NWORDS(info), 0, SERVICE_NAME_MAX,
 	    name, sizeof(name));
 	for (unsigned s = 0; s < CHILD_SERVICES; s++) {
 		struct child_service *svc = &c->services[s];
@@ -134,7 +134,7 @@ ended(unsigned idx, enum child_state how, long code, const char *why)
 int
 parent_upgrade(uint64_t id, uint64_t quota)
 {
-	uint64_t *w = utcb_main()->msg;
+	uint64_t *w = utcb_self()->msg;
 
 	w[0] = id;
 	w[1] = quota;
@@ -146,7 +146,7 @@ static int
 child_call(unsigned idx, uint64_t info, uint64_t *out)
 {
 	struct child *c = &children[idx];
-	uint64_t *w = utcb_main()->msg;
+	uint64_t *w = utcb_self()->msg;
 	char why[48];
 	int e;
 
@@ -201,7 +201,7 @@ rom_call(unsigned idx, uint64_t info, uint64_t *out, unsigned *words)
 	if (MSG_LABEL(info) != ROM_DATASPACE || !c->config_ds)
 		return -E_NOSYS;
 	*out = c->config_ds;
-	utcb_main()->msg[0] = c->config_len;
+	utcb_self()->msg[0] = c->config_len;
 	*words = 1;
 	return 0;
 }
@@ -305,7 +305,7 @@ static void
 report_setup(void)
 {
 	struct config_node r;
-	uint64_t id, rate, *w = utcb_main()->msg;
+	uint64_t id, rate, *w = utcb_self()->msg;
 
 	if (!reporting && !config_child(config_root(&config), "report", &r))
 		reporting = !report_open(&state, "state", 16 * 1024);
@@ -437,7 +437,7 @@ state_report(void)
 		struct child *c = &children[i];
 		static const char *const names[] = {"running", "exited",
 		    "faulted"};
-		uint64_t *w = utcb_main()->msg, used = 0;
+		uint64_t *w = utcb_self()->msg, used = 0;
 
 		if (!c->used)
 			continue;
@@ -478,7 +478,7 @@ state_report(void)
 static void
 faulted(unsigned idx)
 {
-	uint64_t *w = utcb_main()->msg;
+	uint64_t *w = utcb_self()->msg;
 	char why[96];
 
 	if (rpc_call(children[idx].pd, PD_FAULT, 0, 0, 0, NULL) || !w[0])

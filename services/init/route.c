@@ -146,7 +146,7 @@ static int
 from_child(uint64_t root, const struct session_request *r, uint64_t slot,
     uint64_t *id)
 {
-	uint64_t *w = utcb_main()->msg;
+	uint64_t *w = utcb_self()->msg;
 	long e;
 
 	e = rpc_call(root, ROOT_CREATE, session_request_put(w, r), 0, slot,
@@ -294,7 +294,7 @@ route_close(unsigned idx, uint64_t id)
 		/* A server that has gone took its sessions with it. */
 		if (s->from == FROM_CHILD && children[s->server].running &&
 		    children[s->server].services[s->service].used) {
-			utcb_main()->msg[0] = s->id;
+			utcb_self()->msg[0] = s->id;
 			rpc_call(children[s->server].services[s->service].root,
 			    ROOT_CLOSE, 1, 0, 0, NULL);
 			if (s->quota)

@@ -141,7 +141,7 @@ submit(struct published *r, uint64_t len)
 static int
 create(uint64_t info, struct reply *rp_out)
 {
-	uint64_t *w = utcb_main()->msg;
+	uint64_t *w = utcb_self()->msg;
 	struct session_request req;
 	char name[LABEL_MAX];
 	const char *service = req.service, *label = req.label;
@@ -185,7 +185,7 @@ create(uint64_t info, struct reply *rp_out)
 static int
 call(uint64_t badge, uint64_t info, struct reply *r)
 {
-	uint64_t *w = utcb_main()->msg, kind = badge >> 32,
+	uint64_t *w = utcb_self()->msg, kind = badge >> 32,
 		 idx = (badge & 0xffffffff) - 1;
 
 	if (kind == K_ROOT && MSG_LABEL(info) == ROOT_CREATE) {

@@ -36,7 +36,7 @@ fill(uint64_t x, uint64_t y, uint64_t w, uint64_t h, uint32_t c)
 static int
 refresh(uint64_t x, uint64_t y, uint64_t w, uint64_t h)
 {
-	uint64_t *m = utcb_main()->msg;
+	uint64_t *m = utcb_self()->msg;
 
 	m[0] = x;
 	m[1] = y;
@@ -58,7 +58,7 @@ int main(uint64_t arg);
 int
 main(uint64_t arg)
 {
-	uint64_t *m = utcb_main()->msg, id, ds = slot_alloc(), t0, us;
+	uint64_t *m = utcb_self()->msg, id, ds = slot_alloc(), t0, us;
 	uint64_t hw, hh, khz = sys_kinfo(KINFO_TSC_KHZ);
 	void *p;
 	int e;

@@ -53,7 +53,7 @@ int
 main(uint64_t arg)
 {
 	const struct keymap *layout = keymap_find("us");
-	uint64_t *w = utcb_main()->msg, input, id, ds = slot_alloc(), sig,
+	uint64_t *w = utcb_self()->msg, input, id, ds = slot_alloc(), sig,
 		 copy = slot_alloc();
 	struct input_reader reader;
 	struct input_event ev[32];

@@ -9,7 +9,7 @@ int main(uint64_t arg);
 int
 main(uint64_t arg)
 {
-	uint64_t rtc, id, *w = utcb_main()->msg;
+	uint64_t rtc, id, *w = utcb_self()->msg;
 
 	if (session_open("Rtc", "", 0, &rtc, &id) ||
 	    rpc_call(rtc, RTC_TIME, 0, 0, 0, NULL)) {

@@ -30,7 +30,7 @@ connect(void)
 static long
 timeout(uint64_t us, uint64_t khz)
 {
-	uint64_t *w = utcb_main()->msg, t0, t1, c0;
+	uint64_t *w = utcb_self()->msg, t0, t1, c0;
 	long e;
 
 	if ((e = rpc_call(timer, TIMER_NOW, 0, 0, 0, NULL)))

@@ -42,6 +42,7 @@ struct cpu {
 	struct thread *fpu_owner;
 	struct pd *io_pd; /* whose I/O bitmap the TSS holds */
 	uint64_t fs_base;
+	uint64_t gs_base; /* the user's, in KERNEL_GS_BASE while we run */
 	uint64_t cr3;
 	bool fpu_trap; /* CR0.TS is set */
 };

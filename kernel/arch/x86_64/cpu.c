@@ -231,6 +231,11 @@ cpu_switch_to(struct thread *t)
 	if (cpu0.io_pd != pd && (cpu0.io_pd || pd->iobitmap))
 		io_load(pd);
 	cpu_set_tls(t->fs_base);
+	/* The user's GS base waits in KERNEL_GS_BASE until swapgs. */
+	if (cpu0.gs_base != t->gs_base) {
+		wrmsr(MSR_KERNEL_GS_BASE, t->gs_base);
+		cpu0.gs_base = t->gs_base;
+	}
 	set_ts(cpu0.fpu_owner != t);
 }
 

@@ -12,7 +12,7 @@ int main(uint64_t arg);
 int
 main(uint64_t arg)
 {
-	uint64_t *w = utcb_main()->msg, timer, id, sig, copy = slot_alloc();
+	uint64_t *w = utcb_self()->msg, timer, id, sig, copy = slot_alloc();
 
 	if (session_open("Timer", "", 0, &timer, &id) ||
 	    object_create(KOBJ_SIGNAL, &sig) || !copy ||

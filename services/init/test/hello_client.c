@@ -58,7 +58,7 @@ main(uint64_t arg)
 		if (!r && quota) {
 			rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL);
 			log_printf("paid %lu KiB for it, my quota now %lu KiB",
-			    quota / 1024, utcb_main()->msg[0] / 1024);
+			    quota / 1024, utcb_self()->msg[0] / 1024);
 		}
 		if (r) {
 			log_printf("%s session '%s': error %d", service, label,
@@ -68,8 +68,8 @@ main(uint64_t arg)
 			continue;
 		}
 		r = (int)rpc_call(cap, HELLO_SAY, 0, 0, 0, &info);
-		msg_get_str(utcb_main()->msg, MSG_NWORDS(info), 1,
-		    utcb_main()->msg[0], text, sizeof(text));
+		msg_get_str(utcb_self()->msg, MSG_NWORDS(info), 1,
+		    utcb_self()->msg[0], text, sizeof(text));
 		log_printf("%s session '%s': %s", service, label,
 		    r ? "no answer" : text);
 		wrong += r || strcmp(expect, "ok");

@@ -26,7 +26,7 @@ static char greeting[64] = "hello";
 static void
 handle(uint64_t badge, uint64_t info, struct reply *r)
 {
-	struct utcb *u = utcb_main();
+	struct utcb *u = utcb_self();
 
 	r->error = -E_NOSYS;
 	if (badge == 0 && MSG_LABEL(info) == ROOT_CREATE) {

@@ -57,7 +57,7 @@ main(uint64_t arg)
 {
 	static void *ptr[CHUNKS];
 	static uint64_t ds[CHUNKS];
-	uint64_t *w = utcb_main()->msg, quota;
+	uint64_t *w = utcb_self()->msg, quota;
 	unsigned n = 0, again = 0;
 	int e = 0;
 

@@ -29,7 +29,7 @@ main(uint64_t arg)
 		log_printf("no IO_MEM session for the VGA text buffer: %d", -e);
 		return 1;
 	}
-	utcb_main()->msg[0] = VGA_VA;
+	utcb_self()->msg[0] = VGA_VA;
 	if ((e = (int)rpc_call(vga, IO_MEM_MAP, 1, CAP_PD, 0, NULL))) {
 		log_printf("cannot map it: %d", -e);
 		return 1;

@@ -19,15 +19,15 @@ static uint64_t
 pd_call(uint64_t label, uint64_t w0, uint64_t *cap)
 {
 	*cap = slot_alloc();
-	utcb_main()->msg[0] = w0;
+	utcb_self()->msg[0] = w0;
 	return (uint64_t)rpc_call(CAP_PD, label, 1, 0, *cap, NULL);
 }
 
 static long
 attach(uint64_t rm, uint64_t ds, uint64_t offset, unsigned flags)
 {
-	utcb_main()->msg[0] = offset;
-	utcb_main()->msg[1] = flags;
+	utcb_self()->msg[0] = offset;
+	utcb_self()->msg[1] = flags;
 	return rpc_call(rm, RM_ATTACH, 2, ds, 0, NULL);
 }
 
