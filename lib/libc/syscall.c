@@ -22,9 +22,12 @@
 #include <base/runtime.h>
 #include <kernel/syscalls.h>
 
+#include "libc.h"
 #include "vfs.h"
 
 long __bulkhead_syscall(long n, long a, long b, long c, long d, long e, long f);
+
+volatile int libc_backend_lock;
 
 /* stdout and stderr go to the log, a line at a time. */
 static char line[256];
@@ -172,8 +175,8 @@ do_mmap(long addr, size_t len, long prot, long flags, long fd)
 	return (long)bigs[i].ptr;
 }
 
-static long
-do_munmap(void *addr, size_t len)
+long
+libc_munmap(void *addr, size_t len)
 {
 	char *a = addr;
 
@@ -199,8 +202,8 @@ do_munmap(void *addr, size_t len)
 	return -EINVAL; /* only whole big mappings */
 }
 
-static long
-do_clock_gettime(long clock, struct timespec *ts)
+long
+libc_clock(struct timespec *ts)
 {
 	static uint64_t khz;
 	uint64_t tsc, ns;
@@ -229,8 +232,16 @@ unsupported(long n)
 	return -ENOSYS;
 }
 
-long
-__bulkhead_syscall(long n, long a, long b, long c, long d, long e, long f)
+_Noreturn void
+libc_exit(int code)
+{
+	if (line_len)
+		put("\n", 1);
+	component_exit(code);
+}
+
+static long
+call(long n, long a, long b, long c, long d, long e)
 {
 	switch (n) {
 	case SYS_write:
@@ -294,15 +305,12 @@ __bulkhead_syscall(long n, long a, long b, long c, long d, long e, long f)
 		    : -EINVAL;
 	case SYS_ioctl:
 		return -ENOTTY;
-	case SYS_exit:
 	case SYS_exit_group:
-		if (line_len)
-			put("\n", 1);
-		component_exit((int)a);
+		libc_exit((int)a);
 	case SYS_mmap:
 		return do_mmap(a, (size_t)b, c, d, e);
 	case SYS_munmap:
-		return do_munmap((void *)a, (size_t)b);
+		return libc_munmap((void *)a, (size_t)b);
 	case SYS_mprotect:
 	case SYS_madvise:
 		return 0;
@@ -313,16 +321,39 @@ __bulkhead_syscall(long n, long a, long b, long c, long d, long e, long f)
 	case SYS_arch_prctl:
 		return a == 0x1002 && !sys_thread_tls((uint64_t)b) ? 0
 								   : -EINVAL;
-	case SYS_set_tid_address:
-	case SYS_gettid:
 	case SYS_getpid:
 		return 1;
 	case SYS_clock_gettime:
-		return do_clock_gettime(a, (struct timespec *)b);
+		return libc_clock((struct timespec *)b);
 	case SYS_rt_sigprocmask:
 	case SYS_rt_sigaction:
 		return 0;
 	}
-	(void)f;
 	return unsupported(n);
+}
+
+long
+__bulkhead_syscall(long n, long a, long b, long c, long d, long e, long f)
+{
+	long r;
+
+	/* The calls of threads: they block or end without the lock. */
+	switch (n) {
+	case SYS_futex:
+		return libc_futex((volatile int *)a, (int)b, (int)c,
+		    (const struct timespec *)d, (volatile int *)e);
+	case SYS_sched_yield:
+		sys_thread_yield();
+		return 0;
+	case SYS_exit:
+		libc_thread_exit();
+	case SYS_gettid:
+	case SYS_set_tid_address:
+		return libc_gettid();
+	}
+	(void)f;
+	libc_lock(&libc_backend_lock);
+	r = call(n, a, b, c, d, e);
+	libc_unlock(&libc_backend_lock);
+	return r;
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Builds musl for Bulkhead: our syscall_arch.h and syscall_cp.s replace
-# musl's, the assembly that issues `syscall` for thread-area setup is
+# Builds musl for Bulkhead: our syscall_arch.h, syscall_cp.s, clone.s and
+# __unmapself.s replace musl's (they call the libc backend), the assembly that issues `syscall` for thread-area setup is
 # removed (musl's generic C version then calls the backend), and the static
 # library and headers land in build/ports/musl/{lib,include}.
 #
@@ -13,13 +13,15 @@ out=$top/build/ports/musl
 files=$top/ports/musl/files
 
 sh "$top/ports/tool/prepare.sh" musl
-if [ -f "$out/lib/libc.a" ] && [ ! "$files/syscall_arch.h" -nt "$out/lib/libc.a" ] &&
-	[ ! "$files/syscall_cp.s" -nt "$out/lib/libc.a" ] &&
-	[ ! "$0" -nt "$out/lib/libc.a" ]; then
-	exit 0
-fi
+fresh=yes
+for f in "$files"/* "$0"; do
+	[ -f "$out/lib/libc.a" ] && [ ! "$f" -nt "$out/lib/libc.a" ] || fresh=no
+done
+[ $fresh = yes ] && exit 0
 cp "$files/syscall_arch.h" "$src/arch/x86_64/syscall_arch.h"
-cp "$files/syscall_cp.s" "$src/src/thread/x86_64/syscall_cp.s"
+for f in syscall_cp.s clone.s __unmapself.s; do
+	cp "$files/$f" "$src/src/thread/x86_64/$f"
+done
 rm -f "$src/src/thread/x86_64/__set_thread_area.s"
 cd "$src"
 if [ ! -f config.mak ]; then

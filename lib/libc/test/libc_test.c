@@ -1,14 +1,18 @@
 /*
  * The libc test: stdio (with floating point), strings, stdlib (a malloc
  * stress, qsort, strtod), time, errno values and file I/O on the
- * component's RAM file system, each check counted; the verdict is the exit
- * code. Threads are not covered yet (the backend has no clone).
+ * component's RAM file system, and threads (mutexes, condition variables,
+ * thread-local storage, join and detach), each check counted; the verdict
+ * is the exit code.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,6 +244,105 @@ test_files(void)
 	CHECK(open("/data.txt", O_WRONLY) == -1 && errno == EROFS);
 }
 
+/*
+ * Threads: 8 workers add to a counter under a mutex, each with its own
+ * thread-local count; the last one to finish signals the main thread
+ * through a condition variable. Twice, so the second round runs on the
+ * threads the first one left parked.
+ */
+#define WORKERS 8
+#define ROUNDS 2000
+
+static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t all_done = PTHREAD_COND_INITIALIZER;
+static long counter;
+static int finished;
+static _Thread_local long mine;
+static pthread_t ids[WORKERS];
+
+static void *
+worker(void *arg)
+{
+	for (int i = 0; i < ROUNDS; i++) {
+		pthread_mutex_lock(&mutex);
+		counter++;
+		pthread_mutex_unlock(&mutex);
+		mine++;
+		if (i % 256 == 0)
+			sched_yield();
+	}
+	pthread_mutex_lock(&mutex);
+	if (++finished == WORKERS)
+		pthread_cond_signal(&all_done);
+	pthread_mutex_unlock(&mutex);
+	return (void *)(mine * 100 + (long)arg);
+}
+
+static void *
+detached(void *arg)
+{
+	pthread_mutex_lock(&mutex);
+	(*(int *)arg)++;
+	pthread_cond_signal(&all_done);
+	pthread_mutex_unlock(&mutex);
+	return NULL;
+}
+
+static void
+test_threads(void)
+{
+	for (int round = 0; round < 2; round++) {
+		bool ok = true;
+
+		counter = 0;
+		finished = 0;
+		for (long i = 0; i < WORKERS; i++)
+			ok &= !pthread_create(&ids[i], NULL, worker, (void *)i);
+		CHECK(ok);
+		pthread_mutex_lock(&mutex);
+		while (finished < WORKERS)
+			pthread_cond_wait(&all_done, &mutex);
+		pthread_mutex_unlock(&mutex);
+		CHECK(counter == (long)WORKERS * ROUNDS);
+		for (long i = 0; i < WORKERS; i++) {
+			void *r = NULL;
+
+			ok &= !pthread_join(ids[i], &r) &&
+			    (long)r == ROUNDS * 100 + i;
+		}
+		CHECK(ok);
+	}
+	CHECK(mine == 0); /* the main thread's own copy */
+	CHECK(!pthread_equal(pthread_self(), ids[0]));
+
+	/* A detached thread ends on its own; its stack goes with it. */
+	pthread_attr_t attr;
+	pthread_t t;
+	int ran = 0;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	CHECK(!pthread_create(&t, &attr, detached, &ran));
+	pthread_mutex_lock(&mutex);
+	while (!ran)
+		pthread_cond_wait(&all_done, &mutex);
+	pthread_mutex_unlock(&mutex);
+	CHECK(ran == 1);
+
+	/* A timed wait that nobody signals times out. */
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += 20 * 1000 * 1000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&mutex);
+	CHECK(pthread_cond_timedwait(&all_done, &mutex, &until) == ETIMEDOUT);
+	pthread_mutex_unlock(&mutex);
+}
+
 int
 main(void)
 {
@@ -248,6 +351,7 @@ main(void)
 	test_stdlib();
 	test_time();
 	test_files();
+	test_threads();
 	printf("libc test: %d checks, %d failed\n", checks, failed);
 	return failed ? 1 : 0;
 }
