@@ -488,17 +488,11 @@ vfs_dup(long fd, long to)
 
 /* ROMs named by <vfs> in the config become read-only files. */
 static void
-mount_roms(void)
+mount_roms(const struct config *cfg)
 {
-	struct config cfg;
-	struct config_error err;
 	struct config_node vfs, rom;
-	const void *data;
-	size_t size;
 
-	if (rom_attach("config", &data, &size) ||
-	    config_parse(&cfg, data, size, &err) ||
-	    config_child(config_root(&cfg), "vfs", &vfs))
+	if (!cfg || config_child(config_root(cfg), "vfs", &vfs))
 		return;
 	for (int e = config_child(vfs, "rom", &rom); !e;
 	     e = config_next(rom, "rom", &rom)) {
@@ -528,7 +522,7 @@ mount_roms(void)
 }
 
 void
-vfs_init(void)
+vfs_init(const struct config *cfg)
 {
 	struct node *dev = make(&root, "dev", 3, K_DIR);
 
@@ -540,5 +534,5 @@ vfs_init(void)
 	new_fd(lookup_in(dev, "null", 4), O_RDONLY, 0);
 	new_fd(lookup_in(dev, "log", 3), O_WRONLY, 1);
 	new_fd(lookup_in(dev, "log", 3), O_WRONLY, 2);
-	mount_roms();
+	mount_roms(cfg);
 }

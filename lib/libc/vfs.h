@@ -5,7 +5,8 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
-void vfs_init(void);
+struct config;
+void vfs_init(const struct config *cfg); /* cfg: the component's, or NULL */
 long vfs_open(const char *path, int flags, int mode);
 long vfs_close(long fd);
 long vfs_read(long fd, char *buf, size_t len);

@@ -1,9 +1,9 @@
 /*
  * The libc test: stdio (with floating point), strings, stdlib (a malloc
  * stress, qsort, strtod), time, errno values and file I/O on the
- * component's RAM file system, and threads (mutexes, condition variables,
- * thread-local storage, join and detach), each check counted; the verdict
- * is the exit code.
+ * component's RAM file system, argv and environment, and threads (mutexes,
+ * condition variables, thread-local storage, join and detach), each check
+ * counted; the verdict is the exit code.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -343,9 +343,21 @@ test_threads(void)
 	pthread_mutex_unlock(&mutex);
 }
 
-int
-main(void)
+/* argv and the environment come from the config (run/libc/libc.config). */
+static void
+test_args(int argc, char **argv)
 {
+	CHECK(argc == 3 && !strcmp(argv[0], "test_libc") &&
+	    !strcmp(argv[1], "one two") && !strcmp(argv[2], "<&>") && !argv[3]);
+	CHECK(getenv("HOME") && !strcmp(getenv("HOME"), "/home"));
+	CHECK(getenv("LANG") && !strcmp(getenv("LANG"), "C") &&
+	    !getenv("PATH"));
+}
+
+int
+main(int argc, char **argv)
+{
+	test_args(argc, argv);
 	test_stdio();
 	test_string();
 	test_stdlib();
