@@ -75,7 +75,11 @@ struct pds {
 	uint64_t pd, pd_pa;            /* core's slot for the kernel PD */
 	uint64_t quota, spent;         /* bytes of RAM */
 	uint64_t threads[PDS_THREADS]; /* core's slots, 0: free */
-	uint64_t meta[PDS_META];       /* page tables, thread objects, UTCBs */
+	/* What the first thread got (its creator, the parent, chose): the
+	 * PD's other threads stay at or below that priority and share that
+	 * CPU quota (per mille). */
+	unsigned prio, cpu, cpu_given;
+	uint64_t meta[PDS_META]; /* page tables, thread objects, UTCBs */
 	unsigned nmeta;
 	uint64_t objects[PDS_OBJECTS]; /* core's endpoints and signals */
 	uint64_t io_pa;                /* its I/O permission bitmap, or 0 */

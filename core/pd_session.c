@@ -445,8 +445,20 @@ pds_thread(struct pds *p, const struct thread_args *a, uint64_t *id)
 		sys_cap_delete(fault);
 		cap_free(fault);
 	}
-	if (!e)
-		e = sys_thread_sched(p->threads[t], a->prio, a->quota);
+	if (!e) {
+		unsigned prio = a->prio, cpu = a->quota;
+
+		if (t == 0) {
+			p->prio = prio;
+			p->cpu = cpu;
+		}
+		if (prio > p->prio)
+			prio = p->prio;
+		if (cpu > p->cpu - p->cpu_given)
+			cpu = p->cpu - p->cpu_given;
+		p->cpu_given += cpu;
+		e = sys_thread_sched(p->threads[t], prio, cpu);
+	}
 	if (!e)
 		e = sys_thread_start(p->threads[t], a->entry, a->sp, a->arg);
 	*id = t;
