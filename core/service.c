@@ -419,18 +419,27 @@ child_call(uint64_t label, uint64_t info)
 static void
 platform_info(void)
 {
-	char text[256];
-	int n;
+	char text[384];
+	int n = fmt_snprintf(text, sizeof(text), "<platform_info>\n");
+	uint32_t rsdt;
+	uint64_t xsdt = 0;
 
 	if (bi->fb.base)
-		n = fmt_snprintf(text, sizeof(text),
-		    "<platform_info>\n <boot_fb base=\"0x%lx\" width=\"%u\" "
-		    "height=\"%u\" pitch=\"%u\" bpp=\"%u\"/>\n"
-		    "</platform_info>\n",
+		n += fmt_snprintf(text + n, sizeof(text) - (size_t)n,
+		    " <boot_fb base=\"0x%lx\" width=\"%u\" height=\"%u\" "
+		    "pitch=\"%u\" bpp=\"%u\"/>\n",
 		    bi->fb.base, bi->fb.width, bi->fb.height, bi->fb.pitch,
 		    bi->fb.bpp);
-	else
-		n = fmt_snprintf(text, sizeof(text), "<platform_info/>\n");
+	/* The RSDP the boot loader passed (UEFI has none in the BIOS area). */
+	if (!memcmp(bi->rsdp, "RSD PTR ", 8)) {
+		memcpy(&rsdt, bi->rsdp + 16, 4);
+		if (bi->rsdp[15] >= 2)
+			memcpy(&xsdt, bi->rsdp + 24, 8);
+		n += fmt_snprintf(text + n, sizeof(text) - (size_t)n,
+		    " <acpi rsdt=\"0x%x\" xsdt=\"0x%lx\"/>\n", rsdt, xsdt);
+	}
+	n += fmt_snprintf(text + n, sizeof(text) - (size_t)n,
+	    "</platform_info>\n");
 	if (frame_alloc(1, &info_pa))
 		return;
 	phys_zero(info_pa, PAGE);

@@ -2,9 +2,10 @@
  * Finding PCI Express' memory-mapped configuration space (ECAM): the
  * ACPI table MCFG names its base and bus range. The tables are reached
  * through core's IO_MEM service, one short-lived session per read: the
- * RSDP in the BIOS area (0xe0000-0xfffff), then the RSDT or XSDT it
- * points to, then each table's header until one is "MCFG".
+ * RSDT or XSDT that core's ROM platform_info or the RSDP in the BIOS area
+ * (0xe0000-0xfffff) names, then each table's header until one is "MCFG".
  */
+#include <base/config.h>
 #include <base/error.h>
 #include <base/log.h>
 #include <base/parent.h>
@@ -54,45 +55,68 @@ checksum(const uint8_t *p, size_t len)
 	return sum;
 }
 
-/* The RSDP: "RSD PTR " on a 16-byte boundary, its first 20 bytes sum to 0. */
+/*
+ * The root table: as core's ROM platform_info names it (from the RSDP the
+ * boot loader passed), else from the RSDP in the BIOS area: "RSD PTR " on
+ * a 16-byte boundary, its first 20 bytes summing to 0. *width is the size
+ * of the root table's entries: 8 for an XSDT, 4 for an RSDT.
+ */
 static int
-find_rsdp(uint8_t rsdp[36])
+find_root(uint64_t *root, unsigned *width)
 {
 	static uint8_t area[BIOS_AREA_SIZE];
+	struct config info;
+	struct config_error err;
+	struct config_node acpi;
+	const void *data;
+	size_t size;
+	uint64_t xsdt, rsdt;
 	int e;
+
+	if (!rom_attach("platform_info", &data, &size) &&
+	    !config_parse(&info, data, size, &err) &&
+	    !config_child(config_root(&info), "acpi", &acpi) &&
+	    !config_attr_u64(acpi, "xsdt", 0, &xsdt) &&
+	    !config_attr_u64(acpi, "rsdt", 0, &rsdt) && (xsdt || rsdt)) {
+		*root = xsdt ? xsdt : rsdt;
+		*width = xsdt ? 8 : 4;
+		log_printf("ACPI root table at 0x%lx, from platform_info",
+		    *root);
+		return 0;
+	}
 
 	if ((e = peek(BIOS_AREA, area, sizeof(area))))
 		return e;
-	for (size_t off = 0; off + 36 <= sizeof(area); off += 16)
-		if (!memcmp(area + off, "RSD PTR ", 8) &&
-		    !checksum(area + off, 20)) {
-			memcpy(rsdp, area + off, 36);
-			return 0;
-		}
+	for (size_t off = 0; off + 36 <= sizeof(area); off += 16) {
+		const uint8_t *p = area + off;
+
+		if (memcmp(p, "RSD PTR ", 8) || checksum(p, 20))
+			continue;
+		/* ACPI 2.0 and later name a 64-bit XSDT; 1.0 only the RSDT. */
+		xsdt = rsdt = 0;
+		if (p[15] >= 2)
+			memcpy(&xsdt, p + 24, 8);
+		memcpy(&rsdt, p + 16, 4);
+		*root = xsdt ? xsdt : rsdt;
+		*width = xsdt ? 8 : 4;
+		log_printf("ACPI root table at 0x%lx, from the BIOS area",
+		    *root);
+		return 0;
+	}
 	return -E_NOENT;
 }
 
 int
 acpi_mcfg(struct pci_ecam *ecam)
 {
-	uint8_t rsdp[36], hdr[36], entry[16];
+	uint8_t hdr[36], entry[16];
 	static uint8_t root[36 + 8 * TABLES_MAX];
 	uint64_t root_pa;
 	unsigned width, n, len;
 	int e;
 
-	if ((e = find_rsdp(rsdp)))
+	if ((e = find_root(&root_pa, &width)))
 		return e;
-	/* ACPI 2.0 and later name a 64-bit XSDT; 1.0 only the RSDT. */
-	if (rsdp[15] >= 2 && (memcpy(&root_pa, rsdp + 24, 8), root_pa)) {
-		width = 8;
-	} else {
-		uint32_t rsdt;
-
-		memcpy(&rsdt, rsdp + 16, 4);
-		root_pa = rsdt;
-		width = 4;
-	}
 	if ((e = peek(root_pa, hdr, 36)))
 		return e;
 	memcpy(&len, hdr + 4, 4);
