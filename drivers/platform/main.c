@@ -357,21 +357,12 @@ int main(uint64_t arg);
 int
 main(uint64_t arg)
 {
-	struct config_error err;
-	const void *data;
-	size_t size;
 	uint64_t io, id, sig;
-	char msg[128];
 	struct config_node node;
 	int e;
 
-	if (rom_attach("config", &data, &size))
-		data = "<config/>", size = 9;
-	if (config_parse(&config, data, size, &err)) {
-		config_error_format(msg, sizeof(msg), "config", &err);
-		log_printf("%s", msg);
+	if (config_load(&config))
 		return 1;
-	}
 	if (session_open_args("IO_PORT", "", "base=0xcf8 size=8", 0, &io,
 		&id) ||
 	    rpc_call(io, IO_PORT_ACCESS, 0, CAP_PD, 0, NULL)) {

@@ -1,8 +1,9 @@
 # The config parser (include/base/config.h), its host unit test and its
 # libFuzzer target.
+CONFIG_PARSER := lib/config/parse.c lib/config/node.c
 LIBS += config
-config_SRC := lib/config/parse.c lib/config/node.c
+config_SRC := $(CONFIG_PARSER) lib/config/rom.c
 HOST_TESTS += test_config
-test_config_SRC := $(config_SRC) lib/config/test_config.c
+test_config_SRC := $(CONFIG_PARSER) lib/config/test_config.c
 FUZZ_TESTS += fuzz_config
-fuzz_config_SRC := $(config_SRC) lib/config/fuzz_config.c
+fuzz_config_SRC := $(CONFIG_PARSER) lib/config/fuzz_config.c

@@ -61,7 +61,7 @@ arguments(const struct config *cfg)
 	unsigned k = 1, argc = 0;
 	char key[64];
 
-	for (int e = cfg ? config_child(config_root(cfg), "arg", &n) : 1; !e;
+	for (int e = config_child(config_root(cfg), "arg", &n); !e;
 	     e = config_next(n, "arg", &n), argc++) {
 		if (k == ARGS_MAX ||
 		    !(stack[k++] = (uintptr_t)string(n, "value", NULL))) {
@@ -76,7 +76,7 @@ arguments(const struct config *cfg)
 		argc = 1;
 	}
 	stack[k++] = 0;
-	for (int e = cfg ? config_child(config_root(cfg), "env", &n) : 1; !e;
+	for (int e = config_child(config_root(cfg), "env", &n); !e;
 	     e = config_next(n, "env", &n)) {
 		if (config_attr_copy(n, "key", key, sizeof(key)) ||
 		    k == ARGS_MAX ||
@@ -103,11 +103,7 @@ void _start_c(uint64_t arg);
 void
 _start_c(uint64_t arg)
 {
-	struct config cfg, *c = NULL;
-	struct config_error err;
-	const void *data;
-	size_t size;
-	char msg[128];
+	struct config cfg;
 	uint64_t tsc;
 
 	__asm__ volatile("rdtsc; shl $32, %%rdx; or %%rdx, %%rax"
@@ -116,17 +112,9 @@ _start_c(uint64_t arg)
 			 : "rdx");
 	for (unsigned i = 0; i < sizeof(random_bytes); i++)
 		random_bytes[i] = (unsigned char)(tsc >> (8 * (i % 8)) ^ arg);
-	if (!rom_attach("config", &data, &size)) {
-		if (config_parse(&cfg, data, size, &err)) {
-			config_error_format(msg, sizeof(msg), "config", &err);
-			log_printf("libc: %s", msg);
-			libc_exit(1);
-		}
-		c = &cfg;
-	}
-	if (arguments(c) < 0)
+	if (config_load(&cfg) || arguments(&cfg) < 0)
 		libc_exit(1);
-	vfs_init(c);
+	vfs_init(&cfg);
 	__libc_start_main(main, (int)stack[0], (char **)&stack[1], 0, 0, 0);
 }
 

@@ -492,7 +492,7 @@ mount_roms(const struct config *cfg)
 {
 	struct config_node vfs, rom;
 
-	if (!cfg || config_child(config_root(cfg), "vfs", &vfs))
+	if (config_child(config_root(cfg), "vfs", &vfs))
 		return;
 	for (int e = config_child(vfs, "rom", &rom); !e;
 	     e = config_next(rom, "rom", &rom)) {

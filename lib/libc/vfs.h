@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 
 struct config;
-void vfs_init(const struct config *cfg); /* cfg: the component's, or NULL */
+void vfs_init(const struct config *cfg); /* the component's config */
 long vfs_open(const char *path, int flags, int mode);
 long vfs_close(long fd);
 long vfs_read(long fd, char *buf, size_t len);

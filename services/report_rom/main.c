@@ -256,19 +256,8 @@ int main(uint64_t arg);
 int
 main(uint64_t arg)
 {
-	struct config_error err;
-	const void *data;
-	size_t size;
-
-	char msg[128];
-
-	if (rom_attach("config", &data, &size))
-		data = "<config/>", size = 9;
-	if (config_parse(&config, data, size, &err)) {
-		config_error_format(msg, sizeof(msg), "config", &err);
-		log_printf("%s", msg);
+	if (config_load(&config))
 		return 1;
-	}
 	config_attr_bool(config_root(&config), "verbose", false, &verbose);
 	if (object_create(KOBJ_ENDPOINT, &ep) || !(rcv = slot_alloc()) ||
 	    ram_alloc(1, &empty.ptr, &empty.ds) ||
