@@ -91,7 +91,9 @@ struct thread {
 	uint64_t fault_msg[FAULT_WORDS];
 	struct cap fault_ep; /* where its faults go */
 	uint64_t fs_base;
-	uint64_t gs_base; /* its UTCB's address, so user code finds it */
+	uint64_t gs_base;  /* its UTCB's address, so user code finds it */
+	uint64_t deadline; /* a timed signal wait ends at this tick */
+	struct thread *timed_next; /* in the list of timed waits */
 	/* Scheduling (sched.c). */
 	unsigned prio, quota;    /* quota: ticks of claim per period */
 	unsigned claim, quantum; /* ticks left this period and this turn */
@@ -181,6 +183,8 @@ void endpoint_destroy(struct endpoint *ep);
 void signal_submit(struct signal *s, uint64_t badge);
 bool signal_deliver(struct signal *s, struct thread *t);
 void signal_destroy(struct signal *s);
+void signal_tick(uint64_t now);
+void signal_forget(struct thread *t);
 
 /* irq.c */
 int irq_bind(uint64_t pa, uint64_t line, struct cap *sig);

@@ -179,6 +179,7 @@ sched_set(struct thread *t, unsigned prio, unsigned quota)
 void
 sched_remove(struct thread *t)
 {
+	signal_forget(t);
 	sched_set(t, 0, 0);
 	queue_remove(t);
 }
@@ -201,6 +202,7 @@ sched_tick(void)
 	struct thread *t = cpu0.current;
 
 	sched_ticks++;
+	signal_tick(sched_ticks);
 	if (t && t->state == T_READY) {
 		bool claiming = t->claim;
 

@@ -77,8 +77,52 @@ sys_sig_submit(uint64_t cap)
 	return 0;
 }
 
+/* Threads in a timed wait; unlinked lazily, on a tick, once woken. */
+static struct thread *timed;
+
+static void
+timed_unlink(struct thread *t)
+{
+	for (struct thread **p = &timed; *p; p = &(*p)->timed_next)
+		if (*p == t) {
+			*p = t->timed_next;
+			break;
+		}
+	t->deadline = 0;
+}
+
+/* On every tick: a wait whose deadline has come ends with E_TIMEOUT. */
+void
+signal_tick(uint64_t now)
+{
+	struct thread **p = &timed, *t;
+
+	while ((t = *p)) {
+		if (t->state == T_SIGNAL && now < t->deadline) {
+			p = &t->timed_next;
+			continue;
+		}
+		*p = t->timed_next;
+		if (t->state == T_SIGNAL) {
+			queue_remove(t);
+			t->regs.rax = (uint64_t)-E_TIMEOUT;
+			t->regs.rdi = 0;
+			sched_ready(t);
+		}
+		t->deadline = 0;
+	}
+}
+
+/* A thread that goes away leaves the list. */
+void
+signal_forget(struct thread *t)
+{
+	if (t->deadline)
+		timed_unlink(t);
+}
+
 static long
-wait(uint64_t cap, bool block)
+wait(uint64_t cap, bool block, uint64_t us)
 {
 	struct thread *t = current();
 	struct signal *s;
@@ -87,27 +131,42 @@ wait(uint64_t cap, bool block)
 
 	if ((e = signal_lookup(cap, RIGHT_RECV, &c)))
 		return e;
+	if (t->deadline) /* still listed from an earlier timed wait */
+		timed_unlink(t);
 	s = (struct signal *)c->obj;
 	if (s->count) {
 		take(s, t);
 		return (long)t->regs.rax;
 	}
+	t->regs.rdi = 0;
+	if (block && us) {
+		t->deadline = sched_ticks + (us + TICK_US - 1) / TICK_US + 1;
+		t->timed_next = timed;
+		timed = t;
+	}
 	if (block)
 		sched_block(t, T_SIGNAL, &s->waiters);
-	t->regs.rdi = 0;
 	return 0;
 }
 
 long
 sys_sig_wait(uint64_t cap)
 {
-	return wait(cap, true);
+	return wait(cap, true, 0);
+}
+
+long
+sys_sig_wait_for(uint64_t cap, uint64_t us)
+{
+	if (!us || us > (1ull << 40))
+		return -E_INVAL;
+	return wait(cap, true, us);
 }
 
 long
 sys_sig_poll(uint64_t cap)
 {
-	return wait(cap, false);
+	return wait(cap, false, 0);
 }
 
 long

@@ -344,6 +344,24 @@ test_rights(void)
 	log_printf("rights: kernel labels refused; a bound signal arrives as a "
 		   "message");
 
+	/* A timed wait ends with E_TIMEOUT once its time has passed, and not
+	 * before; with a submit pending it returns at once. */
+	struct kobj_ref sig3 = object(KOBJ_SIGNAL);
+	uint64_t t0 = (uint64_t)sys_kinfo(KINFO_TICKS), ticks, n = 0;
+	long r = sys_sig_wait_for(sig3.slot, 5000, NULL);
+
+	ticks = (uint64_t)sys_kinfo(KINFO_TICKS) - t0;
+	check(r == -E_TIMEOUT &&
+		ticks * (uint64_t)sys_kinfo(KINFO_TICK_US) >= 5000,
+	    "rights", "a timed wait did not time out after its time");
+	sys_sig_submit(sig3.slot);
+	check(sys_sig_wait_for(sig3.slot, 5000, &n) == 1 &&
+		sys_sig_wait_for(sig3.slot, 0, NULL) == -E_INVAL,
+	    "rights", "a timed wait with a submit pending");
+	log_printf("rights: a timed wait of 5000 us ended with E_TIMEOUT after "
+		   "%lu ticks",
+	    ticks);
+
 	/* A child calls through a copy until ktest revokes it. */
 	spawn(0);
 	give(0, ep.slot, SLOT_A, RIGHT_SEND, 1);
