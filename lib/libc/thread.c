@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include <base/env.h>
+#include <base/error.h>
 #include <base/log.h>
 #include <base/rpc.h>
 #include <base/runtime.h>
@@ -109,15 +110,6 @@ own_signal(struct thread *t)
 	return e;
 }
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	libc_clock(&ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void
 unlink_waiter(struct thread *t)
 {
@@ -133,13 +125,18 @@ static long
 futex_wait(volatile int *addr, int val, const struct timespec *timeout)
 {
 	struct thread *t = self();
-	uint64_t deadline = 0, n;
+	uint64_t n, us = 0;
 
 	if (own_signal(t))
 		return -ENOMEM;
-	if (timeout)
-		deadline = now_ns() + (uint64_t)timeout->tv_sec * 1000000000u +
-		    (uint64_t)timeout->tv_nsec;
+	if (timeout) {
+		if (timeout->tv_sec < 0 || timeout->tv_nsec < 0)
+			return -EINVAL;
+		us = (uint64_t)timeout->tv_sec * 1000000u +
+		    (uint64_t)timeout->tv_nsec / 1000 + 1;
+		if (us > 1ull << 40) /* the kernel's limit, about 12 days */
+			us = 1ull << 40;
+	}
 	libc_lock(&futex_lock);
 	if (*addr != val) {
 		libc_unlock(&futex_lock);
@@ -153,15 +150,8 @@ futex_wait(volatile int *addr, int val, const struct timespec *timeout)
 		sys_sig_wait(t->sig, &n);
 		return 0;
 	}
-	/* No kernel timeout on signals yet: poll, yielding, until the
-	 * deadline. */
-	for (;;) {
-		if (!sys_sig_poll(t->sig, &n) && n)
-			return 0;
-		if (now_ns() >= deadline)
-			break;
-		sys_thread_yield();
-	}
+	if (sys_sig_wait_for(t->sig, us, &n) != -E_TIMEOUT)
+		return 0;
 	libc_lock(&futex_lock);
 	if (t->waits_on) {
 		unlink_waiter(t);
