@@ -174,18 +174,14 @@ static int
 read_config(void)
 {
 	struct config cfg;
-	struct config_error err;
-	const void *data;
-	size_t size;
 	uint64_t w = 1024, h = 768;
 
-	if (!rom_attach("config", &data, &size)) {
-		if (config_parse(&cfg, data, size, &err) ||
-		    config_attr_u64(config_root(&cfg), "width", 1024, &w) ||
-		    config_attr_u64(config_root(&cfg), "height", 768, &h)) {
-			log_printf("config: malformed");
-			return -E_INVAL;
-		}
+	if (config_load(&cfg))
+		return -E_INVAL;
+	if (config_attr_u64(config_root(&cfg), "width", 1024, &w) ||
+	    config_attr_u64(config_root(&cfg), "height", 768, &h)) {
+		log_printf("config: width and height must be numbers");
+		return -E_INVAL;
 	}
 	if (w < FB_MIN || w > FB_WIDTH_MAX || h < FB_MIN || h > FB_HEIGHT_MAX) {
 		log_printf("config: %lux%lu is outside %ux%u..%ux%u", w, h,

@@ -274,20 +274,12 @@ static void
 read_config(struct ps2_setup *s)
 {
 	struct config cfg;
-	struct config_error err;
 	struct config_node root;
-	const void *data;
-	size_t size;
 	bool b;
 
 	s->want_mouse = s->want_wheel = true;
-	if (rom_attach("config", &data, &size))
-		return;
-	if (config_parse(&cfg, data, size, &err)) {
-		char msg[128];
-
-		config_error_format(msg, sizeof(msg), "config", &err);
-		log_printf("%s: using the defaults", msg);
+	if (config_load(&cfg)) {
+		log_printf("config: using the defaults");
 		return;
 	}
 	root = config_root(&cfg);

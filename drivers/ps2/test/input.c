@@ -58,17 +58,13 @@ main(uint64_t arg)
 	struct input_reader reader;
 	struct input_event ev[32];
 	struct config cfg;
-	struct config_error err;
 	char name[16] = "";
-	const void *data;
-	size_t size;
 	void *ring;
 	int e;
 
-	if (!rom_attach("config", &data, &size) &&
-	    !config_parse(&cfg, data, size, &err))
-		config_attr_copy(config_root(&cfg), "layout", name,
-		    sizeof(name));
+	if (config_load(&cfg))
+		return 1;
+	config_attr_copy(config_root(&cfg), "layout", name, sizeof(name));
 	if (!name[0])
 		fmt_snprintf(name, sizeof(name), "us");
 	if (!(layout = keymap_find(name))) {

@@ -61,21 +61,16 @@ int
 main(uint64_t arg)
 {
 	struct config cfg;
-	struct config_error err;
-	const void *data;
-	size_t size;
 	uint64_t count = 250, first = 1000,
 		 khz = (uint64_t)sys_kinfo(KINFO_TSC_KHZ);
 	uint64_t max = 0, sum = 0, reconnects = 0;
 	bool reconnect = false;
 
-	if (!rom_attach("config", &data, &size) &&
-	    !config_parse(&cfg, data, size, &err)) {
-		config_attr_u64(config_root(&cfg), "count", 250, &count);
-		config_attr_u64(config_root(&cfg), "first_us", 1000, &first);
-		config_attr_bool(config_root(&cfg), "reconnect", false,
-		    &reconnect);
-	}
+	if (config_load(&cfg))
+		return 1;
+	config_attr_u64(config_root(&cfg), "count", 250, &count);
+	config_attr_u64(config_root(&cfg), "first_us", 1000, &first);
+	config_attr_bool(config_root(&cfg), "reconnect", false, &reconnect);
 	if (object_create(KOBJ_SIGNAL, &sig) || !(sig_copy = slot_alloc()) ||
 	    sys_cap_derive(sig, 0, sig_copy, RIGHT_SEND | RIGHT_GRANT, 0) ||
 	    connect()) {

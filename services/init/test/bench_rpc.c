@@ -18,16 +18,13 @@ int
 main(uint64_t arg)
 {
 	struct config cfg;
-	struct config_error err;
-	const void *data;
-	size_t size;
 	char unit[8] = "ticks";
 	uint64_t t0;
 
 	log_printf("up");
-	if (!rom_attach("config", &data, &size) &&
-	    !config_parse(&cfg, data, size, &err))
-		config_attr_copy(config_root(&cfg), "unit", unit, sizeof(unit));
+	if (config_load(&cfg))
+		return 1;
+	config_attr_copy(config_root(&cfg), "unit", unit, sizeof(unit));
 	for (unsigned i = 0; i < 100; i++)
 		rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL);
 	t0 = rdtsc();

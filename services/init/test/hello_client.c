@@ -21,26 +21,14 @@ int
 main(uint64_t arg)
 {
 	struct config cfg;
-	struct config_error err;
 	struct config_node s;
-	const void *data;
-	size_t size;
 	int wrong = 0;
 	bool stay = false;
 
 	int r;
 
-	if ((r = rom_attach("config", &data, &size))) {
-		log_printf("no config ROM: error %d", -r);
+	if (config_load(&cfg))
 		return 1;
-	}
-	if (config_parse(&cfg, data, size, &err)) {
-		char msg[128];
-
-		config_error_format(msg, sizeof(msg), "config", &err);
-		log_printf("%s", msg);
-		return 1;
-	}
 	config_attr_bool(config_root(&cfg), "stay", false, &stay);
 	for (int e = config_child(config_root(&cfg), "session", &s); !e;
 	     e = config_next(s, "session", &s)) {

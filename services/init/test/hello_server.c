@@ -72,15 +72,12 @@ int
 main(uint64_t arg)
 {
 	struct config cfg;
-	struct config_error err;
-	const void *data;
-	size_t size;
 	uint64_t ep, rcv = slot_alloc();
 
-	if (!rom_attach("config", &data, &size) &&
-	    !config_parse(&cfg, data, size, &err))
-		config_attr_copy(config_root(&cfg), "greeting", greeting,
-		    sizeof(greeting));
+	if (config_load(&cfg))
+		return 1;
+	config_attr_copy(config_root(&cfg), "greeting", greeting,
+	    sizeof(greeting));
 	if (!rcv || object_create(KOBJ_ENDPOINT, &ep) ||
 	    service_announce("Hello", ep)) {
 		log_printf("cannot announce Hello");

@@ -16,16 +16,11 @@ int
 main(uint64_t arg)
 {
 	struct config cfg;
-	struct config_error err;
 	struct config_node step, inner;
 	struct report out;
-	const void *data;
-	size_t size;
 	unsigned k = 0;
 
-	if (rom_attach("config", &data, &size) ||
-	    config_parse(&cfg, data, size, &err) ||
-	    report_open(&out, "config", 8192)) {
+	if (config_load(&cfg) || report_open(&out, "config", 8192)) {
 		log_printf("cannot set up");
 		return 1;
 	}
