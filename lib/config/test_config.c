@@ -11,19 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int checks, failures;
-
-#define CHECK(cond) check((cond), __LINE__, #cond)
-
-static void
-check(bool ok, int line, const char *what)
-{
-	checks++;
-	if (!ok) {
-		failures++;
-		printf("FAIL test_config.c:%d: %s\n", line, what);
-	}
-}
+#include <test/check.h>
 
 /* A heap copy of exactly len bytes, without a terminating NUL. */
 static char *

@@ -9,16 +9,7 @@
 #include <input/keymap.h>
 #include <input/reader.h>
 
-static int failures;
-
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, \
-			    #cond);                                        \
-			failures++;                                        \
-		}                                                          \
-	} while (0)
+#include <test/check.h>
 
 static void
 test_layouts(void)
@@ -141,10 +132,6 @@ main(void)
 	test_layouts();
 	test_names_utf8();
 	test_reader();
-	if (failures) {
-		fprintf(stderr, "test_input_lib: %d failures\n", failures);
-		return 1;
-	}
-	printf("test_input_lib: all passed\n");
-	return 0;
+	printf("test_input_lib: %d checks, %d failed\n", checks, failures);
+	return failures ? 1 : 0;
 }

@@ -6,19 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <test/check.h>
+
 #include "../keyboard.h"
 #include "../mouse.h"
-
-static int failures;
-
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, \
-			    #cond);                                        \
-			failures++;                                        \
-		}                                                          \
-	} while (0)
 
 static struct input_event got[64];
 static unsigned ngot;
@@ -135,10 +126,6 @@ main(void)
 {
 	test_keyboard();
 	test_mouse();
-	if (failures) {
-		fprintf(stderr, "test_ps2_decode: %d failures\n", failures);
-		return 1;
-	}
-	printf("test_ps2_decode: all passed\n");
-	return 0;
+	printf("test_ps2_decode: %d checks, %d failed\n", checks, failures);
+	return failures ? 1 : 0;
 }

@@ -20,16 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int checks, failed;
-
-#define CHECK(c)                                                            \
-	do {                                                                \
-		checks++;                                                   \
-		if (!(c)) {                                                 \
-			failed++;                                           \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c); \
-		}                                                           \
-	} while (0)
+#include <test/check.h>
 
 static int
 cmp_int(const void *a, const void *b)
@@ -364,6 +355,6 @@ main(int argc, char **argv)
 	test_time();
 	test_files();
 	test_threads();
-	printf("libc test: %d checks, %d failed\n", checks, failed);
-	return failed ? 1 : 0;
+	printf("libc test: %d checks, %d failed\n", checks, failures);
+	return failures ? 1 : 0;
 }
