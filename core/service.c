@@ -125,8 +125,8 @@ pd_call(struct pds *p, uint64_t label, uint64_t info)
 			BADGE(K_FAULT, p->gen, pds_index(p) * PDS_THREADS)};
 
 		/* Priorities and quotas stay within what core gave init. */
-		if (a.prio > PRIO_MAX / 2)
-			a.prio = PRIO_MAX / 2;
+		if (a.prio > PRIORITY_MAX / 2)
+			a.prio = PRIORITY_MAX / 2;
 		if (a.quota > QUOTA_FULL / 4)
 			a.quota = QUOTA_FULL / 4;
 		if ((e = pds_thread(p, &a, &id)))
@@ -655,7 +655,7 @@ core_run_init(const struct boot_info *info, const struct boot_module *m)
 {
 	uint64_t id;
 	struct thread_args a = {.arg = 0,
-	    .prio = PRIO_MAX / 2,
+	    .prio = PRIORITY_MAX / 2,
 	    .quota = QUOTA_FULL / 4};
 
 	bi = info;

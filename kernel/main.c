@@ -151,7 +151,7 @@ root_start(void)
 	bi.tsc_khz = apic_tsc_khz();
 	bi.caps = pd->ncaps;
 	memcpy(phys_to_virt(info), &bi, sizeof(bi));
-	sched_set(t, PRIO_MAX / 2, QUOTA_FULL / 4);
+	sched_set(t, PRIORITY_MAX / 2, QUOTA_FULL / 4);
 	sched_ready(t);
 }
 

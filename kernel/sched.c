@@ -12,7 +12,7 @@
 #define PERIOD 100u /* ticks */
 
 /* runq[0]: threads without claim; runq[p + 1]: claiming at priority p. */
-static struct queue runq[PRIO_MAX + 2];
+static struct queue runq[PRIORITY_MAX + 2];
 static uint32_t runq_mask; /* bit i: runq[i] is not empty */
 static struct thread *quota_list;
 uint64_t sched_ticks;
@@ -67,7 +67,7 @@ queue_pop(struct queue *q)
 void
 sched_init(void)
 {
-	for (unsigned i = 0; i < PRIO_MAX + 2; i++)
+	for (unsigned i = 0; i < PRIORITY_MAX + 2; i++)
 		runq[i].bit = 1u << i;
 }
 
@@ -235,7 +235,7 @@ sys_thread_sched(uint64_t thread, uint64_t prio, uint64_t quota)
 		return -E_PERM;
 	if ((e = cap_lookup(current()->pd, thread, KOBJ_THREAD, 0, &c)))
 		return e;
-	if (prio > PRIO_MAX || quota > QUOTA_FULL)
+	if (prio > PRIORITY_MAX || quota > QUOTA_FULL)
 		return -E_RANGE;
 	sched_set(thread_of(c->obj), (unsigned)prio, (unsigned)quota);
 	return 0;

@@ -72,3 +72,9 @@ struct parent_log {
 };
 int parent_log_parse(const uint64_t *words, unsigned nwords,
     struct parent_log *out);
+
+/*
+ * Passes the PARENT_LOG message of a child (nwords in our UTCB) on to our
+ * parent, the child's name before its label.
+ */
+int log_forward(const char *name, unsigned nwords);

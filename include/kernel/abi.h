@@ -119,8 +119,8 @@ enum kinfo_what {
 	KINFO_PERIOD = 5,  /* ticks per CPU-quota period */
 };
 
-/* Scheduling: priorities 0 (lowest) to PRIO_MAX; quota in per mille. */
-#define PRIO_MAX 15u
+/* Scheduling: priorities 0 (lowest) to PRIORITY_MAX; quota in per mille. */
+#define PRIORITY_MAX 15u
 #define QUOTA_FULL 1000u
 
 /*

@@ -23,6 +23,29 @@ log_write(const char *s, size_t n)
 	rpc_call(CAP_PARENT, PARENT_LOG, 1 + (unsigned)(n + 7) / 8, 0, 0, NULL);
 }
 
+int
+log_forward(const char *name, unsigned nwords)
+{
+	uint64_t *w = utcb_self()->msg;
+	char buf[PARENT_LOG_MAX];
+	struct parent_log log;
+	unsigned n, nt;
+
+	if (parent_log_parse(w, nwords, &log))
+		return -E_INVAL;
+	n = (unsigned)fmt_snprintf(buf, sizeof(buf),
+	    log.nlabel ? "%s -> %.*s" : "%s%.*s", name, (int)log.nlabel,
+	    log.label);
+	if (n > PARENT_LOG_MAX)
+		n = PARENT_LOG_MAX;
+	nt = log.ntext < PARENT_LOG_MAX - n ? log.ntext : PARENT_LOG_MAX - n;
+	memmove((char *)&w[1] + n, log.text, nt);
+	memcpy(&w[1], buf, n);
+	w[0] = (uint64_t)n | (uint64_t)nt << 16;
+	rpc_call(CAP_PARENT, PARENT_LOG, 1 + (n + nt + 7) / 8, 0, 0, NULL);
+	return 0;
+}
+
 void
 component_exit(int code)
 {

@@ -1,10 +1,9 @@
 /*
  * Starting and ending a child: its PD session comes from init's parent,
- * its program from a ROM, its pages are filled through init's own address
- * space and then mapped into the child's; it gets init's endpoint (badged
- * with its index) as its parent and a copy of its own PD session.
+ * its program from a ROM, built by child_build (base/child.h); it gets
+ * init's endpoint (badged with its index) as its parent.
  */
-#include <base/elf.h>
+#include <base/child.h>
 #include <base/error.h>
 #include <base/log.h>
 #include <base/tsc.h>
@@ -51,55 +50,6 @@ binary(const char *name, const void **data, size_t *size)
 	return 0;
 }
 
-/* A dataspace of the child's, filled through a temporary mapping in init. */
-static int
-child_ds(struct child *c, uint64_t va, uint64_t bytes, unsigned flags,
-    const void *data, uint64_t offset, uint64_t len)
-{
-	uint64_t *w = utcb_self()->msg, ds = slot_alloc();
-	void *p;
-	long e;
-
-	if (!ds)
-		return -E_NOMEM;
-	w[0] = bytes;
-	if ((e = rpc_call(c->pd, PD_ALLOC, 1, 0, ds, NULL)))
-		goto out;
-	if (len) {
-		if ((e = ds_attach(ds, bytes, 1, &p)))
-			goto out;
-		memcpy((char *)p + offset, data, len);
-		ds_detach(p);
-	}
-	w[0] = va;
-	w[1] = flags;
-	e = rpc_call(c->pd, PD_MAP, 2, ds, 0, NULL);
-out:
-	sys_cap_delete(ds);
-	slot_free(ds);
-	return (int)e;
-}
-
-static int
-load_segment(void *ctx, const struct elf_segment *seg)
-{
-	uint64_t base = seg->vaddr & ~4095ul;
-
-	return child_ds(ctx, base, seg->vaddr + seg->memsz - base, seg->flags,
-	    seg->data, seg->vaddr - base, seg->filesz);
-}
-
-static int
-give(struct child *c, uint64_t cap, uint64_t slot, uint64_t badge)
-{
-	uint64_t *w = utcb_self()->msg;
-
-	w[0] = slot;
-	w[1] = RIGHT_SEND | RIGHT_GRANT;
-	w[2] = badge;
-	return (int)rpc_call(c->pd, PD_GIVE, 3, cap, 0, NULL);
-}
-
 /* The child's "config" ROM: a copy of its <config> node in our RAM. */
 static int
 config_rom(struct child *c, struct config_node start)
@@ -142,9 +92,8 @@ child_start(unsigned idx, struct config_node start)
 {
 	struct child *c = &children[idx];
 	char bin[NAME_MAX];
-	uint64_t prio, cpu, entry, stack, *w = utcb_self()->msg;
+	uint64_t prio, cpu, stack;
 	const void *img;
-	const char *why;
 	size_t size;
 	int e;
 
@@ -190,25 +139,23 @@ child_start(unsigned idx, struct config_node start)
 		    bin, -e);
 		goto fail;
 	}
-	if ((e = elf_load(img, size, ROOT_INFO_VA, load_segment, c, &entry,
-		 &why))) {
+	/* Its config ROM is there before it runs. */
+	if ((e = config_rom(c, start)))
+		goto fail;
+	struct child_image ci = {.pd = c->pd,
+	    .elf = img,
+	    .elf_size = size,
+	    .stack = stack,
+	    .parent = init_ep,
+	    .parent_badge = BADGE(K_CHILD, idx),
+	    .priority = prio,
+	    .cpu = cpu};
+
+	if ((e = child_build(&ci))) {
 		log_printf("init: '%s': %s (error %d)", c->name,
-		    why ? why : "cannot load", -e);
+		    ci.why ? ci.why : "cannot start", -e);
 		goto fail;
 	}
-	if ((e = child_ds(c, STACK_MAIN_TOP - stack, stack, MAP_W, NULL, 0,
-		 0)) ||
-	    (e = give(c, init_ep, CAP_PARENT, BADGE(K_CHILD, idx))) ||
-	    (e = give(c, c->pd, CAP_PD, 0)) || (e = config_rom(c, start)))
-		goto fail;
-	w[0] = entry;
-	w[1] = STACK_MAIN_TOP;
-	w[2] = 0;
-	w[3] = UTCB_MAIN;
-	w[4] = prio;
-	w[5] = cpu;
-	if ((e = (int)rpc_call(c->pd, PD_THREAD, 6, 0, 0, NULL)))
-		goto fail;
 	c->state = CHILD_RUNNING;
 	c->instance = ++instances;
 	return 0;

@@ -37,23 +37,8 @@ static uint64_t timer, beats; /* <heartbeat>: Timer session, periods */
 static int
 forward_log(struct child *c, uint64_t nwords)
 {
-	uint64_t *w = utcb_self()->msg;
-	char buf[PARENT_LOG_MAX];
-	struct parent_log log;
-	unsigned n, nt;
-
-	if (parent_log_parse(w, (unsigned)nwords, &log))
+	if (log_forward(c->name, (unsigned)nwords))
 		return -E_INVAL;
-	n = (unsigned)fmt_snprintf(buf, sizeof(buf),
-	    log.nlabel ? "%s -> %.*s" : "%s%.*s", c->name, (int)log.nlabel,
-	    log.label);
-	if (n > PARENT_LOG_MAX)
-		n = PARENT_LOG_MAX;
-	nt = log.ntext < PARENT_LOG_MAX - n ? log.ntext : PARENT_LOG_MAX - n;
-	memmove((char *)&w[1] + n, log.text, nt);
-	memcpy(&w[1], buf, n);
-	w[0] = (uint64_t)n | (uint64_t)nt << 16;
-	rpc_call(CAP_PARENT, PARENT_LOG, 1 + (n + nt + 7) / 8, 0, 0, NULL);
 	if (!c->logged) {
 		/* <config bench="yes">: how long from build to first word. */
 		bool bench = false;
