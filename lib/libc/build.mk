@@ -5,3 +5,7 @@ test_libc_hello_SRC := lib/libc/test/hello.c
 LIBC_PROGS += test_libc test_libc_exit
 test_libc_SRC := lib/libc/test/libc_test.c
 test_libc_exit_SRC := lib/libc/test/exit.c
+# Starting programs: test_libc_spawn starts test_libc_child.
+LIBC_PROGS += test_libc_spawn test_libc_child
+test_libc_spawn_SRC := lib/libc/test/spawn_test.c
+test_libc_child_SRC := lib/libc/test/child.c

@@ -115,6 +115,7 @@ _start_c(uint64_t arg)
 	if (config_load(&cfg) || arguments(&cfg) < 0)
 		libc_exit(1);
 	vfs_init(&cfg);
+	spawn_init(&cfg);
 	__libc_start_main(main, (int)stack[0], (char **)&stack[1], 0, 0, 0);
 }
 

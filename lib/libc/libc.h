@@ -22,3 +22,13 @@ long libc_gettid(void);
 long libc_futex(volatile int *addr, int op, int val, const struct timespec *t,
     volatile int *addr2);
 _Noreturn void libc_thread_exit(void);
+
+/* spawn.c: starting programs as child components */
+long libc_execve(const char *path, char *const *argv, char *const *envp);
+long libc_wait4(int pid, int *status, int options);
+long libc_kill(long pid, int sig);
+int libc_vfork_child(void); /* 1 inside a vfork child */
+_Noreturn void libc_vfork_exit(int code);
+int libc_clone_vfork(int (*fn)(void *), void *stack, void *arg);
+struct config;
+void spawn_init(const struct config *cfg); /* <spawn ram="32M"/> */

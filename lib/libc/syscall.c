@@ -235,6 +235,8 @@ unsupported(long n)
 _Noreturn void
 libc_exit(int code)
 {
+	if (libc_vfork_child())
+		libc_vfork_exit(code);
 	if (line_len)
 		put("\n", 1);
 	component_exit(code);
@@ -294,15 +296,24 @@ call(long n, long a, long b, long c, long d, long e)
 	case SYS_getcwd:
 		return vfs_getcwd((char *)a, (size_t)b);
 	case SYS_dup:
-		return vfs_dup(a, -1);
+		return vfs_fcntl(a, F_DUPFD, 0);
 	case SYS_dup2:
+		return vfs_dup(a, b, false);
 	case SYS_dup3:
-		return vfs_dup(a, b);
+		return a == b ? -EINVAL : vfs_dup(a, b, c & O_CLOEXEC);
 	case SYS_fcntl:
-		return (c == F_GETFD || c == F_SETFD || c == F_SETFL ||
-			   c == F_GETFL)
-		    ? 0
-		    : -EINVAL;
+		return vfs_fcntl(a, (int)b, c);
+	case SYS_pipe:
+		return vfs_pipe((int *)a, 0);
+	case SYS_pipe2:
+		return vfs_pipe((int *)a, (int)b);
+	case SYS_execve:
+		return libc_execve((const char *)a, (char *const *)b,
+		    (char *const *)c);
+	case SYS_kill:
+		return libc_kill(a, (int)b);
+	case SYS_getppid:
+		return 0;
 	case SYS_ioctl:
 		return -ENOTTY;
 	case SYS_exit_group:
@@ -350,6 +361,8 @@ __bulkhead_syscall(long n, long a, long b, long c, long d, long e, long f)
 	case SYS_gettid:
 	case SYS_set_tid_address:
 		return libc_gettid();
+	case SYS_wait4:
+		return libc_wait4((int)a, (int *)b, (int)c);
 	}
 	(void)f;
 	libc_lock(&libc_backend_lock);

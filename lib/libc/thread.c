@@ -30,6 +30,7 @@
 
 #define THREADS 32u /* with the main thread */
 #define PARK_STACK 2048u
+#define CLONE_VFORK 0x4000
 #define CLONE_SETTLS 0x80000
 #define CLONE_PARENT_SETTID 0x100000
 #define CLONE_CHILD_CLEARTID 0x200000
@@ -314,6 +315,9 @@ __bulkhead_clone(int (*func)(void *), void *stack, int flags, void *arg,
 	unsigned i;
 	int e;
 
+	/* posix_spawn: a child in our address space until it execs. */
+	if (flags & CLONE_VFORK)
+		return libc_clone_vfork(func, stack, arg);
 	/* A parked thread first; else a slot never used. */
 	libc_lock(&futex_lock);
 	for (i = 1; i < THREADS && threads[i].state != PARKED; i++)

@@ -5,8 +5,11 @@
  *
  *   <config> <vfs> <rom name="data.txt" path="/data.txt"/> </vfs> </config>
  *
- * File-system sessions will be mounted here too. Paths are absolute or
- * relative to the working directory; "." and ".." are understood.
+ * Paths are absolute or relative to the working directory; "." and ".."
+ * are understood. Descriptors name open files (struct file: node, offset,
+ * flags), shared by dup and by the children that inherit them (Fd
+ * sessions, spawn.c). Pipes and inherited files are nodes outside the
+ * tree. File-system sessions will be mounted here too.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,21 +18,37 @@
 #include <sys/stat.h>
 
 #include <base/config.h>
+#include <base/error.h>
 #include <base/heap.h>
 #include <base/log.h>
+#include <base/rpc.h>
 #include <base/runtime.h>
+#include <limits.h>
+#include <session/fd.h>
 
+#include "libc.h"
 #include "vfs.h"
 
 #define FDS 64u
 #define NAME 64u
+#define PIPE_SIZE 4096u
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
 
 enum kind {
 	K_DIR,
 	K_FILE,
 	K_NULL,
 	K_ZERO,
-	K_LOG
+	K_LOG,
+	K_PIPE,  /* outside the tree */
+	K_REMOTE /* an Fd session to our parent, outside the tree */
+};
+
+struct pipe {
+	char buf[PIPE_SIZE];
+	size_t head, len;
+	unsigned readers, writers; /* open files of each end */
 };
 
 struct node {
@@ -37,21 +56,38 @@ struct node {
 	enum kind kind;
 	bool readonly;
 	struct node *parent, *child, *next;
-	char *data;
+	char *data; /* K_FILE: ours, or a ROM's (readonly) */
 	size_t size, cap;
 	unsigned ino;
+	struct pipe *pipe; /* K_PIPE */
+	uint64_t cap_, id; /* K_REMOTE: the session and its id */
+	uint64_t handle;   /* K_REMOTE: the parent's name for the file */
+	unsigned files;    /* open files of a node outside the tree */
 };
 
-static struct {
+struct file {
 	struct node *node;
 	size_t off;
-	int flags;
-	bool used;
-} fds[FDS];
+	int flags; /* O_ACCMODE, O_APPEND, O_NONBLOCK */
+	unsigned refs;
+};
 
+/* The descriptor table; a vfork child works on it and gets it back. */
+struct fd_table {
+	struct {
+		struct file *file;
+		bool cloexec;
+	} fd[FDS];
+	struct node *cwd;
+};
+
+static struct fd_table fdt;
 static struct node root = {.name = "/", .kind = K_DIR, .ino = 1};
-static struct node *cwd = &root;
 static unsigned inos = 1;
+static volatile int changes; /* futex: a pipe or an inherited file changed */
+static uint64_t remote_sig;  /* submitted by the servers of our Fd sessions */
+static char *vfs_text;       /* our <vfs> node, for our children */
+static size_t vfs_len;
 
 static struct node *
 lookup_in(struct node *dir, const char *name, size_t n)
@@ -73,7 +109,7 @@ lookup_in(struct node *dir, const char *name, size_t n)
 static struct node *
 walk(const char *path, struct node **dir, const char **last, size_t *lastn)
 {
-	struct node *n = path[0] == '/' ? &root : cwd;
+	struct node *n = path[0] == '/' ? &root : fdt.cwd;
 
 	*dir = n;
 	*last = "";
@@ -129,30 +165,111 @@ static bool
 busy(struct node *n)
 {
 	for (unsigned i = 0; i < FDS; i++)
-		if (fds[i].used && fds[i].node == n)
+		if (fdt.fd[i].file && fdt.fd[i].file->node == n)
 			return true;
 	return false;
 }
 
+static struct file *
+file_new(struct node *n, int flags)
+{
+	struct file *f = heap_alloc(sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->node = n;
+	f->off = 0;
+	f->flags = flags;
+	f->refs = 1;
+	n->files++;
+	if (n->kind == K_PIPE) {
+		if ((flags & O_ACCMODE) == O_RDONLY)
+			n->pipe->readers++;
+		else
+			n->pipe->writers++;
+	}
+	return f;
+}
+
+/* Something a reader or writer waits for happened. */
+static void
+changed(struct node *n)
+{
+	__atomic_add_fetch(&changes, 1, __ATOMIC_SEQ_CST);
+	libc_futex(&changes, FUTEX_WAKE, INT_MAX, NULL, NULL);
+	spawn_file_changed(n);
+}
+
+void
+vfs_file_hold(struct file *f)
+{
+	f->refs++;
+}
+
+void
+vfs_file_release(struct file *f)
+{
+	struct node *n = f->node;
+
+	if (--f->refs)
+		return;
+	heap_free(f);
+	n->files--;
+	if (n->kind == K_PIPE) {
+		if ((f->flags & O_ACCMODE) == O_RDONLY)
+			n->pipe->readers--;
+		else
+			n->pipe->writers--;
+		changed(n);
+	}
+	if (n->files || (n->kind != K_PIPE && n->kind != K_REMOTE))
+		return;
+	if (n->kind == K_REMOTE)
+		session_close(n->cap_, n->id);
+	heap_free(n->pipe);
+	heap_free(n);
+}
+
 static int
-new_fd(struct node *n, int flags, int min)
+fd_set(struct file *f, int min, bool cloexec)
 {
 	for (unsigned i = (unsigned)min; i < FDS; i++) {
-		if (!fds[i].used) {
-			fds[i].used = true;
-			fds[i].node = n;
-			fds[i].off = 0;
-			fds[i].flags = flags;
+		if (!fdt.fd[i].file) {
+			fdt.fd[i].file = f;
+			fdt.fd[i].cloexec = cloexec;
 			return (int)i;
 		}
 	}
 	return -EMFILE;
 }
 
+/* A new open file of n at the lowest free descriptor. */
+static int
+new_fd(struct node *n, int flags, int min)
+{
+	struct file *f = file_new(n, flags);
+	int fd;
+
+	if (!f)
+		return -ENOMEM;
+	if ((fd = fd_set(f, min, flags & O_CLOEXEC)) < 0)
+		vfs_file_release(f);
+	return fd;
+}
+
 static bool
 fd_ok(long fd)
 {
-	return fd >= 0 && fd < FDS && fds[fd].used;
+	return fd >= 0 && fd < FDS && fdt.fd[fd].file;
+}
+
+struct file *
+vfs_fd_file(long fd, bool *cloexec)
+{
+	if (!fd_ok(fd))
+		return NULL;
+	*cloexec = fdt.fd[fd].cloexec;
+	return fdt.fd[fd].file;
 }
 
 long
@@ -190,19 +307,163 @@ vfs_close(long fd)
 {
 	if (!fd_ok(fd))
 		return -EBADF;
-	fds[fd].used = false;
+	vfs_file_release(fdt.fd[fd].file);
+	fdt.fd[fd].file = NULL;
 	return 0;
 }
 
-long
-vfs_read(long fd, char *buf, size_t len)
+/* Waits, without the backend's lock, until something changed after seen. */
+static void
+wait_change(int seen)
 {
-	struct node *n;
+	libc_unlock(&libc_backend_lock);
+	libc_futex(&changes, FUTEX_WAIT, seen, NULL, NULL);
+	libc_lock(&libc_backend_lock);
+}
+
+/* Waits until a server of an inherited file says it changed. */
+static void
+wait_remote(void)
+{
+	uint64_t n;
+
+	libc_unlock(&libc_backend_lock);
+	sys_sig_wait(remote_sig, &n);
+	libc_lock(&libc_backend_lock);
+}
+
+static long
+remote_errno(long e)
+{
+	switch (e) {
+	case -E_AGAIN:
+		return -EAGAIN;
+	case -E_ABORT:
+		return -EPIPE;
+	case -E_INVAL:
+		return -EINVAL;
+	case -E_NOSYS:
+		return -ESPIPE;
+	}
+	return -EIO;
+}
+
+static long
+remote_read(struct file *f, char *buf, size_t len, bool block)
+{
+	uint64_t *w = utcb_self()->msg;
+	long e;
+
+	for (;;) {
+		w[0] = len < FD_DATA_MAX ? len : FD_DATA_MAX;
+		e = rpc_call(f->node->cap_, FD_READ, 1, 0, 0, NULL);
+		if (e != -E_AGAIN || !block)
+			break;
+		wait_remote();
+	}
+	if (e)
+		return remote_errno(e);
+	if (w[0] > len || w[0] > FD_DATA_MAX)
+		return -EIO;
+	memcpy(buf, &w[1], w[0]);
+	return (long)w[0];
+}
+
+static long
+remote_write(struct file *f, const char *buf, size_t len, bool block)
+{
+	uint64_t *w = utcb_self()->msg;
+	size_t done = 0;
+
+	while (done < len) {
+		size_t n = len - done < FD_DATA_MAX ? len - done : FD_DATA_MAX;
+		long e;
+
+		w[0] = n;
+		memcpy(&w[1], buf + done, n);
+		e = rpc_call(f->node->cap_, FD_WRITE, 1 + (unsigned)(n + 7) / 8,
+		    0, 0, NULL);
+		if (e == -E_AGAIN && block) {
+			wait_remote();
+			continue;
+		}
+		if (e || w[0] > n)
+			return done ? (long)done : e ? remote_errno(e) : -EIO;
+		done += w[0];
+	}
+	return (long)done;
+}
+
+static long
+pipe_read(struct file *f, char *buf, size_t len, bool block)
+{
+	struct pipe *p = f->node->pipe;
+	size_t n = 0;
+
+	for (;;) {
+		int seen = changes;
+
+		if (p->len || !p->writers || !len)
+			break;
+		if (!block || (f->flags & O_NONBLOCK))
+			return -EAGAIN;
+		wait_change(seen);
+	}
+	while (n < len && p->len) {
+		size_t run = PIPE_SIZE - p->head;
+
+		if (run > p->len)
+			run = p->len;
+		if (run > len - n)
+			run = len - n;
+		memcpy(buf + n, p->buf + p->head, run);
+		p->head = (p->head + run) % PIPE_SIZE;
+		p->len -= run;
+		n += run;
+	}
+	if (n)
+		changed(f->node);
+	return (long)n;
+}
+
+static long
+pipe_write(struct file *f, const char *buf, size_t len, bool block)
+{
+	struct pipe *p = f->node->pipe;
+	size_t n = 0;
+
+	while (n < len) {
+		int seen = changes;
+
+		if (!p->readers)
+			return n ? (long)n : -EPIPE;
+		if (p->len == PIPE_SIZE) {
+			if (!block || (f->flags & O_NONBLOCK))
+				return n ? (long)n : -EAGAIN;
+			wait_change(seen);
+			continue;
+		}
+		size_t at = (p->head + p->len) % PIPE_SIZE;
+		size_t run = at >= p->head ? PIPE_SIZE - at : p->head - at;
+
+		if (run > len - n)
+			run = len - n;
+		memcpy(p->buf + at, buf + n, run);
+		p->len += run;
+		n += run;
+		changed(f->node);
+	}
+	return (long)n;
+}
+
+long
+vfs_file_read(struct file *f, char *buf, size_t len, bool block)
+{
+	struct node *n = f->node;
 	size_t got;
 
-	if (!fd_ok(fd) || (fds[fd].flags & O_ACCMODE) == O_WRONLY)
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EBADF;
-	n = fds[fd].node;
 	switch (n->kind) {
 	case K_DIR:
 		return -EISDIR;
@@ -212,33 +473,62 @@ vfs_read(long fd, char *buf, size_t len)
 	case K_ZERO:
 		memset(buf, 0, len);
 		return (long)len;
-	default:
+	case K_PIPE:
+		return pipe_read(f, buf, len, block);
+	case K_REMOTE:
+		return remote_read(f, buf, len, block);
+	case K_FILE:
 		break;
 	}
-	if (fds[fd].off >= n->size)
+	if (f->off >= n->size)
 		return 0;
-	got = n->size - fds[fd].off < len ? n->size - fds[fd].off : len;
-	memcpy(buf, n->data + fds[fd].off, got);
-	fds[fd].off += got;
+	got = n->size - f->off < len ? n->size - f->off : len;
+	memcpy(buf, n->data + f->off, got);
+	f->off += got;
 	return (long)got;
 }
 
 long
-vfs_write(long fd, const char *buf, size_t len)
+vfs_read(long fd, char *buf, size_t len)
 {
-	struct node *n;
+	struct file *f;
+	long r;
+
+	if (!fd_ok(fd))
+		return -EBADF;
+	f = fdt.fd[fd].file;
+	vfs_file_hold(f); /* while we wait without the lock */
+	r = vfs_file_read(f, buf, len, true);
+	vfs_file_release(f);
+	return r;
+}
+
+long
+vfs_file_write(struct file *f, const char *buf, size_t len, bool block)
+{
+	struct node *n = f->node;
 	size_t end;
 
-	if (!fd_ok(fd) || (fds[fd].flags & O_ACCMODE) == O_RDONLY)
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
-	n = fds[fd].node;
-	if (n->kind == K_NULL || n->kind == K_ZERO)
+	switch (n->kind) {
+	case K_DIR:
+		return -EISDIR;
+	case K_NULL:
+	case K_ZERO:
 		return (long)len;
-	if (n->kind == K_LOG)
+	case K_LOG:
 		return vfs_log(buf, len);
-	if (fds[fd].flags & O_APPEND)
-		fds[fd].off = n->size;
-	end = fds[fd].off + len;
+	case K_PIPE:
+		return pipe_write(f, buf, len, block);
+	case K_REMOTE:
+		return remote_write(f, buf, len, block);
+	case K_FILE:
+		break;
+	}
+	if (f->flags & O_APPEND)
+		f->off = n->size;
+	end = f->off + len;
 	if (end > n->cap) {
 		size_t cap = end * 2 < 4096 ? 4096 : end * 2;
 		char *data = heap_alloc(cap);
@@ -252,52 +542,96 @@ vfs_write(long fd, const char *buf, size_t len)
 		n->data = data;
 		n->cap = cap;
 	}
-	if (fds[fd].off > n->size)
-		memset(n->data + n->size, 0, fds[fd].off - n->size);
-	memcpy(n->data + fds[fd].off, buf, len);
-	fds[fd].off = end;
+	if (f->off > n->size)
+		memset(n->data + n->size, 0, f->off - n->size);
+	memcpy(n->data + f->off, buf, len);
+	f->off = end;
 	if (end > n->size)
 		n->size = end;
 	return (long)len;
 }
 
 long
-vfs_lseek(long fd, long off, int whence)
+vfs_write(long fd, const char *buf, size_t len)
 {
-	long base;
+	struct file *f;
+	long r;
 
 	if (!fd_ok(fd))
 		return -EBADF;
+	f = fdt.fd[fd].file;
+	vfs_file_hold(f);
+	r = vfs_file_write(f, buf, len, true);
+	vfs_file_release(f);
+	return r;
+}
+
+long
+vfs_file_seek(struct file *f, long off, int whence)
+{
+	uint64_t *w = utcb_self()->msg;
+	long base, e;
+
+	switch (f->node->kind) {
+	case K_PIPE:
+		return -ESPIPE;
+	case K_REMOTE:
+		w[0] = (uint64_t)off;
+		w[1] = (uint64_t)whence;
+		e = rpc_call(f->node->cap_, FD_SEEK, 2, 0, 0, NULL);
+		return e ? remote_errno(e) : (long)w[0];
+	default:
+		break;
+	}
 	switch (whence) {
 	case SEEK_SET:
 		base = 0;
 		break;
 	case SEEK_CUR:
-		base = (long)fds[fd].off;
+		base = (long)f->off;
 		break;
 	case SEEK_END:
-		base = (long)fds[fd].node->size;
+		base = (long)f->node->size;
 		break;
 	default:
 		return -EINVAL;
 	}
 	if (base + off < 0)
 		return -EINVAL;
-	fds[fd].off = (size_t)(base + off);
-	return (long)fds[fd].off;
+	f->off = (size_t)(base + off);
+	return (long)f->off;
+}
+
+long
+vfs_lseek(long fd, long off, int whence)
+{
+	return fd_ok(fd) ? vfs_file_seek(fdt.fd[fd].file, off, whence) : -EBADF;
 }
 
 static void
 fill_stat(struct node *n, struct stat *st)
 {
+	uint64_t *w = utcb_self()->msg;
+
 	memset(st, 0, sizeof(*st));
+	if (n->kind == K_REMOTE) {
+		if (!rpc_call(n->cap_, FD_STAT, 0, 0, 0, NULL)) {
+			st->st_mode = (mode_t)w[0];
+			st->st_size = (off_t)w[1];
+		}
+		st->st_ino = n->ino;
+		st->st_nlink = 1;
+		st->st_blksize = 4096;
+		return;
+	}
 	st->st_ino = n->ino;
 	st->st_nlink = 1;
 	st->st_size = (off_t)n->size;
 	st->st_blksize = 4096;
 	st->st_blocks = (blkcnt_t)((n->size + 511) / 512);
 	st->st_mode = n->kind == K_DIR ? S_IFDIR | 0755
-	    : n->kind == K_FILE        ? S_IFREG | (n->readonly ? 0444 : 0644)
+	    : n->kind == K_FILE        ? S_IFREG | (n->readonly ? 0555 : 0644)
+	    : n->kind == K_PIPE        ? S_IFIFO | 0600
 				       : S_IFCHR | 0666;
 }
 
@@ -306,7 +640,7 @@ vfs_fstat(long fd, struct stat *st)
 {
 	if (!fd_ok(fd))
 		return -EBADF;
-	fill_stat(fds[fd].node, st);
+	fill_stat(fdt.fd[fd].file->node, st);
 	return 0;
 }
 
@@ -406,7 +740,9 @@ vfs_getdents(long fd, char *buf, size_t len)
 
 	if (!fd_ok(fd))
 		return -EBADF;
-	d = fds[fd].node;
+	struct file *f = fdt.fd[fd].file;
+
+	d = f->node;
 	if (d->kind != K_DIR)
 		return -ENOTDIR;
 	for (c = d->child; c; c = c->next, idx++) {
@@ -415,7 +751,7 @@ vfs_getdents(long fd, char *buf, size_t len)
 		    (offsetof(struct dirent, d_name) + nl + 1 + 7) & ~7ul;
 		struct dirent *de = (struct dirent *)(buf + at);
 
-		if (idx < fds[fd].off)
+		if (idx < f->off)
 			continue;
 		if (at + rec > len)
 			break;
@@ -427,7 +763,7 @@ vfs_getdents(long fd, char *buf, size_t len)
 					      : DT_CHR;
 		memcpy(de->d_name, c->name, nl + 1);
 		at += rec;
-		fds[fd].off = idx + 1;
+		f->off = idx + 1;
 	}
 	if (!at && c)
 		return -EINVAL; /* the buffer cannot take one entry */
@@ -445,7 +781,7 @@ vfs_chdir(const char *path)
 		return -ENOENT;
 	if (n->kind != K_DIR)
 		return -ENOTDIR;
-	cwd = n;
+	fdt.cwd = n;
 	return 0;
 }
 
@@ -456,7 +792,7 @@ vfs_getcwd(char *buf, size_t len)
 	size_t at = sizeof(tmp) - 1;
 
 	tmp[at] = 0;
-	for (struct node *n = cwd; n != &root; n = n->parent) {
+	for (struct node *n = fdt.cwd; n != &root; n = n->parent) {
 		size_t nl = strlen(n->name);
 
 		if (nl + 1 > at)
@@ -474,50 +810,292 @@ vfs_getcwd(char *buf, size_t len)
 }
 
 long
-vfs_dup(long fd, long to)
+vfs_dup(long fd, long to, bool cloexec)
 {
 	if (!fd_ok(fd))
 		return -EBADF;
 	if (to < 0)
-		return new_fd(fds[fd].node, fds[fd].flags, 0);
+		return -EBADF;
 	if (to >= FDS)
 		return -EBADF;
-	fds[to] = fds[fd];
+	if (to == fd)
+		return to;
+	vfs_close(to);
+	vfs_file_hold(fdt.fd[fd].file);
+	fdt.fd[to].file = fdt.fd[fd].file;
+	fdt.fd[to].cloexec = cloexec;
 	return to;
+}
+
+long
+vfs_fcntl(long fd, int cmd, long arg)
+{
+	long r;
+
+	if (!fd_ok(fd))
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (arg < 0 || arg >= FDS)
+			return -EINVAL;
+		if ((r = fd_set(fdt.fd[fd].file, (int)arg,
+			 cmd == F_DUPFD_CLOEXEC)) >= 0)
+			vfs_file_hold(fdt.fd[fd].file);
+		return r;
+	case F_GETFD:
+		return fdt.fd[fd].cloexec ? FD_CLOEXEC : 0;
+	case F_SETFD:
+		fdt.fd[fd].cloexec = arg & FD_CLOEXEC;
+		return 0;
+	case F_GETFL:
+		return fdt.fd[fd].file->flags;
+	case F_SETFL:
+		fdt.fd[fd].file->flags =
+		    (fdt.fd[fd].file->flags & ~O_NONBLOCK) |
+		    (int)(arg & O_NONBLOCK);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+long
+vfs_pipe(int *out, int flags)
+{
+	struct node *n = heap_alloc(sizeof(*n));
+	struct file *r, *w;
+	int a, b;
+
+	if (!n || !(n->pipe = heap_alloc(sizeof(*n->pipe)))) {
+		heap_free(n);
+		return -ENOMEM;
+	}
+	n->kind = K_PIPE;
+	n->ino = ++inos;
+	r = file_new(n, O_RDONLY | (flags & O_NONBLOCK));
+	w = r ? file_new(n, O_WRONLY | (flags & O_NONBLOCK)) : NULL;
+	if (!w) {
+		if (r)
+			vfs_file_release(r);
+		else
+			heap_free(n->pipe), heap_free(n);
+		return -ENOMEM;
+	}
+	if ((a = fd_set(r, 0, flags & O_CLOEXEC)) < 0 ||
+	    (b = fd_set(w, 0, flags & O_CLOEXEC)) < 0) {
+		if (a >= 0)
+			fdt.fd[a].file = NULL;
+		vfs_file_release(r);
+		vfs_file_release(w);
+		return -EMFILE;
+	}
+	out[0] = a;
+	out[1] = b;
+	return 0;
+}
+
+/* vfork: the child changes a copy of the table, the parent gets its own. */
+struct fd_table *
+vfs_fds_save(void)
+{
+	struct fd_table *s = heap_alloc(sizeof(*s));
+
+	if (!s)
+		return NULL;
+	*s = fdt;
+	for (unsigned i = 0; i < FDS; i++)
+		if (fdt.fd[i].file)
+			vfs_file_hold(fdt.fd[i].file);
+	return s;
+}
+
+void
+vfs_fds_restore(struct fd_table *s)
+{
+	for (unsigned i = 0; i < FDS; i++)
+		vfs_close(i);
+	fdt = *s;
+	heap_free(s);
+}
+
+/* execve: the descriptors a new program gets, then ours lose them. */
+void
+vfs_fds_exec(void)
+{
+	for (unsigned i = 0; i < FDS; i++)
+		if (fdt.fd[i].file && fdt.fd[i].cloexec)
+			vfs_close(i);
+}
+
+const char *
+vfs_file_device(const struct file *f)
+{
+	switch (f->node->kind) {
+	case K_NULL:
+		return "/dev/null";
+	case K_ZERO:
+		return "/dev/zero";
+	case K_LOG:
+		return "/dev/log";
+	default:
+		return NULL;
+	}
+}
+
+const void *
+vfs_file_node(const struct file *f)
+{
+	return f->node;
+}
+
+int
+vfs_file_flags(const struct file *f)
+{
+	return f->flags;
+}
+
+bool
+vfs_file_remote(const struct file *f, uint64_t *handle)
+{
+	if (f->node->kind != K_REMOTE)
+		return false;
+	*handle = f->node->handle;
+	return true;
+}
+
+void
+vfs_file_stat(struct file *f, struct stat *st)
+{
+	fill_stat(f->node, st);
+}
+
+/* A regular file's content, for execve. */
+long
+vfs_content(const char *path, const void **data, size_t *size)
+{
+	struct node *dir, *n;
+	const char *last;
+	size_t lastn;
+
+	if (!(n = walk(path, &dir, &last, &lastn)))
+		return -ENOENT;
+	if (n->kind != K_FILE)
+		return -EACCES;
+	*data = n->data;
+	*size = n->size;
+	return 0;
+}
+
+const char *
+vfs_config(size_t *len)
+{
+	*len = vfs_len;
+	return vfs_text;
+}
+
+/* Makes the directories on the way to path (for ROMs named by path). */
+static struct node *
+make_path(const char *path)
+{
+	struct node *dir = &root, *n;
+
+	while (*path) {
+		while (*path == '/')
+			path++;
+		const char *end = strchr(path, '/');
+
+		if (!end)
+			break;
+		n = lookup_in(dir, path, (size_t)(end - path));
+		if (!n && !(n = make(dir, path, (size_t)(end - path), K_DIR)))
+			return NULL;
+		if (n->kind != K_DIR)
+			return NULL;
+		dir = n;
+		path = end;
+	}
+	return dir;
 }
 
 /* ROMs named by <vfs> in the config become read-only files. */
 static void
-mount_roms(const struct config *cfg)
+mount_roms(struct config_node vfs)
 {
-	struct config_node vfs, rom;
+	struct config_node rom;
 
-	if (config_child(config_root(cfg), "vfs", &vfs))
-		return;
 	for (int e = config_child(vfs, "rom", &rom); !e;
 	     e = config_next(rom, "rom", &rom)) {
 		char name[NAME], path[128];
 		const void *content;
+		struct node *dir, *n;
+		const char *base;
 		size_t len;
-		long fd;
 
 		if (config_attr_copy(rom, "name", name, sizeof(name)))
 			continue;
 		if (config_attr_copy(rom, "path", path, sizeof(path)))
 			fmt_snprintf(path, sizeof(path), "/%s", name);
+		base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 		if (rom_attach(name, &content, &len) ||
-		    (fd = vfs_open(path, O_CREAT | O_WRONLY, 0)) < 0) {
+		    !(dir = make_path(path)) ||
+		    lookup_in(dir, base, strlen(base)) ||
+		    !(n = make(dir, base, strlen(base), K_FILE))) {
 			log_printf("vfs: no ROM '%s' for %s", name, path);
 			continue;
 		}
-		vfs_write(fd, content, len);
-		vfs_close(fd);
-		struct node *d, *n;
-		const char *l;
-		size_t ln;
+		n->data = (char *)content; /* never written: readonly */
+		n->size = len;
+		n->readonly = true;
+	}
+}
 
-		if ((n = walk(path, &d, &l, &ln)))
-			n->readonly = true;
+/* <fd id="N" path="/dev/log"/> or <fd id="N" file="H" flags="F"/>. */
+static void
+inherit(const struct config *cfg)
+{
+	struct config_node fd;
+
+	for (int e = config_child(config_root(cfg), "fd", &fd); !e;
+	     e = config_next(fd, "fd", &fd)) {
+		uint64_t id, handle, flags;
+		char path[64], args[32];
+		struct node *n;
+		long r;
+
+		if (config_attr_u64(fd, "id", FDS, &id) || id >= FDS ||
+		    config_attr_u64(fd, "flags", O_RDWR, &flags)) {
+			log_printf("libc: config: <fd> needs an id below %u",
+			    FDS);
+			continue;
+		}
+		vfs_close((long)id);
+		if (!config_attr_copy(fd, "path", path, sizeof(path))) {
+			if ((r = vfs_open(path, (int)flags, 0)) >= 0 &&
+			    r != (long)id) {
+				vfs_dup(r, (long)id, false);
+				vfs_close(r);
+			}
+			continue;
+		}
+		if (config_attr_u64(fd, "file", ~0ul, &handle) ||
+		    handle == ~0ul || !(n = heap_alloc(sizeof(*n))))
+			continue;
+		fmt_snprintf(args, sizeof(args), "file=%lu", handle);
+		if ((!remote_sig && object_create(KOBJ_SIGNAL, &remote_sig)) ||
+		    session_open_args("Fd", "fd", args, 0, &n->cap_, &n->id)) {
+			log_printf("libc: no inherited file for descriptor %lu",
+			    id);
+			heap_free(n);
+			continue;
+		}
+		rpc_call(n->cap_, FD_SIGH, 0, remote_sig, 0, NULL);
+		n->kind = K_REMOTE;
+		n->ino = ++inos;
+		n->handle = handle;
+		struct file *f = file_new(n, (int)flags);
+
+		if (f)
+			fdt.fd[id].file = f;
 	}
 }
 
@@ -525,7 +1103,10 @@ void
 vfs_init(const struct config *cfg)
 {
 	struct node *dev = make(&root, "dev", 3, K_DIR);
+	struct config_node vfs;
+	char path[128];
 
+	fdt.cwd = &root;
 	make(dev, "null", 4, K_NULL);
 	make(dev, "zero", 4, K_ZERO);
 	make(dev, "log", 3, K_LOG);
@@ -534,5 +1115,17 @@ vfs_init(const struct config *cfg)
 	new_fd(lookup_in(dev, "null", 4), O_RDONLY, 0);
 	new_fd(lookup_in(dev, "log", 3), O_WRONLY, 1);
 	new_fd(lookup_in(dev, "log", 3), O_WRONLY, 2);
-	mount_roms(cfg);
+	if (!config_child(config_root(cfg), "vfs", &vfs)) {
+		const char *raw;
+
+		config_node_raw(vfs, &raw, &vfs_len);
+		if ((vfs_text = heap_alloc(vfs_len)))
+			memcpy(vfs_text, raw, vfs_len);
+		mount_roms(vfs);
+	}
+	/* <cwd path="/dir"/>: where a parent's execve left off */
+	if (!config_child(config_root(cfg), "cwd", &vfs) &&
+	    !config_attr_copy(vfs, "path", path, sizeof(path)))
+		vfs_chdir(path);
+	inherit(cfg);
 }

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 struct config;
@@ -20,5 +21,35 @@ long vfs_rename(const char *from, const char *to);
 long vfs_getdents(long fd, char *buf, size_t len);
 long vfs_chdir(const char *path);
 long vfs_getcwd(char *buf, size_t len);
-long vfs_dup(long fd, long to);
+long vfs_dup(long fd, long to, bool cloexec);
+long vfs_fcntl(long fd, int cmd, long arg);
+long vfs_pipe(int *fds, int flags);
 long vfs_log(const char *buf, size_t len); /* syscall.c: the log, by lines */
+
+/*
+ * For starting programs (spawn.c): open files, shared by descriptors and
+ * by the Fd sessions of children; the descriptor table, saved around a
+ * vfork child; a program's file.
+ */
+struct file;
+struct fd_table;
+struct file *vfs_fd_file(long fd, bool *cloexec); /* NULL: not open */
+void vfs_file_hold(struct file *f);
+void vfs_file_release(struct file *f);
+/* block false: -EAGAIN instead of waiting (a child's call) */
+long vfs_file_read(struct file *f, char *buf, size_t len, bool block);
+long vfs_file_write(struct file *f, const char *buf, size_t len, bool block);
+long vfs_file_seek(struct file *f, long off, int whence);
+void vfs_file_stat(struct file *f, struct stat *st);
+int vfs_file_flags(const struct file *f);
+const char *vfs_file_device(const struct file *f); /* "/dev/log" or NULL */
+const void *vfs_file_node(const struct file *f);
+bool vfs_file_remote(const struct file *f, uint64_t *handle);
+struct fd_table *vfs_fds_save(void);
+void vfs_fds_restore(struct fd_table *saved);
+void vfs_fds_exec(void); /* closes the close-on-exec descriptors */
+long vfs_content(const char *path, const void **data, size_t *size);
+const char *vfs_config(size_t *len); /* our <vfs> node's text, or NULL */
+
+/* spawn.c: a file children may wait on changed. */
+void spawn_file_changed(const void *node);

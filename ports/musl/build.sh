@@ -1,6 +1,7 @@
 #!/bin/sh
-# Builds musl for Bulkhead: our syscall_arch.h, syscall_cp.s, clone.s and
-# __unmapself.s replace musl's (they call the libc backend), the assembly that issues `syscall` for thread-area setup is
+# Builds musl for Bulkhead: our syscall_arch.h, syscall_cp.s, clone.s,
+# __unmapself.s and vfork.s replace musl's (they call the libc backend), the
+# assembly that issues `syscall` for thread-area setup is
 # removed (musl's generic C version then calls the backend), and the static
 # library and headers land in build/ports/musl/{lib,include}.
 #
@@ -22,6 +23,7 @@ cp "$files/syscall_arch.h" "$src/arch/x86_64/syscall_arch.h"
 for f in syscall_cp.s clone.s __unmapself.s; do
 	cp "$files/$f" "$src/src/thread/x86_64/$f"
 done
+cp "$files/vfork.s" "$src/src/process/x86_64/vfork.s"
 rm -f "$src/src/thread/x86_64/__set_thread_area.s"
 cd "$src"
 if [ ! -f config.mak ]; then

@@ -1,0 +1,77 @@
+/*
+ * The program the spawn test starts: what it does is its first argument.
+ *
+ *   echo WORD...   WORDs on stdout, a line
+ *   exit N         exits with N
+ *   gen N          N bytes of a pattern on stdout
+ *   cat            stdin to stdout until the end of stdin
+ *   fault          writes to address 0
+ *   nest PROG ARG... starts PROG with our descriptors, exits with its code
+ *   pwd            the working directory on stdout
+ *   env NAME       the variable's value on stdout
+ */
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static int
+copy(int from, int to)
+{
+	char buf[700];
+	ssize_t n;
+
+	while ((n = read(from, buf, sizeof(buf))) > 0)
+		for (ssize_t at = 0, w; at < n; at += w)
+			if ((w = write(to, buf + at, (size_t)(n - at))) <= 0)
+				return 1;
+	return n < 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "";
+	char buf[256];
+
+	if (!strcmp(what, "echo")) {
+		for (int i = 2; i < argc; i++)
+			printf("%s%s", argv[i], i + 1 < argc ? " " : "\n");
+		return 0;
+	}
+	if (!strcmp(what, "exit") && argc > 2)
+		return atoi(argv[2]);
+	if (!strcmp(what, "gen") && argc > 2) {
+		long n = atol(argv[2]);
+
+		for (long i = 0; i < n; i++)
+			putchar('a' + (int)(i % 26));
+		return fflush(stdout) ? 1 : 0;
+	}
+	if (!strcmp(what, "cat"))
+		return copy(0, 1);
+	if (!strcmp(what, "fault"))
+		*(volatile int *)0 = 1;
+	if (!strcmp(what, "nest") && argc > 2) {
+		pid_t pid;
+		int st;
+
+		if (posix_spawn(&pid, argv[2], NULL, NULL, argv + 2, environ) ||
+		    waitpid(pid, &st, 0) != pid)
+			return 126;
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 125;
+	}
+	if (!strcmp(what, "pwd") && getcwd(buf, sizeof(buf))) {
+		puts(buf);
+		return 0;
+	}
+	if (!strcmp(what, "env") && argc > 2) {
+		puts(getenv(argv[2]) ? getenv(argv[2]) : "(unset)");
+		return 0;
+	}
+	return 2;
+}
