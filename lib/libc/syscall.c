@@ -10,7 +10,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/prctl.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 #include <fcntl.h>
@@ -221,6 +223,18 @@ libc_clock(struct timespec *ts)
 }
 
 static long
+do_uname(struct utsname *u)
+{
+	memset(u, 0, sizeof(*u));
+	strcpy(u->sysname, "Bulkhead");
+	strcpy(u->nodename, "bulkhead");
+	strcpy(u->release, "0.1");
+	strcpy(u->version, "0.1");
+	strcpy(u->machine, "x86_64");
+	return 0;
+}
+
+static long
 unsupported(long n)
 {
 	static uint64_t seen[8];
@@ -314,6 +328,20 @@ call(long n, long a, long b, long c, long d, long e)
 		return libc_kill(a, (int)b);
 	case SYS_getppid:
 		return 0;
+	case SYS_poll:
+		return vfs_poll((struct pollfd *)a, (unsigned long)b, (int)c);
+	case SYS_uname:
+		return do_uname((struct utsname *)a);
+	case SYS_umask: {
+		static long mask = 022;
+		long old = mask;
+
+		mask = a & 0777;
+		return old;
+	}
+	case SYS_prctl:
+		return a == PR_SET_NAME ? 0
+					: -EINVAL; /* the name is the label */
 	case SYS_ioctl:
 		return -ENOTTY;
 	case SYS_exit_group:

@@ -24,6 +24,7 @@
 #include <base/rpc.h>
 #include <base/runtime.h>
 #include <limits.h>
+#include <poll.h>
 #include <session/fd.h>
 
 #include "libc.h"
@@ -892,6 +893,62 @@ vfs_pipe(int *out, int flags)
 	out[0] = a;
 	out[1] = b;
 	return 0;
+}
+
+/* What fd is ready for; inherited files are taken as ready (a read
+ * waits there). */
+static short
+ready(long fd, short events)
+{
+	struct node *n;
+
+	if (!fd_ok(fd))
+		return POLLNVAL;
+	n = fdt.fd[fd].file->node;
+	if (n->kind != K_PIPE)
+		return events & (POLLIN | POLLOUT);
+	if ((fdt.fd[fd].file->flags & O_ACCMODE) == O_RDONLY)
+		return (short)((n->pipe->len ? events & POLLIN : 0) |
+		    (n->pipe->writers ? 0 : POLLHUP));
+	return (short)((n->pipe->len < PIPE_SIZE ? events & POLLOUT : 0) |
+	    (n->pipe->readers ? 0 : POLLERR));
+}
+
+long
+vfs_poll(struct pollfd *pfd, unsigned long n, int timeout_ms)
+{
+	struct timespec now, end;
+
+	libc_clock(&end);
+	end.tv_sec += timeout_ms / 1000;
+	end.tv_nsec += (timeout_ms % 1000) * 1000000L;
+	for (;;) {
+		int seen = changes;
+		long count = 0;
+
+		for (unsigned long i = 0; i < n; i++) {
+			pfd[i].revents =
+			    pfd[i].fd < 0 ? 0 : ready(pfd[i].fd, pfd[i].events);
+			count += pfd[i].revents != 0;
+		}
+		if (count || !timeout_ms)
+			return count;
+		if (timeout_ms < 0) {
+			wait_change(seen);
+			continue;
+		}
+		libc_clock(&now);
+		long ns = (end.tv_sec - now.tv_sec) * 1000000000L +
+		    (end.tv_nsec - now.tv_nsec);
+
+		if (ns <= 0)
+			return 0;
+		libc_unlock(&libc_backend_lock);
+		libc_futex(&changes, FUTEX_WAIT, seen,
+		    &(struct timespec){ns / 1000000000L, ns % 1000000000L},
+		    NULL);
+		libc_lock(&libc_backend_lock);
+	}
 }
 
 /* vfork: the child changes a copy of the table, the parent gets its own. */
