@@ -343,7 +343,7 @@ call(long n, long a, long b, long c, long d, long e)
 		return a == PR_SET_NAME ? 0
 					: -EINVAL; /* the name is the label */
 	case SYS_ioctl:
-		return -ENOTTY;
+		return vfs_ioctl(a, (unsigned long)b, (void *)c);
 	case SYS_exit_group:
 		libc_exit((int)a);
 	case SYS_mmap:

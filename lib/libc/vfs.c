@@ -21,11 +21,15 @@
 #include <base/error.h>
 #include <base/heap.h>
 #include <base/log.h>
+#include <base/parent.h>
 #include <base/rpc.h>
 #include <base/runtime.h>
 #include <limits.h>
 #include <poll.h>
 #include <session/fd.h>
+#include <session/terminal.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 
 #include "libc.h"
 #include "vfs.h"
@@ -43,7 +47,8 @@ enum kind {
 	K_ZERO,
 	K_LOG,
 	K_PIPE,  /* outside the tree */
-	K_REMOTE /* an Fd session to our parent, outside the tree */
+	K_REMOTE /* an Fd session: to our parent (outside the tree), or a
+		    Terminal session (/dev/terminal) */
 };
 
 struct pipe {
@@ -63,6 +68,8 @@ struct node {
 	struct pipe *pipe; /* K_PIPE */
 	uint64_t cap_, id; /* K_REMOTE: the session and its id */
 	uint64_t handle;   /* K_REMOTE: the parent's name for the file */
+	bool terminal;     /* K_REMOTE: a Terminal session */
+	unsigned mode;     /* terminal: TERMINAL_CANON | TERMINAL_ECHO */
 	unsigned files;    /* open files of a node outside the tree */
 };
 
@@ -223,7 +230,7 @@ vfs_file_release(struct file *f)
 			n->pipe->writers--;
 		changed(n);
 	}
-	if (n->files || (n->kind != K_PIPE && n->kind != K_REMOTE))
+	if (n->files || n->parent || (n->kind != K_PIPE && n->kind != K_REMOTE))
 		return;
 	if (n->kind == K_REMOTE)
 		session_close(n->cap_, n->id);
@@ -994,6 +1001,8 @@ vfs_file_device(const struct file *f)
 		return "/dev/zero";
 	case K_LOG:
 		return "/dev/log";
+	case K_REMOTE:
+		return f->node->terminal ? "/dev/terminal" : NULL;
 	default:
 		return NULL;
 	}
@@ -1014,7 +1023,7 @@ vfs_file_flags(const struct file *f)
 bool
 vfs_file_remote(const struct file *f, uint64_t *handle)
 {
-	if (f->node->kind != K_REMOTE)
+	if (f->node->kind != K_REMOTE || f->node->terminal)
 		return false;
 	*handle = f->node->handle;
 	return true;
@@ -1106,6 +1115,108 @@ mount_roms(struct config_node vfs)
 	}
 }
 
+/* n becomes a session of service, which signals us when it changed. */
+static int
+remote_open(struct node *n, const char *service, const char *label,
+    const char *args)
+{
+	int e;
+
+	if ((!remote_sig && (e = object_create(KOBJ_SIGNAL, &remote_sig))) ||
+	    (e = session_open_args(service, label, args, 0, &n->cap_, &n->id)))
+		return e;
+	rpc_call(n->cap_, FD_SIGH, 0, remote_sig, 0, NULL);
+	n->kind = K_REMOTE;
+	n->ino = ++inos;
+	return 0;
+}
+
+/*
+ * <vfs> <terminal/> </vfs>: /dev/terminal, a Terminal session, and
+ * standard input, output and error unless <fd> says otherwise.
+ */
+static void
+terminal(struct config_node vfs, struct node *dev)
+{
+	struct config_node term;
+	char label[LABEL_MAX] = "";
+	struct node *n;
+
+	if (config_child(vfs, "terminal", &term))
+		return;
+	config_attr_copy(term, "label", label, sizeof(label));
+	if (!(n = make(dev, "terminal", 8, K_REMOTE)) ||
+	    remote_open(n, "Terminal", label, "")) {
+		log_printf("libc: no terminal");
+		if (n)
+			unlink_node(n), heap_free(n);
+		return;
+	}
+	n->terminal = true;
+	n->mode = TERMINAL_CANON | TERMINAL_ECHO;
+	for (int fd = 0; fd < 3; fd++) {
+		vfs_close(fd);
+		new_fd(n, fd ? O_WRONLY : O_RDONLY, fd);
+	}
+}
+
+long
+vfs_ioctl(long fd, unsigned long req, void *arg)
+{
+	uint64_t *w = utcb_self()->msg;
+	struct termios *tio = arg;
+	struct winsize *ws = arg;
+	struct node *n;
+	long e;
+
+	if (!fd_ok(fd))
+		return -EBADF;
+	n = fdt.fd[fd].file->node;
+	if (n->kind != K_REMOTE || !n->terminal)
+		return -ENOTTY;
+	switch (req) {
+	case TCGETS:
+		memset(tio, 0, sizeof(*tio));
+		tio->c_iflag = ICRNL;
+		tio->c_oflag = OPOST | ONLCR;
+		tio->c_cflag = CS8 | CREAD | B38400;
+		tio->c_lflag = (n->mode & TERMINAL_CANON ? ICANON : 0) |
+		    (n->mode & TERMINAL_ECHO ? ECHO : 0) | ISIG;
+		tio->c_cc[VINTR] = 3;
+		tio->c_cc[VERASE] = 127;
+		tio->c_cc[VKILL] = 21;
+		tio->c_cc[VEOF] = 4;
+		tio->c_cc[VMIN] = 1;
+		return 0;
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+		w[0] = (tio->c_lflag & ICANON ? TERMINAL_CANON : 0) |
+		    (tio->c_lflag & ECHO ? TERMINAL_ECHO : 0);
+		if ((e = rpc_call(n->cap_, TERMINAL_MODE, 1, 0, 0, NULL)))
+			return remote_errno(e);
+		n->mode =
+		    (unsigned)((tio->c_lflag & ICANON ? TERMINAL_CANON : 0) |
+			(tio->c_lflag & ECHO ? TERMINAL_ECHO : 0));
+		return 0;
+	case TIOCGWINSZ:
+		if ((e = rpc_call(n->cap_, TERMINAL_SIZE, 0, 0, 0, NULL)))
+			return remote_errno(e);
+		memset(ws, 0, sizeof(*ws));
+		ws->ws_col = (unsigned short)w[0];
+		ws->ws_row = (unsigned short)w[1];
+		return 0;
+	case TIOCSWINSZ:
+		return 0;
+	case TIOCGPGRP:
+		*(int *)arg = 1;
+		return 0;
+	case TIOCSPGRP:
+		return 0;
+	}
+	return -EINVAL;
+}
+
 /* <fd id="N" path="/dev/log"/> or <fd id="N" file="H" flags="F"/>. */
 static void
 inherit(const struct config *cfg)
@@ -1138,16 +1249,12 @@ inherit(const struct config *cfg)
 		    handle == ~0ul || !(n = heap_alloc(sizeof(*n))))
 			continue;
 		fmt_snprintf(args, sizeof(args), "file=%lu", handle);
-		if ((!remote_sig && object_create(KOBJ_SIGNAL, &remote_sig)) ||
-		    session_open_args("Fd", "fd", args, 0, &n->cap_, &n->id)) {
+		if (remote_open(n, "Fd", "fd", args)) {
 			log_printf("libc: no inherited file for descriptor %lu",
 			    id);
 			heap_free(n);
 			continue;
 		}
-		rpc_call(n->cap_, FD_SIGH, 0, remote_sig, 0, NULL);
-		n->kind = K_REMOTE;
-		n->ino = ++inos;
 		n->handle = handle;
 		struct file *f = file_new(n, (int)flags);
 
@@ -1179,6 +1286,7 @@ vfs_init(const struct config *cfg)
 		if ((vfs_text = heap_alloc(vfs_len)))
 			memcpy(vfs_text, raw, vfs_len);
 		mount_roms(vfs);
+		terminal(vfs, dev);
 	}
 	/* <cwd path="/dir"/>: where a parent's execve left off */
 	if (!config_child(config_root(cfg), "cwd", &vfs) &&

@@ -24,6 +24,7 @@ long vfs_getcwd(char *buf, size_t len);
 long vfs_dup(long fd, long to, bool cloexec);
 long vfs_fcntl(long fd, int cmd, long arg);
 long vfs_pipe(int *fds, int flags);
+long vfs_ioctl(long fd, unsigned long req, void *arg);
 struct pollfd;
 long vfs_poll(struct pollfd *fds, unsigned long n, int timeout_ms);
 long vfs_log(const char *buf, size_t len); /* syscall.c: the log, by lines */
