@@ -1,0 +1,154 @@
+/* The test clients' side of the Gui session; see gui.h. */
+#include <base/config.h>
+#include <base/error.h>
+#include <base/log.h>
+#include <base/parent.h>
+#include <base/rpc.h>
+#include <base/runtime.h>
+#include <base/string.h>
+#include <kernel/syscalls.h>
+
+#include "gui.h"
+
+int
+gui_call(struct gui *g, unsigned label, unsigned n, const uint64_t *args)
+{
+	uint64_t *m = utcb_self()->msg;
+
+	for (unsigned i = 0; i < n; i++)
+		m[i] = args[i];
+	return (int)rpc_call(g->cap, label, n, 0, 0, NULL);
+}
+
+/*
+ * session_open, but waiting 10 ms between tries while nitpicker has not
+ * announced itself: clients that retry at once keep init so busy that
+ * the servers they wait for hardly get to start.
+ */
+static int
+open_patiently(uint64_t quota, uint64_t *cap, uint64_t *id)
+{
+	struct session_request r = {.quota = quota};
+	uint64_t *m = utcb_self()->msg, slot = slot_alloc(), pause;
+	long e = -E_AGAIN;
+
+	if (!slot || object_create(KOBJ_SIGNAL, &pause))
+		return -E_NOMEM;
+	fmt_snprintf(r.service, sizeof(r.service), "Gui");
+	for (unsigned tries = 0; tries < 3000 && e == -E_AGAIN; tries++) {
+		if (tries)
+			sys_sig_wait_for(pause, 10000, NULL);
+		e = rpc_call(CAP_PARENT, PARENT_SESSION,
+		    session_request_put(m, &r), 0, slot, NULL);
+	}
+	if (e)
+		return (int)e;
+	*cap = slot;
+	*id = m[0];
+	return 0;
+}
+
+int
+gui_open(struct gui *g, uint64_t quota)
+{
+	uint64_t *m = utcb_self()->msg, ds, copy;
+	void *ring;
+	int e;
+
+	memset(g, 0, sizeof(*g));
+	if ((e = open_patiently(quota, &g->cap, &g->id)) ||
+	    (e = gui_call(g, GUI_MODE, 0, NULL)))
+		return e;
+	g->width = (unsigned)m[0];
+	g->height = (unsigned)m[1];
+	if (!(ds = slot_alloc()) ||
+	    (e = (int)rpc_call(g->cap, GUI_INPUT, 0, 0, ds, NULL)) ||
+	    (e = ds_attach(ds, m[0], 0, &ring)))
+		return e ? e : -E_NOMEM;
+	input_reader_init(&g->input, ring);
+	if ((e = object_create(KOBJ_SIGNAL, &g->sig)) || !(copy = slot_alloc()))
+		return e ? e : -E_NOMEM;
+	if ((e = (int)sys_cap_derive(g->sig, 0, copy, RIGHT_SEND | RIGHT_GRANT,
+		 0)))
+		return e;
+	return (int)rpc_call(g->cap, GUI_SIGH, 0, copy, 0, NULL);
+}
+
+int
+gui_buffer(struct gui *g, unsigned w, unsigned h, uint64_t *id, uint32_t **pix)
+{
+	uint64_t *m = utcb_self()->msg, ds = slot_alloc();
+	void *p;
+	int e;
+
+	if (!ds)
+		return -E_NOMEM;
+	m[0] = w;
+	m[1] = h;
+	if ((e = (int)rpc_call(g->cap, GUI_BUFFER_ALLOC, 2, 0, ds, NULL)))
+		return e;
+	*id = m[0];
+	if ((e = ds_attach(ds, m[1], 1, &p)))
+		return e;
+	*pix = p;
+	return 0;
+}
+
+int
+gui_view(struct gui *g, uint64_t buffer, int x, int y, unsigned w, unsigned h,
+    const char *title, uint64_t *view)
+{
+	uint64_t *m = utcb_self()->msg, len = strlen(title);
+	int e;
+
+	if ((e = gui_call(g, GUI_VIEW_CREATE, 1, &buffer)))
+		return e;
+	*view = m[0];
+	m[0] = *view;
+	m[1] = (uint64_t)(int64_t)x;
+	m[2] = (uint64_t)(int64_t)y;
+	m[3] = w;
+	m[4] = h;
+	m[5] = m[6] = 0;
+	if ((e = (int)rpc_call(g->cap, GUI_VIEW_GEOMETRY, 7, 0, 0, NULL)))
+		return e;
+	m[0] = *view;
+	m[1] = len;
+	memcpy(&m[2], title, len);
+	return (int)rpc_call(g->cap, GUI_VIEW_TITLE,
+	    2 + (unsigned)(len + 7) / 8, 0, 0, NULL);
+}
+
+void
+gui_fill(uint32_t *pix, unsigned s, unsigned x, unsigned y, unsigned w,
+    unsigned h, uint32_t c)
+{
+	for (unsigned j = y; j < y + h; j++)
+		for (unsigned i = x; i < x + w; i++)
+			pix[(uint64_t)j * s + i] = c;
+}
+
+uint32_t
+gui_config_color(const char *attr, uint32_t def)
+{
+	struct config cfg;
+	char buf[16];
+	uint32_t c = 0;
+
+	if (config_load(&cfg) ||
+	    config_attr_copy(config_root(&cfg), attr, buf, sizeof(buf)) ||
+	    buf[0] != '#' || strlen(buf) != 7)
+		return def;
+	for (int i = 1; i < 7; i++) {
+		char ch = buf[i];
+
+		c <<= 4;
+		if (ch >= '0' && ch <= '9')
+			c |= (uint32_t)(ch - '0');
+		else if (ch >= 'a' && ch <= 'f')
+			c |= (uint32_t)(ch - 'a' + 10);
+		else
+			return def;
+	}
+	return c;
+}
