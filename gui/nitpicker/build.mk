@@ -1,11 +1,7 @@
 # nitpicker, the GUI multiplexer, and its test clients.
-PROGS += nitpicker test_gui_client test_gui_hostile test_gui_bench
+PROGS += nitpicker test_gui_client
 nitpicker_SRC := gui/nitpicker/main.c gui/nitpicker/draw.c \
 	gui/nitpicker/view.c gui/nitpicker/input.c gui/nitpicker/font.c
 nitpicker_LIBS := base base_child config input
 test_gui_client_SRC := gui/nitpicker/test/client.c gui/nitpicker/test/gui.c
 test_gui_client_LIBS := base base_child config input
-test_gui_hostile_SRC := gui/nitpicker/test/hostile.c gui/nitpicker/test/gui.c
-test_gui_hostile_LIBS := base base_child config input
-test_gui_bench_SRC := gui/nitpicker/test/bench.c gui/nitpicker/test/gui.c
-test_gui_bench_LIBS := base base_child config input
