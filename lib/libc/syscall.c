@@ -332,6 +332,12 @@ call(long n, long a, long b, long c, long d, long e)
 		return vfs_poll((struct pollfd *)a, (unsigned long)b, (int)c);
 	case SYS_uname:
 		return do_uname((struct utsname *)a);
+	case SYS_utimensat:
+		/* no times are kept: it exists, or it does not */
+		return !b ? vfs_fstat(a, &(struct stat){0})
+		    : cwd_based(a, (const char *)b)
+		    ? vfs_stat((const char *)b, &(struct stat){0})
+		    : -ENOSYS;
 	case SYS_umask: {
 		static long mask = 022;
 		long old = mask;
@@ -371,6 +377,18 @@ call(long n, long a, long b, long c, long d, long e)
 	return unsupported(n);
 }
 
+/* A futex wait that nobody wakes: the kernel's timed signal wait. */
+static long
+do_sleep(const struct timespec *t)
+{
+	static volatile int never;
+
+	if (t->tv_sec < 0 || t->tv_nsec < 0 || t->tv_nsec >= 1000000000L)
+		return -EINVAL;
+	libc_futex(&never, 0 /* FUTEX_WAIT */, 0, t, NULL);
+	return 0;
+}
+
 long
 __bulkhead_syscall(long n, long a, long b, long c, long d, long e, long f)
 {
@@ -391,6 +409,12 @@ __bulkhead_syscall(long n, long a, long b, long c, long d, long e, long f)
 		return libc_gettid();
 	case SYS_wait4:
 		return libc_wait4((int)a, (int *)b, (int)c);
+	case SYS_nanosleep:
+		return do_sleep((const struct timespec *)a);
+	case SYS_clock_nanosleep:
+		return c & 1 /* TIMER_ABSTIME */
+		    ? -EINVAL
+		    : do_sleep((const struct timespec *)c);
 	}
 	(void)f;
 	libc_lock(&libc_backend_lock);

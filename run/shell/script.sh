@@ -12,4 +12,6 @@ false; echo "shell: false gave $?"
 ls /nonexistent; echo "shell: ls of a missing file gave $?"
 x=$( (echo a; echo b; echo c) | wc -l); echo "shell: the subshell pipe had $x lines"
 seq 1 2000 | sort -n -r | tail -n 3 | tr '\n' ' '; echo
+sleep 1 && echo "shell: slept"
+touch /tmp/new && for f in /tmp/*; do echo "shell: has $f"; done
 echo "shell: done"
