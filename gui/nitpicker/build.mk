@@ -5,3 +5,6 @@ nitpicker_SRC := gui/nitpicker/main.c gui/nitpicker/draw.c \
 nitpicker_LIBS := base base_child config input
 test_gui_client_SRC := gui/nitpicker/test/client.c gui/nitpicker/test/gui.c
 test_gui_client_LIBS := base base_child config input
+PROGS += test_gui_hostile
+test_gui_hostile_SRC := gui/nitpicker/test/hostile.c gui/nitpicker/test/gui.c
+test_gui_hostile_LIBS := base base_child config input
