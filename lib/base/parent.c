@@ -55,7 +55,9 @@ component_exit(int code)
 	}
 }
 
-#define SESSION_TRIES 100000u
+#define SESSION_TRIES 3000u /* about 30 s */
+
+static uint64_t pause; /* a signal nobody submits: to wait a while */
 
 static void
 put_service(const char *service)
@@ -80,11 +82,18 @@ session_open_args(const char *service, const char *label, const char *args,
 	fmt_snprintf(r.service, sizeof(r.service), "%s", service);
 	fmt_snprintf(r.label, sizeof(r.label), "%s", label);
 	fmt_snprintf(r.args, sizeof(r.args), "%s", args);
-	/* E_AGAIN: the server has not announced itself yet. */
+	/*
+	 * E_AGAIN: the server has not announced itself yet. Ask again at
+	 * once a few times, then every 10 ms: a client that asks
+	 * without pause keeps its parent too busy for the server to start.
+	 */
 	for (unsigned tries = 0; tries < SESSION_TRIES && e == -E_AGAIN;
 	     tries++) {
-		if (tries)
+		if (tries > 0 && tries < 16)
 			sys_thread_yield();
+		else if (tries &&
+		    (pause || !object_create(KOBJ_SIGNAL, &pause)))
+			sys_sig_wait_for(pause, 10000, NULL);
 		e = rpc_call(CAP_PARENT, PARENT_SESSION,
 		    session_request_put(u->msg, &r), 0, slot, NULL);
 	}

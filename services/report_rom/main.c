@@ -3,10 +3,13 @@
  * document under the client's label; ROM sessions read the latest version
  * of the report their policy names, and are told by signal when a new
  * version arrives. Each version lives in a dataspace of its own, handed
- * out read-only, so no reader sees a report change under it.
+ * out read-only, so no reader sees a report change under it; it lives as
+ * long as it is the latest or a reader still holds it (readers fetch the
+ * next one only when they ask), however fast the writer reports.
  */
 #include <base/config.h>
 #include <base/error.h>
+#include <base/heap.h>
 #include <base/log.h>
 #include <base/parent.h>
 #include <base/rpc.h>
@@ -24,6 +27,7 @@ struct version {
 	uint64_t ds; /* our token, 0: none */
 	void *ptr;
 	size_t len;
+	unsigned refs; /* the report's latest, and readers holding it */
 };
 
 struct published {
@@ -32,14 +36,15 @@ struct published {
 	uint64_t buf_ds; /* the writer's buffer */
 	void *buf;
 	size_t size;
-	struct version cur, prev;
+	struct version *cur; /* or NULL */
 };
 
 struct reader {
 	bool used;
 	char label[LABEL_MAX];
 	unsigned report;
-	uint64_t sigh; /* slot of the reader's signal, or 0 */
+	uint64_t sigh;        /* slot of the reader's signal, or 0 */
+	struct version *held; /* what it read last, or NULL */
 };
 
 static struct published reports[REPORTS];
@@ -47,7 +52,7 @@ static struct reader roms[ROMS];
 static struct config config;
 static bool verbose; /* config/@verbose: log every version */
 static uint64_t ep, rcv;
-static struct version empty;
+static struct version empty; /* no report yet: never dropped */
 
 enum {
 	K_ROOT = 0,
@@ -55,6 +60,7 @@ enum {
 	K_ROM = 2
 };
 #define BADGE(kind, idx) (((uint64_t)(kind) << 32) | ((idx) + 1))
+#define REPORT_ID(r) (0x1000u + (unsigned)(r)) /* ROM ids are below */
 
 static int
 find_report(const char *label, bool create)
@@ -96,9 +102,10 @@ policy(const char *rom_label, char *report, size_t n)
 static void
 drop(struct version *v)
 {
-	if (v->ds)
-		ram_free(v->ptr, v->ds);
-	memset(v, 0, sizeof(*v));
+	if (!v || --v->refs)
+		return;
+	ram_free(v->ptr, v->ds);
+	heap_free(v);
 }
 
 /* Logs a version line by line, each under the report's label. */
@@ -116,20 +123,24 @@ log_version(const char *label, const char *text, size_t len)
 static int
 submit(struct published *r, uint64_t len)
 {
-	struct version v = {0};
+	struct version *v;
 	int e;
 
 	if (len > r->size)
 		return -E_RANGE;
-	if ((e = ram_alloc(len ? len : 1, &v.ptr, &v.ds)))
+	if (!(v = heap_alloc(sizeof(*v))))
+		return -E_NOMEM;
+	if ((e = ram_alloc(len ? len : 1, &v->ptr, &v->ds))) {
+		heap_free(v);
 		return e;
-	memcpy(v.ptr, r->buf, len);
-	v.len = len;
+	}
+	memcpy(v->ptr, r->buf, len);
+	v->len = len;
+	v->refs = 1;
 	if (verbose)
-		log_version(r->label, v.ptr, len);
-	/* Readers get a signal and fetch the new version; two stay alive. */
-	drop(&r->prev);
-	r->prev = r->cur;
+		log_version(r->label, v->ptr, len);
+	/* Readers get a signal and fetch the new version. */
+	drop(r->cur);
 	r->cur = v;
 	for (unsigned i = 0; i < ROMS; i++)
 		if (roms[i].used && roms[i].sigh &&
@@ -160,7 +171,7 @@ create(uint64_t info, struct reply *rp_out)
 			return -E_NOMEM;
 		rp->open = true;
 		rp_out->session = BADGE(K_REPORT, (unsigned)r);
-		w[0] = (uint64_t)r;
+		w[0] = REPORT_ID(r);
 		return 0;
 	}
 	if (!strcmp(service, "ROM")) {
@@ -195,15 +206,19 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 	}
 	if (kind == K_ROOT && MSG_LABEL(info) == ROOT_CLOSE) {
 		/* Reports outlive their writer; ROM sessions just go. */
+		uint64_t rid = w[0] - REPORT_ID(0);
+
 		if (w[0] < ROMS && roms[w[0]].used) {
 			if (roms[w[0]].sigh) {
 				sys_cap_delete(roms[w[0]].sigh);
 				slot_free(roms[w[0]].sigh);
 			}
+			if (roms[w[0]].held != &empty)
+				drop(roms[w[0]].held);
 			roms[w[0]].used = false;
-		} else if (w[0] < REPORTS && reports[w[0]].open) {
-			ram_free(reports[w[0]].buf, reports[w[0]].buf_ds);
-			reports[w[0]].open = false;
+		} else if (rid < REPORTS && reports[rid].open) {
+			ram_free(reports[rid].buf, reports[rid].buf_ds);
+			reports[rid].open = false;
 		}
 		return 0;
 	}
@@ -222,7 +237,7 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 	}
 	if (kind == K_ROM && idx < ROMS && roms[idx].used) {
 		struct reader *rom = &roms[idx];
-		struct version *v = &reports[rom->report].cur;
+		struct version *v = reports[rom->report].cur;
 
 		if (MSG_LABEL(info) == ROM_SIGH) {
 			if (MSG_NCAPS(info) != 1 || rom->sigh)
@@ -233,8 +248,14 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 			return 0;
 		}
 		if (MSG_LABEL(info) == ROM_DATASPACE) {
-			if (!v->ds)
+			if (!v)
 				v = &empty;
+			/* it holds this one now, and no longer the last */
+			if (v != &empty)
+				v->refs++;
+			if (rom->held && rom->held != &empty)
+				drop(rom->held);
+			rom->held = v;
 			r->cap = v->ds;
 			r->rights = RIGHT_SEND | RIGHT_GRANT; /* read-only */
 			w[0] = v->len;
