@@ -10,3 +10,30 @@ test_terminal_core_SRC := $(TERMINAL_CORE) gui/terminal/test/test_vt.c \
 FUZZ_TESTS += fuzz_terminal
 fuzz_terminal_SRC := gui/terminal/vt_screen.c gui/terminal/vt_parse.c \
 	gui/terminal/ldisc.c gui/terminal/test/fuzz_vt.c
+
+LIBC_PROGS += terminal
+terminal_SRC := gui/terminal/main.c gui/terminal/render.c $(TERMINAL_CORE)
+terminal_LIBS := freetype input
+gui/terminal_CFLAGS := -I$(B)/ports/freetype/src/include
+$(B)/libc-obj/gui/terminal/render.o: | $(B)/ports/freetype/src/.prepared
+
+# The test client of run/terminal.run, and the host's reference picture
+# it is compared with (the same FreeType source and font, test/script.h).
+PROGS += test_terminal_client
+test_terminal_client_SRC := gui/terminal/test/client.c
+test_terminal_client_LIBS := base base_child config
+TERMINAL_FT := $(B)/ports/freetype/src
+$(B)/gui/terminal/reference: gui/terminal/test/reference.c \
+		gui/terminal/test/script.h gui/terminal/render.c \
+		gui/terminal/render.h $(TERMINAL_CORE) | $(TERMINAL_FT)/.prepared
+	@mkdir -p $(@D)
+	@echo "  CC  $@ (host)"; $(CC) -std=gnu11 -O1 -g -w \
+		-I$(TERMINAL_FT)/include -Iports/freetype/files -Iinclude \
+		-DFT2_BUILD_LIBRARY '-DFT_CONFIG_MODULES_H=<ftmodule.h>' \
+		-o $@ gui/terminal/test/reference.c gui/terminal/render.c \
+		$(TERMINAL_CORE) lib/input/keymap.c lib/input/names.c \
+		$(addprefix $(TERMINAL_FT)/src/,$(FT_FILES))
+TERMINAL_FONTS := $(B)/ports/dejavu/src/DejaVuSansMono.ttf \
+	$(B)/ports/dejavu/src/DejaVuSansMono-Bold.ttf
+$(B)/gui/terminal/reference.ppm: $(B)/gui/terminal/reference $(TERMINAL_FONTS)
+	@$< $(TERMINAL_FONTS) $@

@@ -1,0 +1,620 @@
+/*
+ * The terminal emulator: one Gui view (nitpicker's, or later a window
+ * manager's) showing a VT100/xterm screen drawn with FreeType, and the
+ * Terminal service (include/session/terminal.h) for every program that
+ * shares this screen and its keyboard, as processes share a tty. The
+ * screen model, the line discipline and the key mapping live in their own
+ * files without I/O (vt_*.c, ldisc.c, keys.c); this file reads the config,
+ * talks to the Gui session and serves the clients. Config: README.md.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <base/config.h>
+#include <base/error.h>
+#include <base/log.h>
+#include <base/parent.h>
+#include <base/rpc.h>
+#include <base/runtime.h>
+#include <base/server.h>
+#include <input/keymap.h>
+#include <input/reader.h>
+#include <kernel/syscalls.h>
+#include <session/gui.h>
+#include <session/terminal.h>
+
+#include "keys.h"
+#include "ldisc.h"
+#include "render.h"
+#include "vt.h"
+
+#define SESSIONS_MAX 16u
+#define BADGE(idx, gen) (((uint64_t)(gen) << 8) | ((idx) + 1))
+#define BADGE_GUI 1u /* the Gui session's signal, bound to our endpoint */
+#define S_IFCHR_RW 0020666u
+
+struct session {
+	bool used;
+	unsigned gen;
+	uint64_t sigh; /* 0: none yet */
+	char label[LABEL_MAX];
+};
+
+static struct {
+	unsigned font_px, cols, rows, scrollback;
+	int x, y;
+	struct render_colors colors;
+	const struct keymap *layout;
+	char font[64], bold_font[64], title[GUI_TITLE_MAX + 1];
+} opt;
+
+static struct {
+	uint64_t cap, id, sig, buffer, view;
+	unsigned screen_w, screen_h, w, h;
+	uint32_t *pix;
+	struct input_reader input;
+} gui;
+
+static struct vt vt;
+static struct ldisc ld;
+static struct render rnd;
+static struct font *font;
+static struct session sessions[SESSIONS_MAX];
+static unsigned generation;
+static uint64_t ep, rcv;
+static bool notify; /* clients must hear of new input or a new size */
+
+static int
+parse_color(struct config_node n, const char *attr, uint32_t *out)
+{
+	char buf[16];
+	uint32_t c = 0;
+
+	if (!config_has_attr(n, attr))
+		return 0;
+	if (config_attr_copy(n, attr, buf, sizeof(buf)) || buf[0] != '#' ||
+	    strlen(buf) != 7)
+		return -E_INVAL;
+	for (int i = 1; i < 7; i++) {
+		char ch = buf[i];
+
+		c <<= 4;
+		if (ch >= '0' && ch <= '9')
+			c |= (uint32_t)(ch - '0');
+		else if (ch >= 'a' && ch <= 'f')
+			c |= (uint32_t)(ch - 'a' + 10);
+		else if (ch >= 'A' && ch <= 'F')
+			c |= (uint32_t)(ch - 'A' + 10);
+		else
+			return -E_INVAL;
+	}
+	*out = c;
+	return 0;
+}
+
+/* A string attribute, if there is one; too long is an error. */
+static int
+string(struct config_node n, const char *attr, char *buf, size_t len)
+{
+	if (!config_has_attr(n, attr))
+		return 0;
+	if (config_attr_copy(n, attr, buf, len)) {
+		log_printf("config: %s is too long (at most %u bytes)", attr,
+		    (unsigned)len - 1);
+		return -E_INVAL;
+	}
+	return 0;
+}
+
+static int
+read_config(void)
+{
+	struct config cfg;
+	struct config_node root, n;
+	uint64_t v[5];
+	char layout[16] = "us";
+
+	render_colors_default(&opt.colors);
+	strcpy(opt.font, "DejaVuSansMono.ttf");
+	strcpy(opt.bold_font, "DejaVuSansMono-Bold.ttf");
+	strcpy(opt.title, "terminal");
+	if (config_load(&cfg))
+		return -E_INVAL;
+	root = config_root(&cfg);
+	if (config_attr_u64(root, "font_size", 16, &v[0]) ||
+	    config_attr_u64(root, "columns", 0, &v[1]) ||
+	    config_attr_u64(root, "rows", 0, &v[2]) ||
+	    config_attr_u64(root, "scrollback", 1000, &v[3]) || v[0] < 6 ||
+	    v[0] > 128 || v[1] > VT_COLS_MAX || v[2] > VT_ROWS_MAX ||
+	    v[3] > 100000) {
+		log_printf("config: font_size (6-128), columns (up to %u), "
+			   "rows (up to %u), scrollback (up to 100000)",
+		    VT_COLS_MAX, VT_ROWS_MAX);
+		return -E_INVAL;
+	}
+	opt.font_px = (unsigned)v[0];
+	opt.cols = (unsigned)v[1];
+	opt.rows = (unsigned)v[2];
+	opt.scrollback = (unsigned)v[3];
+	if (config_attr_u64(root, "x", 0, &v[0]) ||
+	    config_attr_u64(root, "y", 0, &v[1]) || v[0] > GUI_COORD_MAX ||
+	    v[1] > GUI_COORD_MAX) {
+		log_printf("config: x and y are pixels, 0-%u", GUI_COORD_MAX);
+		return -E_INVAL;
+	}
+	opt.x = (int)v[0];
+	opt.y = (int)v[1];
+	if (string(root, "font", opt.font, sizeof(opt.font)) ||
+	    string(root, "bold_font", opt.bold_font, sizeof(opt.bold_font)) ||
+	    string(root, "title", opt.title, sizeof(opt.title)) ||
+	    string(root, "keymap", layout, sizeof(layout)))
+		return -E_INVAL;
+	if (!(opt.layout = keymap_find(layout))) {
+		log_printf("config: no keymap '%s'", layout);
+		return -E_INVAL;
+	}
+	if (parse_color(root, "fg", &opt.colors.fg) ||
+	    parse_color(root, "bg", &opt.colors.bg) ||
+	    parse_color(root, "cursor", &opt.colors.cursor)) {
+		log_printf("config: fg, bg and cursor are #rrggbb");
+		return -E_INVAL;
+	}
+	for (int e = config_child(root, "color", &n); !e;
+	     e = config_next(n, "color", &n)) {
+		uint64_t i;
+
+		if (config_attr_u64(n, "index", 16, &i) || i > 15 ||
+		    parse_color(n, "value", &opt.colors.base[i])) {
+			log_printf("config: <color index=\"0-15\" "
+				   "value=\"#rrggbb\"/>");
+			return -E_INVAL;
+		}
+	}
+	return 0;
+}
+
+static int
+gui_call(unsigned label, unsigned n, const uint64_t *args)
+{
+	uint64_t *m = utcb_self()->msg;
+
+	for (unsigned i = 0; i < n; i++)
+		m[i] = args[i];
+	return (int)rpc_call(gui.cap, label, n, 0, 0, NULL);
+}
+
+/*
+ * session_open, waiting 10 ms between tries while the Gui server has not
+ * announced itself (a client retrying at once keeps init too busy for the
+ * server to start).
+ */
+static int
+open_patiently(const char *service, uint64_t quota, uint64_t *cap, uint64_t *id)
+{
+	struct session_request r = {.quota = quota};
+	uint64_t *m = utcb_self()->msg, slot = slot_alloc(), pause;
+	long e = -E_AGAIN;
+
+	if (!slot || object_create(KOBJ_SIGNAL, &pause))
+		return -E_NOMEM;
+	strcpy(r.service, service);
+	for (unsigned tries = 0; tries < 3000 && e == -E_AGAIN; tries++) {
+		if (tries)
+			sys_sig_wait_for(pause, 10000, NULL);
+		e = rpc_call(CAP_PARENT, PARENT_SESSION,
+		    session_request_put(m, &r), 0, slot, NULL);
+	}
+	sys_cap_delete(pause);
+	slot_free(pause);
+	if (e) {
+		slot_free(slot);
+		return (int)e;
+	}
+	*cap = slot;
+	*id = m[0];
+	return 0;
+}
+
+static int
+gui_mode(void)
+{
+	uint64_t *m = utcb_self()->msg;
+	int e;
+
+	if ((e = gui_call(GUI_MODE, 0, NULL)))
+		return e;
+	if (m[2] != GUI_FORMAT_XRGB8888 || !m[0] || !m[1] ||
+	    m[0] > GUI_DIM_MAX || m[1] > GUI_DIM_MAX)
+		return -E_INVAL;
+	gui.screen_w = (unsigned)m[0];
+	gui.screen_h = (unsigned)m[1];
+	return 0;
+}
+
+/* The size in cells: configured, or what fills the screen. */
+static void
+choose_size(unsigned *cols, unsigned *rows)
+{
+	unsigned cw, ch;
+
+	font_cell(font, &cw, &ch);
+	*cols = opt.cols ? opt.cols : gui.screen_w / cw;
+	*rows = opt.rows ? opt.rows : gui.screen_h / ch;
+	if (*cols < 2)
+		*cols = 2;
+	if (*rows < 1)
+		*rows = 1;
+	while ((*cols * cw > GUI_DIM_MAX || *cols > VT_COLS_MAX))
+		(*cols)--;
+	while ((*rows * ch > GUI_DIM_MAX || *rows > VT_ROWS_MAX))
+		(*rows)--;
+}
+
+/*
+ * The Gui session, paid for a buffer of w x h pixels: its input ring, our
+ * signal for it (bound to the endpoint), the buffer and the view.
+ */
+static int
+gui_open(unsigned w, unsigned h)
+{
+	uint64_t *m = utcb_self()->msg, ds, copy, args[7];
+	size_t len = strlen(opt.title);
+	void *p;
+	int e;
+
+	if ((e = open_patiently("Gui",
+		 GUI_SESSION_QUOTA + gui_buffer_cost(w, h), &gui.cap,
+		 &gui.id)) ||
+	    (e = gui_mode()))
+		return e;
+	if (!(ds = slot_alloc()) ||
+	    (e = (int)rpc_call(gui.cap, GUI_INPUT, 0, 0, ds, NULL)) ||
+	    m[0] < INPUT_RING_BYTES ||
+	    (e = ds_attach(ds, INPUT_RING_BYTES, 0, &p)))
+		return e ? e : -E_NOMEM;
+	input_reader_init(&gui.input, p);
+	if (!(copy = slot_alloc()) ||
+	    (e = (int)sys_cap_derive(gui.sig, 0, copy, RIGHT_SEND | RIGHT_GRANT,
+		 BADGE_GUI)) ||
+	    (e = (int)rpc_call(gui.cap, GUI_SIGH, 0, copy, 0, NULL)))
+		return e ? e : -E_NOMEM;
+	m[0] = w;
+	m[1] = h;
+	if (!(ds = slot_alloc()) ||
+	    (e = (int)rpc_call(gui.cap, GUI_BUFFER_ALLOC, 2, 0, ds, NULL)))
+		return e ? e : -E_NOMEM;
+	gui.buffer = m[0];
+	if (m[2] != w || m[1] < (uint64_t)w * h * 4 ||
+	    (e = ds_attach(ds, m[1], 1, &p)))
+		return e ? e : -E_INVAL;
+	gui.pix = p;
+	gui.w = w;
+	gui.h = h;
+	if ((e = gui_call(GUI_VIEW_CREATE, 1, &gui.buffer)))
+		return e;
+	gui.view = m[0];
+	args[0] = gui.view;
+	args[1] = (uint64_t)(int64_t)opt.x;
+	args[2] = (uint64_t)(int64_t)opt.y;
+	args[3] = w;
+	args[4] = h;
+	args[5] = args[6] = 0;
+	if ((e = gui_call(GUI_VIEW_GEOMETRY, 7, args)))
+		return e;
+	m[0] = gui.view;
+	m[1] = len;
+	memcpy(&m[2], opt.title, len);
+	return (int)rpc_call(gui.cap, GUI_VIEW_TITLE,
+	    2 + (unsigned)(len + 7) / 8, 0, 0, NULL);
+}
+
+static void
+refresh(void *ctx, unsigned x, unsigned y, unsigned w, unsigned h)
+{
+	uint64_t args[5] = {gui.buffer, x, y, w, h};
+
+	gui_call(GUI_REFRESH, 5, args);
+}
+
+/* Echo and the clients' output go to the screen. */
+static void
+echo(void *ctx, const char *s, size_t n)
+{
+	vt_write(&vt, s, n);
+}
+
+/* Answers to queries (cursor position, device attributes) are input. */
+static void
+take_replies(void)
+{
+	char buf[VT_REPLY_MAX];
+	size_t n = vt_reply_take(&vt, buf, sizeof(buf));
+
+	if (n) {
+		ldisc_inject(&ld, buf, n);
+		notify = true;
+	}
+}
+
+static void
+key(const struct input_event *ev)
+{
+	char out[KEYS_MAX];
+	size_t n;
+	bool shift = ev->mods & INPUT_MOD_SHIFT;
+
+	if (shift && (ev->code == KEY_PAGEUP || ev->code == KEY_PAGEDOWN)) {
+		int page = (int)(vt.rows > 1 ? vt.rows - 1 : 1);
+
+		vt_view_scroll(&vt, ev->code == KEY_PAGEUP ? page : -page);
+		return;
+	}
+	if (!(n = keys_bytes(opt.layout, ev->code, ev->mods, vt.app_cursor,
+		  out)))
+		return;
+	vt_view_scroll(&vt, -(int)vt.view); /* typing shows the live screen */
+	ldisc_input(&ld, out, n);
+	if (ldisc_readable(&ld))
+		notify = true;
+}
+
+static void
+input(void)
+{
+	struct input_event ev[32];
+	unsigned n;
+
+	while ((n = input_read(&gui.input, ev, 32, NULL)) > 0)
+		for (unsigned i = 0; i < n; i++) {
+			switch (ev[i].type) {
+			case INPUT_PRESS:
+				if (ev[i].code < KEY_COUNT)
+					key(&ev[i]);
+				break;
+			case INPUT_WHEEL:
+				vt_view_scroll(&vt, -3 * ev[i].dz);
+				break;
+			case GUI_INPUT_FOCUS:
+				rnd.focused = ev[i].code == 1;
+				break;
+			}
+		}
+}
+
+static struct session *
+session_of(uint64_t badge)
+{
+	unsigned i = (unsigned)(badge & 0xff) - 1;
+
+	if (i >= SESSIONS_MAX || !sessions[i].used ||
+	    BADGE(i, sessions[i].gen) != badge)
+		return NULL;
+	return &sessions[i];
+}
+
+static void
+drop_sigh(struct session *s)
+{
+	if (s->sigh) {
+		sys_cap_delete(s->sigh);
+		slot_free(s->sigh);
+		s->sigh = 0;
+	}
+}
+
+static int
+create(uint64_t info, struct reply *r)
+{
+	uint64_t *w = utcb_self()->msg;
+	struct session_request req;
+	unsigned i;
+
+	if (session_request_get(w, MSG_NWORDS(info), &req) ||
+	    strcmp(req.service, "Terminal"))
+		return -E_INVAL;
+	for (i = 0; i < SESSIONS_MAX && sessions[i].used; i++)
+		;
+	if (i == SESSIONS_MAX)
+		return -E_NOMEM;
+	memset(&sessions[i], 0, sizeof(sessions[i]));
+	sessions[i].used = true;
+	sessions[i].gen = ++generation & 0xffffff;
+	strcpy(sessions[i].label, req.label);
+	r->session = BADGE(i, sessions[i].gen);
+	r->rights = RIGHT_SEND | RIGHT_GRANT;
+	w[0] = r->session;
+	r->words = 1;
+	return 0;
+}
+
+/* The Fd protocol and the Terminal's own calls; every word is checked. */
+static int
+session_call(struct session *s, uint64_t info, struct reply *r)
+{
+	uint64_t *w = utcb_self()->msg;
+	unsigned nwords = MSG_NWORDS(info);
+	char buf[FD_DATA_MAX];
+	long n;
+	int e;
+
+	switch (MSG_LABEL(info)) {
+	case FD_READ:
+		if (nwords < 1)
+			return -E_INVAL;
+		n = ldisc_read(&ld, buf,
+		    w[0] < FD_DATA_MAX ? (size_t)w[0] : FD_DATA_MAX);
+		if (n < 0)
+			return -E_AGAIN;
+		w[0] = (uint64_t)n;
+		memcpy(&w[1], buf, (size_t)n);
+		r->words = 1 + (unsigned)(n + 7) / 8;
+		/* Other readers may want to know there is more. */
+		if (ldisc_readable(&ld))
+			notify = true;
+		return 0;
+	case FD_WRITE:
+		if (nwords < 1 || w[0] > FD_DATA_MAX ||
+		    nwords < 1 + (w[0] + 7) / 8)
+			return -E_INVAL;
+		vt_write(&vt, &w[1], w[0]);
+		take_replies();
+		r->words = 1;
+		return 0;
+	case FD_SIGH:
+		if (MSG_NCAPS(info) != 1)
+			return -E_INVAL;
+		drop_sigh(s);
+		if (!(s->sigh = slot_alloc()))
+			return -E_NOMEM;
+		if ((e = (int)sys_cap_derive(rcv, 0, s->sigh, RIGHT_SEND, 0))) {
+			slot_free(s->sigh);
+			s->sigh = 0;
+			return e;
+		}
+		/* Input that came before the signal is not missed. */
+		if (ldisc_readable(&ld))
+			sys_sig_submit(s->sigh);
+		return 0;
+	case FD_STAT:
+		w[0] = S_IFCHR_RW;
+		w[1] = 0;
+		r->words = 2;
+		return 0;
+	case TERMINAL_SIZE:
+		w[0] = vt.cols;
+		w[1] = vt.rows;
+		r->words = 2;
+		return 0;
+	case TERMINAL_MODE:
+		if (nwords < 1 ||
+		    (w[0] & ~(uint64_t)(TERMINAL_CANON | TERMINAL_ECHO)))
+			return -E_INVAL;
+		w[0] = ldisc_mode(&ld, (unsigned)w[0]);
+		r->words = 1;
+		if (ldisc_readable(&ld))
+			notify = true;
+		return 0;
+	}
+	return -E_NOSYS;
+}
+
+static int
+call(uint64_t badge, uint64_t info, struct reply *r)
+{
+	uint64_t *w = utcb_self()->msg;
+	struct session *s;
+
+	/* No logging here: init waits for this reply. */
+	if (!badge && MSG_LABEL(info) == ROOT_CREATE)
+		return create(info, r);
+	if (!badge && MSG_LABEL(info) == ROOT_CLOSE) {
+		if ((s = session_of(w[0]))) {
+			drop_sigh(s);
+			s->used = false;
+		}
+		return 0;
+	}
+	if (!(s = session_of(badge)))
+		return -E_CAP;
+	return session_call(s, info, r);
+}
+
+static void
+signal_all(void)
+{
+	for (unsigned i = 0; i < SESSIONS_MAX; i++)
+		if (sessions[i].used && sessions[i].sigh)
+			sys_sig_submit(sessions[i].sigh);
+	notify = false;
+}
+
+static void
+handle(uint64_t badge, uint64_t info, struct reply *r)
+{
+	uint64_t *w = utcb_self()->msg, save[MSG_WORDS_MAX];
+
+	if (MSG_LABEL(info) == SIGNAL_LABEL) {
+		if (badge & BADGE_GUI)
+			input();
+	} else {
+		r->error = call(badge, info, r);
+	}
+	/* Drawing calls the Gui server, which overwrites the message words. */
+	memcpy(save, w, sizeof(save));
+	render_update(&rnd, &vt, refresh, NULL);
+	if (notify)
+		signal_all();
+	memcpy(w, save, sizeof(save));
+}
+
+static int
+load_font(void)
+{
+	const void *reg, *bold = NULL;
+	size_t len, blen = 0;
+
+	if (rom_attach(opt.font, &reg, &len)) {
+		log_printf("no font ROM '%s'", opt.font);
+		return -E_NOENT;
+	}
+	if (opt.bold_font[0] && rom_attach(opt.bold_font, &bold, &blen))
+		bold = NULL;
+	if (!(font = font_open(reg, len, bold, blen, opt.font_px))) {
+		log_printf("FreeType cannot use the font '%s'", opt.font);
+		return -E_INVAL;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	unsigned cols, rows, cw, ch;
+	uint64_t id, probe;
+	int e;
+
+	if (read_config() || load_font())
+		return 1;
+	font_cell(font, &cw, &ch);
+	if ((e = object_create(KOBJ_ENDPOINT, &ep)) ||
+	    (e = object_create(KOBJ_SIGNAL, &gui.sig)) ||
+	    (e = (int)sys_sig_bind(gui.sig, ep)) || !(rcv = slot_alloc())) {
+		log_printf("cannot create the endpoint: error %d", -e);
+		return 1;
+	}
+	/* Filling the screen needs its size before paying for the buffer. */
+	if (!opt.cols || !opt.rows) {
+		if ((e = open_patiently("Gui", GUI_SESSION_QUOTA, &gui.cap,
+			 &id)) ||
+		    (e = gui_mode())) {
+			log_printf("no Gui session: error %d", -e);
+			return 1;
+		}
+		probe = gui.cap;
+		session_close(probe, id);
+	}
+	choose_size(&cols, &rows);
+	if ((e = gui_open(cols * cw, rows * ch))) {
+		log_printf("no Gui session with a %ux%u view: error %d",
+		    cols * cw, rows * ch, -e);
+		return 1;
+	}
+	if (vt_init(&vt, cols, rows, opt.scrollback) ||
+	    render_init(&rnd, font, &opt.colors, gui.pix, gui.w, gui.h, cols,
+		rows)) {
+		log_printf("out of memory for %ux%u cells", cols, rows);
+		return 1;
+	}
+	ldisc_init(&ld, echo, NULL);
+	render_update(&rnd, &vt, refresh, NULL);
+	/* Logged before the announcement: once init may call us, a log
+	 * line (through init) could wait for init, which waits for us. */
+	log_printf("%ux%u cells of %ux%u pixels, font %s %u px, keymap %s",
+	    cols, rows, cw, ch, font_name(font), opt.font_px,
+	    keymap_name(opt.layout));
+	if ((e = service_announce("Terminal", ep)))
+		return 1;
+	server_loop(ep, rcv, handle);
+}

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Takes one more font out of the package that ports/dejavu/port names,
+# checked against the hash ports/dejavu/files pins for it, into
+# build/ports/dejavu/src. The package comes from the cache that
+# ports/tool/prepare.sh fills (cache/ports), fetched here if it is not
+# there (apt-get download, as prepare.sh does).
+#
+#     sh ports/dejavu/fetch.sh DejaVuSansMono.ttf
+set -eu
+
+base=$1
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cache=$top/cache/ports
+out=$top/build/ports/dejavu/src
+
+fail() {
+	echo "port dejavu: $*" >&2
+	exit 1
+}
+
+# shellcheck disable=SC1091
+. "$top/ports/dejavu/port"
+line=$(grep -v '^#' "$top/ports/dejavu/files" | grep "/$base " || true)
+[ -n "$line" ] || fail "ports/dejavu/files names no $base"
+path=${line% *}
+want=${line##* }
+file=$out/$base
+sum() {
+	sha256sum "$1" | cut -d' ' -f1
+}
+[ -f "$file" ] && [ "$(sum "$file")" = "$want" ] && exit 0
+mkdir -p "$out" "$cache"
+set -- "$cache/$PORT_DEB"_*.deb
+if [ ! -f "$1" ]; then
+	echo "port dejavu: fetching package $PORT_DEB"
+	(cd "$cache" && apt-get download "$PORT_DEB" \
+		>"$cache/dejavu.fetch.log" 2>&1) ||
+		fail "apt-get download $PORT_DEB failed (see $cache/dejavu.fetch.log)"
+	set -- "$cache/$PORT_DEB"_*.deb
+fi
+dpkg-deb --fsys-tarfile "$1" | tar -xO "$path" >"$file" ||
+	fail "the package has no $path"
+got=$(sum "$file")
+[ "$got" = "$want" ] || {
+	rm -f "$file"
+	fail "hash mismatch for $path: expected $want, got $got"
+}
