@@ -51,7 +51,8 @@ static struct {
 } opt;
 
 static struct {
-	uint64_t cap, id, sig, buffer, view;
+	uint64_t cap, id, sig, buffer, view, ds;
+	uint64_t paid; /* buffer bytes the session's quota covers */
 	unsigned screen_w, screen_h, w, h;
 	uint32_t *pix;
 	struct input_reader input;
@@ -233,61 +234,43 @@ gui_mode(void)
 	return 0;
 }
 
-/* The size in cells: configured, or what fills the screen. */
+/* The size in cells: configured (if config), or what fills the mode. */
 static void
-choose_size(unsigned *cols, unsigned *rows)
+choose_size(unsigned *cols, unsigned *rows, bool config)
 {
 	unsigned cw, ch;
 
 	font_cell(font, &cw, &ch);
-	*cols = opt.cols ? opt.cols : gui.screen_w / cw;
-	*rows = opt.rows ? opt.rows : gui.screen_h / ch;
+	*cols = config && opt.cols ? opt.cols : gui.screen_w / cw;
+	*rows = config && opt.rows ? opt.rows : gui.screen_h / ch;
 	if (*cols < 2)
 		*cols = 2;
 	if (*rows < 1)
 		*rows = 1;
-	while ((*cols * cw > GUI_DIM_MAX || *cols > VT_COLS_MAX))
+	while (*cols > 2 && (*cols * cw > GUI_DIM_MAX || *cols > VT_COLS_MAX))
 		(*cols)--;
-	while ((*rows * ch > GUI_DIM_MAX || *rows > VT_ROWS_MAX))
+	while (*rows > 1 && (*rows * ch > GUI_DIM_MAX || *rows > VT_ROWS_MAX))
 		(*rows)--;
 }
 
-/*
- * The Gui session, paid for a buffer of w x h pixels: its input ring, our
- * signal for it (bound to the endpoint), the buffer and the view.
- */
+/* The buffer of w x h pixels and the view that shows it. */
 static int
-gui_open(unsigned w, unsigned h)
+view_setup(unsigned w, unsigned h)
 {
-	uint64_t *m = utcb_self()->msg, ds, copy, args[7];
+	uint64_t *m = utcb_self()->msg, args[7];
 	size_t len = strlen(opt.title);
 	void *p;
 	int e;
 
-	if ((e = open_patiently("Gui",
-		 GUI_SESSION_QUOTA + gui_buffer_cost(w, h), &gui.cap,
-		 &gui.id)) ||
-	    (e = gui_mode()))
-		return e;
-	if (!(ds = slot_alloc()) ||
-	    (e = (int)rpc_call(gui.cap, GUI_INPUT, 0, 0, ds, NULL)) ||
-	    m[0] < INPUT_RING_BYTES ||
-	    (e = ds_attach(ds, INPUT_RING_BYTES, 0, &p)))
-		return e ? e : -E_NOMEM;
-	input_reader_init(&gui.input, p);
-	if (!(copy = slot_alloc()) ||
-	    (e = (int)sys_cap_derive(gui.sig, 0, copy, RIGHT_SEND | RIGHT_GRANT,
-		 BADGE_GUI)) ||
-	    (e = (int)rpc_call(gui.cap, GUI_SIGH, 0, copy, 0, NULL)))
-		return e ? e : -E_NOMEM;
+	if (!gui.ds && !(gui.ds = slot_alloc()))
+		return -E_NOMEM;
 	m[0] = w;
 	m[1] = h;
-	if (!(ds = slot_alloc()) ||
-	    (e = (int)rpc_call(gui.cap, GUI_BUFFER_ALLOC, 2, 0, ds, NULL)))
-		return e ? e : -E_NOMEM;
+	if ((e = (int)rpc_call(gui.cap, GUI_BUFFER_ALLOC, 2, 0, gui.ds, NULL)))
+		return e;
 	gui.buffer = m[0];
 	if (m[2] != w || m[1] < (uint64_t)w * h * 4 ||
-	    (e = ds_attach(ds, m[1], 1, &p)))
+	    (e = ds_attach(gui.ds, m[1], 1, &p)))
 		return e ? e : -E_INVAL;
 	gui.pix = p;
 	gui.w = w;
@@ -308,6 +291,50 @@ gui_open(unsigned w, unsigned h)
 	memcpy(&m[2], opt.title, len);
 	return (int)rpc_call(gui.cap, GUI_VIEW_TITLE,
 	    2 + (unsigned)(len + 7) / 8, 0, 0, NULL);
+}
+
+static void
+view_teardown(void)
+{
+	if (gui.view)
+		gui_call(GUI_VIEW_DESTROY, 1, &gui.view);
+	if (gui.pix)
+		ds_detach(gui.pix);
+	if (gui.buffer)
+		gui_call(GUI_BUFFER_FREE, 1, &gui.buffer);
+	if (gui.ds)
+		sys_cap_delete(gui.ds);
+	gui.view = gui.buffer = 0;
+	gui.pix = NULL;
+}
+
+/*
+ * The Gui session, paying for a buffer of up to paid bytes: its input
+ * ring, our signal for it (bound to the endpoint), the buffer and view.
+ */
+static int
+gui_open(unsigned w, unsigned h)
+{
+	uint64_t *m = utcb_self()->msg, ds, copy;
+	void *p;
+	int e;
+
+	if ((e = open_patiently("Gui", GUI_SESSION_QUOTA + gui.paid, &gui.cap,
+		 &gui.id)) ||
+	    (e = gui_mode()))
+		return e;
+	if (!(ds = slot_alloc()) ||
+	    (e = (int)rpc_call(gui.cap, GUI_INPUT, 0, 0, ds, NULL)) ||
+	    m[0] < INPUT_RING_BYTES ||
+	    (e = ds_attach(ds, INPUT_RING_BYTES, 0, &p)))
+		return e ? e : -E_NOMEM;
+	input_reader_init(&gui.input, p);
+	if (!(copy = slot_alloc()) ||
+	    (e = (int)sys_cap_derive(gui.sig, 0, copy, RIGHT_SEND | RIGHT_GRANT,
+		 BADGE_GUI)) ||
+	    (e = (int)rpc_call(gui.cap, GUI_SIGH, 0, copy, 0, NULL)))
+		return e ? e : -E_NOMEM;
+	return view_setup(w, h);
 }
 
 static void
@@ -358,6 +385,39 @@ key(const struct input_event *ev)
 	ldisc_input(&ld, out, n);
 	if (ldisc_readable(&ld))
 		notify = true;
+}
+
+/*
+ * A new mode (a window manager resized our window, or the screen
+ * changed): the terminal fills it, as far as the buffer we paid for
+ * goes, and tells its clients.
+ */
+static void
+follow_mode(void)
+{
+	unsigned ow = gui.screen_w, oh = gui.screen_h, cols, rows, cw, ch;
+	bool focused;
+
+	if (gui_mode() || (gui.screen_w == ow && gui.screen_h == oh))
+		return;
+	font_cell(font, &cw, &ch);
+	choose_size(&cols, &rows, false);
+	while (gui_buffer_cost(cols * cw, rows * ch) > gui.paid && rows > 1)
+		rows--;
+	if ((cols == vt.cols && rows == vt.rows && gui.pix) ||
+	    vt_resize(&vt, cols, rows))
+		return;
+	focused = rnd.focused;
+	view_teardown();
+	render_free(&rnd);
+	if (view_setup(cols * cw, rows * ch) ||
+	    render_init(&rnd, font, &opt.colors, gui.pix, gui.w, gui.h, cols,
+		rows)) {
+		view_teardown(); /* nothing shown until the next mode */
+		return;
+	}
+	rnd.focused = focused;
+	notify = true;
 }
 
 static void
@@ -536,14 +596,17 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 	uint64_t *w = utcb_self()->msg, save[MSG_WORDS_MAX];
 
 	if (MSG_LABEL(info) == SIGNAL_LABEL) {
-		if (badge & BADGE_GUI)
+		if (badge & BADGE_GUI) {
+			follow_mode();
 			input();
+		}
 	} else {
 		r->error = call(badge, info, r);
 	}
 	/* Drawing calls the Gui server, which overwrites the message words. */
 	memcpy(save, w, sizeof(save));
-	render_update(&rnd, &vt, refresh, NULL);
+	if (gui.pix)
+		render_update(&rnd, &vt, refresh, NULL);
 	if (notify)
 		signal_all();
 	memcpy(w, save, sizeof(save));
@@ -572,7 +635,7 @@ int
 main(int argc, char **argv)
 {
 	unsigned cols, rows, cw, ch;
-	uint64_t id, probe;
+	uint64_t id;
 	int e;
 
 	if (read_config() || load_font())
@@ -584,18 +647,22 @@ main(int argc, char **argv)
 		log_printf("cannot create the endpoint: error %d", -e);
 		return 1;
 	}
-	/* Filling the screen needs its size before paying for the buffer. */
-	if (!opt.cols || !opt.rows) {
-		if ((e = open_patiently("Gui", GUI_SESSION_QUOTA, &gui.cap,
-			 &id)) ||
-		    (e = gui_mode())) {
-			log_printf("no Gui session: error %d", -e);
-			return 1;
-		}
-		probe = gui.cap;
-		session_close(probe, id);
+	/*
+	 * The screen's size first, to pay for a buffer that fills it: a
+	 * bigger mode later (a window manager's resize) then needs no new
+	 * session, which would mean calling init from the server loop.
+	 */
+	if ((e = open_patiently("Gui", GUI_SESSION_QUOTA, &gui.cap, &id)) ||
+	    (e = gui_mode())) {
+		log_printf("no Gui session: error %d", -e);
+		return 1;
 	}
-	choose_size(&cols, &rows);
+	session_close(gui.cap, id);
+	choose_size(&cols, &rows, false);
+	gui.paid = gui_buffer_cost(cols * cw, rows * ch);
+	choose_size(&cols, &rows, true);
+	if (gui_buffer_cost(cols * cw, rows * ch) > gui.paid)
+		gui.paid = gui_buffer_cost(cols * cw, rows * ch);
 	if ((e = gui_open(cols * cw, rows * ch))) {
 		log_printf("no Gui session with a %ux%u view: error %d",
 		    cols * cw, rows * ch, -e);
