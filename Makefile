@@ -196,7 +196,7 @@ run/%: setup
 	$(PYTHON) run/tool/run.py run/$*.run
 
 run: setup
-	$(PYTHON) run/tool/run.py --interactive run/console.run
+	$(PYTHON) run/tool/run.py --interactive run/desktop.run
 
 test: setup
 	$(MAKE) all

@@ -1003,7 +1003,7 @@ read_config(void)
 		title_h = (unsigned)v;
 	if (!config_attr_u64(root, "top", 0, &v) && v <= 256)
 		top = (unsigned)v;
-	if (!config_child(root, "decorator", &d))
+	if (!config_child(root, "decorator", &d) && config_has_attr(d, "label"))
 		config_attr_copy(d, "label", decorator_label,
 		    sizeof(decorator_label));
 }

@@ -11,6 +11,7 @@
  */
 #include <elf.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <base/config.h>
@@ -116,6 +117,10 @@ _start_c(uint64_t arg)
 		libc_exit(1);
 	vfs_init(&cfg);
 	spawn_init(&cfg);
+	/* The log takes lines: a program that runs on shows them as it
+	 * prints them, not when a buffer is full. */
+	if (vfs_is_log(1))
+		setvbuf(stdout, NULL, _IOLBF, 0);
 	__libc_start_main(main, (int)stack[0], (char **)&stack[1], 0, 0, 0);
 }
 

@@ -1008,6 +1008,12 @@ vfs_file_device(const struct file *f)
 	}
 }
 
+bool
+vfs_is_log(long fd)
+{
+	return fd_ok(fd) && fdt.fd[fd].file->node->kind == K_LOG;
+}
+
 const void *
 vfs_file_node(const struct file *f)
 {

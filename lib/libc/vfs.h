@@ -28,6 +28,7 @@ long vfs_ioctl(long fd, unsigned long req, void *arg);
 struct pollfd;
 long vfs_poll(struct pollfd *fds, unsigned long n, int timeout_ms);
 long vfs_log(const char *buf, size_t len); /* syscall.c: the log, by lines */
+bool vfs_is_log(long fd);
 
 /*
  * For starting programs (spawn.c): open files, shared by descriptors and
