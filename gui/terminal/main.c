@@ -352,6 +352,22 @@ echo(void *ctx, const char *s, size_t n)
 	vt_write(&vt, s, n);
 }
 
+/* A program's output: LF goes to the start of the next line, as a tty's
+ * ONLCR does (the programs' termios output flags do not reach us). */
+static void
+output(const char *s, size_t n)
+{
+	size_t from = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\n') {
+			vt_write(&vt, s + from, i - from);
+			vt_write(&vt, "\r\n", 2);
+			from = i + 1;
+		}
+	vt_write(&vt, s + from, n - from);
+}
+
 /* Answers to queries (cursor position, device attributes) are input. */
 static void
 take_replies(void)
@@ -503,6 +519,13 @@ session_call(struct session *s, uint64_t info, struct reply *r)
 	case FD_READ:
 		if (nwords < 1)
 			return -E_INVAL;
+		/* Zero bytes: is there input? (for poll), consuming nothing. */
+		if (!w[0]) {
+			if (!ldisc_readable(&ld))
+				return -E_AGAIN;
+			r->words = 1;
+			return 0;
+		}
 		n = ldisc_read(&ld, buf,
 		    w[0] < FD_DATA_MAX ? (size_t)w[0] : FD_DATA_MAX);
 		if (n < 0)
@@ -518,7 +541,7 @@ session_call(struct session *s, uint64_t info, struct reply *r)
 		if (nwords < 1 || w[0] > FD_DATA_MAX ||
 		    nwords < 1 + (w[0] + 7) / 8)
 			return -E_INVAL;
-		vt_write(&vt, &w[1], w[0]);
+		output((const char *)&w[1], (size_t)w[0]);
 		take_replies();
 		r->words = 1;
 		return 0;
