@@ -7,7 +7,7 @@
  * mode without echo and logs each read's bytes in hex until it reads a
  * 'q', then back in canonical mode it waits for the end of input (Ctrl-D)
  * and logs "end of input". As role="second" it shares the terminal: it
- * logs the size and each FD_SIGH signal, and reads nothing.
+ * logs each FD_SIGH signal with the size then, and reads nothing.
  *
  * <config role="main"/>
  */
@@ -195,6 +195,12 @@ main(uint64_t arg)
 		log_printf("a malformed call was not refused");
 		return 1;
 	}
+	/* A zero-byte read asks whether there is input: not yet. */
+	w[0] = 0;
+	if (rpc_call(term, FD_READ, 1, 0, 0, NULL) != -E_AGAIN) {
+		log_printf("a zero-byte read with no input was not refused");
+		return 1;
+	}
 	w[0] = 0x100;
 	if (rpc_call(term, TERMINAL_MODE, 1, 0, 0, NULL) != -E_INVAL) {
 		log_printf("a bad mode was not refused");
@@ -205,7 +211,9 @@ main(uint64_t arg)
 	} else {
 		for (unsigned i = 1;; i++) {
 			sys_sig_wait(sig, NULL);
-			log_printf("signalled %u", i);
+			rpc_call(term, TERMINAL_SIZE, 0, 0, 0, NULL);
+			log_printf("signalled %u, %lux%lu cells", i, w[0],
+			    w[1]);
 		}
 	}
 	sleep_forever();
