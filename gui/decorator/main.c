@@ -238,11 +238,15 @@ main(void)
 	struct rom rom;
 	const void *ttf;
 	size_t len;
-	uint64_t n, sig;
+	uint64_t n, sig, fault_after = 0;
+	struct config cfg;
 
 	color_focused = gui_config_color("focused", 0x3465a4);
 	color_other = gui_config_color("unfocused", 0x555753);
 	color_text = gui_config_color("text", 0xffffff);
+	if (!config_load(&cfg))
+		config_attr_u64(config_root(&cfg), "fault_after", 0,
+		    &fault_after);
 	if (!rom_attach("DejaVuSans.ttf", &ttf, &len))
 		font = text_font_open(ttf, len, 14);
 	if (!font)
@@ -256,8 +260,14 @@ main(void)
 		printf("decorator: no window_list ROM\n");
 		return 1;
 	}
-	for (;;) {
+	for (unsigned updates = 1;; updates++) {
 		update(&rom);
+		/* a test of what a crash leaves: wm keeps the windows */
+		if (fault_after && updates == fault_after) {
+			printf(
+			    "decorator: faulting on purpose (fault_after)\n");
+			*(volatile int *)0 = 1;
+		}
 		sys_sig_wait(sig, &n);
 	}
 }
