@@ -9,7 +9,7 @@ test_terminal_core_SRC := $(TERMINAL_CORE) gui/terminal/test/test_vt.c \
 	lib/input/keymap.c lib/input/names.c
 FUZZ_TESTS += fuzz_terminal
 fuzz_terminal_SRC := gui/terminal/vt_screen.c gui/terminal/vt_parse.c \
-	gui/terminal/ldisc.c gui/terminal/test/fuzz_vt.c
+	gui/terminal/ldisc.c gui/terminal/test/fuzz_terminal.c
 
 LIBC_PROGS += terminal
 terminal_SRC := gui/terminal/main.c gui/terminal/render.c $(TERMINAL_CORE)
