@@ -102,6 +102,7 @@ STEP_ATTRS = {
                 "tolerance"},
     "sleep": {"seconds"},
     "exit": {"code", "timeout"},
+    "latency": {"qcode", "x", "y", "w", "h", "bench", "timeout"},
 }
 
 
@@ -270,6 +271,16 @@ class Scenario:
         elif el.tag == "exit":
             s["code"] = _num(el, "code", 0, int)
             s["timeout"] = _num(el, "timeout", 10.0)
+        elif el.tag == "latency":
+            if "qcode" not in a or "bench" not in a:
+                raise ScenarioError("<latency> needs qcode= and bench=")
+            s["qcode"] = a["qcode"]
+            s["bench"] = a["bench"]
+            s["x"] = _num(el, "x", 0, int)
+            s["y"] = _num(el, "y", 0, int)
+            s["w"] = _num(el, "w", 1, int)
+            s["h"] = _num(el, "h", 1, int)
+            s["timeout"] = _num(el, "timeout", 5.0)
         return s
 
 
@@ -817,6 +828,54 @@ class Runner:
                 self.qmp.button(name, True)
                 self.qmp.button(name, False)
 
+    def region(self, path, s):
+        """The bytes of a rectangle of a PPM screendump."""
+        with open(path, "rb") as f:
+            data = f.read()
+        fields, at = [], 0
+        while len(fields) < 4:  # P6, width, height, maxval
+            while data[at:at + 1].isspace():
+                at += 1
+            end = at
+            while not data[end:end + 1].isspace():
+                end += 1
+            fields.append(data[at:end])
+            at = end
+        at += 1
+        width = int(fields[1])
+        rows = []
+        for y in range(s["y"], s["y"] + s["h"]):
+            off = at + (y * width + s["x"]) * 3
+            rows.append(data[off:off + s["w"] * 3])
+        return b"".join(rows)
+
+    def step_latency(self, s):
+        """Press a key and poll the screen until the rectangle changes:
+        host wall time from the key to changed pixels (its resolution is
+        one screendump, printed too)."""
+        self.need_qmp(s)
+        tmp = os.path.join(self.rundir, "latency.ppm")
+        self.qmp.command("screendump", filename=tmp)
+        before = self.region(tmp, s)
+        self.qmp.keys([s["qcode"]], True)
+        t0 = time.monotonic()
+        polls = 0
+        while True:
+            self.drain()
+            self.qmp.command("screendump", filename=tmp)
+            polls += 1
+            now = time.monotonic()
+            if self.region(tmp, s) != before:
+                break
+            if now - t0 > s["timeout"]:
+                raise Failure("%s: the pixels did not change within %gs"
+                              % (describe(s), s["timeout"]))
+        self.qmp.keys([s["qcode"]], False)
+        os.unlink(tmp)
+        print("bench: %s %.1f ms (%d screendumps, %.1f ms each)" %
+              (s["bench"], (now - t0) * 1000, polls,
+               (now - t0) * 1000 / polls), flush=True)
+
     def step_sleep(self, s):
         deadline, which = self.step_deadline(s["seconds"])
         while time.monotonic() < deadline:
@@ -849,6 +908,8 @@ class Runner:
                     self.step_compare(s)
                 elif s["tag"] == "sleep":
                     self.step_sleep(s)
+                elif s["tag"] == "latency":
+                    self.step_latency(s)
                 else:
                     self.step_input(s)
             except qmp.QmpError as e:
