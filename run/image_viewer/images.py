@@ -10,6 +10,8 @@ cells, #cccccc and #999999, starting light at the image's top left) with
 (c * a + bg * (255 - a) + 127) // 255 per channel. corrupt.png is rgba.png
 with its compressed data damaged (the chunk CRC still right, so zlib is
 what fails), truncated.png its first half, notpng.png no PNG at all.
+rgba.top.png and rgba.scrolled.png are parts of rgba.expected.png that a
+100x80 window shows (at 0,0 and at 32,40).
 """
 
 import os
@@ -124,6 +126,11 @@ def main():
         data, exp = make()
         files[name + ".png"] = data
         files[name + ".expected.png"] = png.encode_png(exp)
+    # rgba.png in a window resized to 100x80: at the top left, and
+    # scrolled to 32,40 (a step right, the wheel to the bottom)
+    exp = png.decode_png(files["rgba.expected.png"])
+    files["rgba.top.png"] = png.encode_png(exp.crop(0, 0, 100, 80))
+    files["rgba.scrolled.png"] = png.encode_png(exp.crop(32, 40, 100, 80))
     files["corrupt.png"] = corrupt(files["rgba.png"])
     files["truncated.png"] = files["rgba.png"][:len(files["rgba.png"]) // 2]
     files["notpng.png"] = b"GIF89a: this is no PNG file\n"
