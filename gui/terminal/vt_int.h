@@ -36,3 +36,10 @@ void vt_restore_cursor(struct vt *vt);
 void vt_alt_screen(struct vt *vt, bool on, bool save_cursor, bool clear);
 void vt_screen_align(struct vt *vt); /* DECALN: fill with E */
 void vt_reply(struct vt *vt, const char *s);
+
+/* For vt_resize.c: lines, the scrollback, tab stops. */
+struct vt_line *vt_line_new(struct vt *vt, unsigned cols);
+void vt_lines_free(struct vt_line **l, unsigned n);
+struct vt_line *vt_sb_line(const struct vt *vt, unsigned i); /* 0: oldest */
+void vt_sb_clear(struct vt *vt);
+void vt_tabs_default(struct vt *vt);

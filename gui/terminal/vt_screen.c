@@ -35,8 +35,8 @@ clear_cells(struct vt *vt, struct vt_line *l, unsigned from, unsigned to)
 		l->cell[x] = c;
 }
 
-static struct vt_line *
-line_new(struct vt *vt, unsigned cols)
+struct vt_line *
+vt_line_new(struct vt *vt, unsigned cols)
 {
 	struct vt_line *l = malloc(line_bytes(cols));
 	struct vt_cell c = {' ', VT_COLOR_FG, VT_COLOR_BG, 0};
@@ -49,8 +49,8 @@ line_new(struct vt *vt, unsigned cols)
 	return l;
 }
 
-static void
-lines_free(struct vt_line **l, unsigned n)
+void
+vt_lines_free(struct vt_line **l, unsigned n)
 {
 	if (!l)
 		return;
@@ -67,15 +67,15 @@ lines_new(struct vt *vt, unsigned cols, unsigned rows)
 	if (!l)
 		return NULL;
 	for (unsigned i = 0; i < rows; i++)
-		if (!(l[i] = line_new(vt, cols))) {
-			lines_free(l, rows);
+		if (!(l[i] = vt_line_new(vt, cols))) {
+			vt_lines_free(l, rows);
 			return NULL;
 		}
 	return l;
 }
 
-static void
-tabs_default(struct vt *vt)
+void
+vt_tabs_default(struct vt *vt)
 {
 	for (unsigned x = 0; x < vt->cols; x++)
 		vt->tabs[x] = x % 8 == 0 && x;
@@ -95,7 +95,7 @@ vt_reset(struct vt *vt)
 	vt->autowrap = vt->cursor_visible = true;
 	vt->insert = vt->app_cursor = vt->app_keypad = vt->newline_mode =
 	    vt->bracketed_paste = vt->reverse_video = false;
-	tabs_default(vt);
+	vt_tabs_default(vt);
 	vt_erase_display(vt, 2);
 	vt->state = 0;
 	vt->utf8_need = 0;
@@ -125,8 +125,8 @@ vt_init(struct vt *vt, unsigned cols, unsigned rows, unsigned scrollback)
 void
 vt_free(struct vt *vt)
 {
-	lines_free(vt->primary, vt->rows);
-	lines_free(vt->alt, vt->rows);
+	vt_lines_free(vt->primary, vt->rows);
+	vt_lines_free(vt->alt, vt->rows);
 	if (vt->sb) {
 		for (unsigned i = 0; i < vt->sb_count; i++)
 			free(vt->sb[(vt->sb_first + i) % vt->sb_max]);
@@ -137,8 +137,8 @@ vt_free(struct vt *vt)
 }
 
 /* The i-th line of the scrollback, 0 the oldest. */
-static struct vt_line *
-sb_line(const struct vt *vt, unsigned i)
+struct vt_line *
+vt_sb_line(const struct vt *vt, unsigned i)
 {
 	return vt->sb[(vt->sb_first + i) % vt->sb_max];
 }
@@ -360,11 +360,11 @@ vt_erase_line(struct vt *vt, unsigned mode)
 		l->wrapped = false;
 }
 
-static void
-sb_clear(struct vt *vt)
+void
+vt_sb_clear(struct vt *vt)
 {
 	for (unsigned i = 0; i < vt->sb_count; i++)
-		free(sb_line(vt, i));
+		free(vt_sb_line(vt, i));
 	vt->sb_count = vt->sb_first = vt->view = 0;
 }
 
@@ -374,7 +374,7 @@ vt_erase_display(struct vt *vt, unsigned mode)
 	unsigned from = 0, to = vt->rows;
 
 	if (mode == 3) {
-		sb_clear(vt);
+		vt_sb_clear(vt);
 		return;
 	}
 	if (mode > 2)
@@ -560,7 +560,8 @@ vt_cell_at(const struct vt *vt, unsigned row, unsigned col)
 	if (row >= vt->rows || col >= vt->cols)
 		return &none;
 	if (row < vt->view)
-		return &sb_line(vt, vt->sb_count - vt->view + row)->cell[col];
+		return &vt_sb_line(vt, vt->sb_count - vt->view + row)
+			    ->cell[col];
 	return &vt->lines[row - vt->view]->cell[col];
 }
 
@@ -582,160 +583,4 @@ vt_cursor_shown(const struct vt *vt, unsigned *row, unsigned *col)
 	*row = vt->cur.y + vt->view;
 	*col = vt->cur.x;
 	return true;
-}
-
-/*
- * Resizing. Lines are cut or padded to the new width (no reflow of
- * wrapped text). The primary screen keeps its bottom (where the cursor
- * is): when it shrinks, lines above the cursor go into the scrollback;
- * when it grows, lines come back from the scrollback.
- */
-static struct vt_line *
-line_resized(struct vt *vt, struct vt_line *old, unsigned cols)
-{
-	struct vt_line *l = line_new(vt, cols);
-	unsigned n = vt->cols < cols ? vt->cols : cols;
-
-	if (!l)
-		return NULL;
-	if (old) {
-		memcpy(l->cell, old->cell, n * sizeof(struct vt_cell));
-		l->wrapped = old->wrapped && cols >= vt->cols;
-	}
-	return l;
-}
-
-/* A whole new set of screen and scrollback lines, or nothing. */
-struct layout {
-	struct vt_line **primary, **alt, **sb;
-	uint8_t *tabs;
-	unsigned sb_count, cur_y[3]; /* cursor rows: cur, saved[0], [1] */
-};
-
-static int
-layout_build(struct vt *vt, unsigned cols, unsigned rows, struct layout *n)
-{
-	unsigned used, up = 0, down = 0, total;
-
-	memset(n, 0, sizeof(*n));
-	if (!(n->primary = calloc(rows, sizeof(*n->primary))) ||
-	    !(n->alt = calloc(rows, sizeof(*n->alt))) ||
-	    !(n->tabs = calloc(cols, 1)) ||
-	    (vt->sb_max && !(n->sb = calloc(vt->sb_max, sizeof(*n->sb)))))
-		return -1;
-	/* The primary screen's rows in use: up to the cursor, or further
-	 * if there is text below it. */
-	used = vt->primary == vt->lines ? vt->cur.y + 1 : vt->saved[0].y + 1;
-	if (used > vt->rows)
-		used = vt->rows;
-	for (unsigned y = vt->rows; y > used; y--) {
-		struct vt_line *l = vt->primary[y - 1];
-		bool empty = true;
-
-		for (unsigned x = 0; x < vt->cols && empty; x++)
-			empty = l->cell[x].cp == ' ';
-		if (!empty) {
-			used = y;
-			break;
-		}
-	}
-	if (used > rows)
-		up = used - rows; /* lines that go into the scrollback */
-	else if (rows > vt->rows)
-		down = rows - vt->rows < vt->sb_count ? rows - vt->rows
-						      : vt->sb_count;
-	/* The scrollback: its old lines minus those coming back, plus
-	 * those pushed up; the oldest go if it overflows. */
-	total = vt->sb_count - down + up;
-	for (unsigned i = 0, skip = total > vt->sb_max ? total - vt->sb_max : 0;
-	     i < total; i++) {
-		struct vt_line *src = i < vt->sb_count - down
-		    ? sb_line(vt, i)
-		    : vt->primary[i - (vt->sb_count - down)];
-
-		if (i < skip)
-			continue;
-		if (!(n->sb[n->sb_count++] = line_resized(vt, src, cols)))
-			return -1;
-	}
-	for (unsigned y = 0; y < rows; y++) {
-		/* Row y shows old row y + up - down (negative: scrollback). */
-		long from = (long)y + up - down;
-		struct vt_line *src = NULL;
-
-		if (from < 0)
-			src =
-			    sb_line(vt, (unsigned)((long)vt->sb_count + from));
-		else if (from < vt->rows)
-			src = vt->primary[from];
-		if (!(n->primary[y] = line_resized(vt, src, cols)) ||
-		    !(n->alt[y] = line_resized(vt,
-			  y < vt->rows ? vt->alt[y] : NULL, cols)))
-			return -1;
-	}
-	{
-		long shift = (long)down - (long)up;
-		long y[3] = {(long)vt->cur.y + (vt->alt_active ? 0 : shift),
-		    (long)vt->saved[0].y + shift, vt->saved[1].y};
-
-		for (unsigned i = 0; i < 3; i++)
-			n->cur_y[i] = clampl(y[i], 0, rows - 1);
-	}
-	return 0;
-}
-
-static void
-layout_free(struct layout *n, unsigned rows, unsigned sb_max)
-{
-	lines_free(n->primary, rows);
-	lines_free(n->alt, rows);
-	if (n->sb)
-		lines_free(n->sb, sb_max);
-	free(n->tabs);
-}
-
-int
-vt_resize(struct vt *vt, unsigned cols, unsigned rows)
-{
-	struct layout n;
-	unsigned old_cols = vt->cols;
-
-	if (cols < 1 || rows < 1 || cols > VT_COLS_MAX || rows > VT_ROWS_MAX)
-		return -1;
-	if (cols == vt->cols && rows == vt->rows)
-		return 0;
-	if (layout_build(vt, cols, rows, &n)) {
-		layout_free(&n, rows, vt->sb_max);
-		return -1;
-	}
-	sb_clear(vt);
-	free(vt->sb);
-	lines_free(vt->primary, vt->rows);
-	lines_free(vt->alt, vt->rows);
-	free(vt->tabs);
-	vt->primary = n.primary;
-	vt->alt = n.alt;
-	vt->sb = n.sb;
-	vt->sb_count = n.sb_count;
-	vt->sb_first = 0;
-	vt->tabs = n.tabs;
-	vt->lines = vt->alt_active ? vt->alt : vt->primary;
-	vt->cols = cols;
-	vt->rows = rows;
-	vt->cur.y = n.cur_y[0];
-	vt->saved[0].y = n.cur_y[1];
-	vt->saved[1].y = n.cur_y[2];
-	for (unsigned i = 0; i < 3; i++) {
-		struct vt_cursor *c = i ? &vt->saved[i - 1] : &vt->cur;
-
-		if (c->x >= cols)
-			c->x = cols - 1;
-		c->wrap_pending = c->wrap_pending && cols == old_cols;
-	}
-	tabs_default(vt);
-	vt->top = 0;
-	vt->bottom = rows;
-	vt->view = 0;
-	vt->scrolled = 0;
-	return 0;
 }

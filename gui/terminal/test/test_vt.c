@@ -402,16 +402,20 @@ test_resize(void)
 
 	CHECK(vt_init(&vt, 10, 4, 100) == 0);
 	put(&vt, "one\r\ntwo\r\nthree\r\nfour");
-	/* Narrower: lines are cut; fewer rows: the top goes back. */
+	/* Narrower: lines wrap; fewer rows: the top goes back. */
 	CHECK(vt_resize(&vt, 4, 2) == 0);
 	CHECK(vt.cols == 4 && vt.rows == 2);
-	CHECK(!strcmp(row(&vt, 0), "thre") && !strcmp(row(&vt, 1), "four"));
-	CHECK(at(&vt, 1, 3));
-	CHECK(vt.sb_count == 2);
-	/* Taller again: lines come back from the scrollback. */
+	CHECK(!strcmp(row(&vt, 0), "e") && !strcmp(row(&vt, 1), "four"));
+	CHECK(at(&vt, 1, 3) && vt.cur.wrap_pending);
+	CHECK(vt.sb_count == 3);
+	vt_view_scroll(&vt, 1);
+	CHECK(!strcmp(row(&vt, 0), "thre"));
+	vt_view_scroll(&vt, -1);
+	/* Wider and taller again: lines join and come back. */
 	CHECK(vt_resize(&vt, 20, 6) == 0);
-	CHECK(!strcmp(row(&vt, 0), "one") && !strcmp(row(&vt, 3), "four"));
-	CHECK(at(&vt, 3, 3) && vt.sb_count == 0);
+	CHECK(!strcmp(row(&vt, 0), "one") && !strcmp(row(&vt, 2), "three") &&
+	    !strcmp(row(&vt, 3), "four"));
+	CHECK(at(&vt, 3, 4) && vt.sb_count == 0 && !vt.cur.wrap_pending);
 	put(&vt, "\r\n12345678901234567890x");
 	CHECK(!strcmp(row(&vt, 4), "12345678901234567890"));
 	/* In the alt screen, then back. */
@@ -424,6 +428,43 @@ test_resize(void)
 	CHECK(vt_resize(&vt, 1, 1) == 0);
 	put(&vt, "abc\033[5;5Hd\tx\033[Ky");
 	CHECK(at(&vt, 0, 0) && vt.cur.wrap_pending);
+	vt_free(&vt);
+}
+
+static void
+test_reflow(void)
+{
+	struct vt vt;
+
+	CHECK(vt_init(&vt, 10, 3, 100) == 0);
+	put(&vt, "0123456789abc");
+	CHECK(!strcmp(row(&vt, 0), "0123456789") && vt.lines[0]->wrapped);
+	CHECK(at(&vt, 1, 3));
+	CHECK(vt_resize(&vt, 20, 3) == 0);
+	CHECK(!strcmp(row(&vt, 0), "0123456789abc") && at(&vt, 0, 13));
+	CHECK(!vt.lines[0]->wrapped && !strcmp(row(&vt, 1), ""));
+	CHECK(vt_resize(&vt, 5, 3) == 0);
+	CHECK(!strcmp(row(&vt, 0), "01234") && !strcmp(row(&vt, 1), "56789") &&
+	    !strcmp(row(&vt, 2), "abc") && at(&vt, 2, 3));
+	CHECK(vt_resize(&vt, 4, 2) == 0);
+	CHECK(!strcmp(row(&vt, 0), "89ab") && !strcmp(row(&vt, 1), "c") &&
+	    at(&vt, 1, 1) && vt.sb_count == 2);
+	/* Typing goes on where the cursor is. */
+	put(&vt, "d");
+	CHECK(!strcmp(row(&vt, 1), "cd"));
+	CHECK(vt_resize(&vt, 30, 4) == 0);
+	CHECK(!strcmp(row(&vt, 0), "0123456789abcd") && at(&vt, 0, 14));
+	/* Colours survive; the cursor stays in view, text below it may go. */
+	put(&vt, "\033[41mX\033[0m\033[4;1Hbottom\033[1;1H");
+	CHECK(vt_resize(&vt, 8, 4) == 0);
+	CHECK(at(&vt, 0, 0) && vt_cell_at(&vt, 1, 6)->bg == 1);
+	CHECK(!strcmp(row(&vt, 1), "89abcdX") && !strcmp(row(&vt, 3), ""));
+	/* In the alt screen the primary is laid out, the alt one cut. */
+	put(&vt, "\033[?1049h\033[Halt text here");
+	CHECK(vt_resize(&vt, 3, 2) == 0);
+	CHECK(!strcmp(row(&vt, 0), "alt"));
+	put(&vt, "\033[?1049l");
+	CHECK(vt.cur.x < 3 && vt.cur.y < 2);
 	vt_free(&vt);
 }
 
@@ -564,6 +605,7 @@ main(void)
 	test_malformed();
 	test_scrollback();
 	test_resize();
+	test_reflow();
 	test_ldisc();
 	test_keys();
 	printf("test_terminal_core: %d checks, %d failed\n", checks, failures);
