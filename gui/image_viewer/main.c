@@ -50,10 +50,8 @@ static struct text_font *font;
 static void
 attr_string(struct config_node node, const char *attr, char *buf, size_t n)
 {
-	char tmp[256];
-
-	if (!config_attr_copy(node, attr, tmp, sizeof(tmp)))
-		snprintf(buf, n, "%s", tmp);
+	if (config_has_attr(node, attr) && config_attr_copy(node, attr, buf, n))
+		log_printf("config: %s is too long", attr);
 }
 
 static void

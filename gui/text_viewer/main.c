@@ -1,0 +1,264 @@
+/*
+ * The text viewer: a UTF-8 text file from its file system in a window,
+ * line by line in a monospaced font (lib/text, DejaVu Sans Mono), moved
+ * with the arrow keys, Page Up/Down, Home/End and the wheel. Lines that
+ * are too long are clipped (Left and Right move sideways); a resize lays
+ * the window out again. A file it cannot read is a log line and that
+ * message in the window.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <base/config.h>
+#include <base/env.h>
+#include <base/log.h>
+#include <base/runtime.h>
+#include <kernel/syscalls.h>
+
+#include "../nitpicker/test/gui.h"
+#include "doc.h"
+#include "view.h"
+
+#define FILE_MAX (16ul << 20)
+
+static struct {
+	char file[256], font[64];
+	uint64_t x, y, w, h, size, tab, max_w, max_h;
+} opt;
+
+static struct {
+	struct gui g;
+	uint64_t buffer, view;
+	uint32_t *pix;
+	unsigned bw, bh;         /* the buffer: the largest window we show */
+	unsigned mode_w, mode_h; /* the last mode, to see a new one */
+} win;
+
+static struct tv_doc doc;
+static struct tv_view view;
+
+/* Like config_attr_copy, but buf keeps its default when attr is absent. */
+static void
+attr_string(struct config_node node, const char *attr, char *buf, size_t n)
+{
+	if (config_has_attr(node, attr) && config_attr_copy(node, attr, buf, n))
+		log_printf("config: %s is too long", attr);
+}
+
+static uint64_t
+bounded(uint64_t v, uint64_t lo, uint64_t hi, uint64_t def)
+{
+	return v < lo || v > hi ? def : v;
+}
+
+static void
+read_config(void)
+{
+	struct config cfg;
+	struct config_node root;
+
+	snprintf(opt.file, sizeof(opt.file), "/notes.txt");
+	snprintf(opt.font, sizeof(opt.font), "DejaVuSansMono.ttf");
+	opt.w = 640;
+	opt.h = 400;
+	opt.size = 14;
+	opt.tab = 8;
+	opt.max_w = 1920;
+	opt.max_h = 1200;
+	view.paper = gui_config_color("paper", 0xffffff);
+	view.text = gui_config_color("text", 0x202020);
+	if (config_load(&cfg))
+		return;
+	root = config_root(&cfg);
+	attr_string(root, "file", opt.file, sizeof(opt.file));
+	attr_string(root, "font", opt.font, sizeof(opt.font));
+	config_attr_u64(root, "x", 0, &opt.x);
+	config_attr_u64(root, "y", 0, &opt.y);
+	config_attr_u64(root, "width", 640, &opt.w);
+	config_attr_u64(root, "height", 400, &opt.h);
+	config_attr_u64(root, "size", 14, &opt.size);
+	config_attr_u64(root, "tab", 8, &opt.tab);
+	config_attr_u64(root, "max_width", 1920, &opt.max_w);
+	config_attr_u64(root, "max_height", 1200, &opt.max_h);
+	opt.w = bounded(opt.w, 1, GUI_DIM_MAX, 640);
+	opt.h = bounded(opt.h, 1, GUI_DIM_MAX, 400);
+	opt.size = bounded(opt.size, 4, 200, 14);
+	opt.tab = bounded(opt.tab, 1, 16, 8);
+	opt.max_w = bounded(opt.max_w, 1, GUI_DIM_MAX, GUI_DIM_MAX);
+	opt.max_h = bounded(opt.max_h, 1, GUI_DIM_MAX, GUI_DIM_MAX);
+}
+
+/* The file as the document, or a message saying why not. */
+static void
+load(void)
+{
+	char why[320], *buf = NULL;
+	FILE *f = fopen(opt.file, "rb");
+	long size = -1;
+
+	if (!f) {
+		snprintf(why, sizeof(why), "cannot open %s: %s", opt.file,
+		    strerror(errno));
+		goto message;
+	}
+	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) || (unsigned long)size > FILE_MAX ||
+	    !(buf = malloc((size_t)size + 1)) ||
+	    fread(buf, 1, (size_t)size, f) != (size_t)size) {
+		snprintf(why, sizeof(why), "cannot read %s: %s", opt.file,
+		    size > (long)FILE_MAX ? "it is larger than 16 MiB"
+			: buf             ? "read error"
+					  : "out of memory");
+		fclose(f);
+		free(buf);
+		goto message;
+	}
+	fclose(f);
+	if (tv_doc_load(&doc, buf, (size_t)size, (unsigned)opt.tab)) {
+		snprintf(why, sizeof(why), "out of memory for %s", opt.file);
+		free(buf);
+		goto message;
+	}
+	free(buf);
+	log_printf("%s: %zu lines", opt.file, doc.lines);
+	return;
+message:
+	log_printf("%s", why);
+	tv_doc_message(&doc, why);
+}
+
+static unsigned
+min3(unsigned a, unsigned b, unsigned c)
+{
+	unsigned m = a < b ? a : b;
+
+	return m < c ? m : c;
+}
+
+static void
+draw(void)
+{
+	tv_view_draw(&view, &doc, win.pix, win.bw);
+	gui_call(&win.g, GUI_REFRESH, 5,
+	    (uint64_t[]){win.buffer, 0, 0, view.w, view.h});
+}
+
+static const char *
+basename_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+/*
+ * The session pays for a buffer of up to max_width x max_height; the
+ * buffer is as large as the mode too, so that every later window (a
+ * resize) fits into it.
+ */
+static int
+open_window(void)
+{
+	char title[GUI_TITLE_MAX + 1];
+	int e;
+
+	if ((e = gui_open(&win.g,
+		 GUI_SESSION_QUOTA + gui_buffer_cost(opt.max_w, opt.max_h))))
+		return e;
+	win.bw = min3((unsigned)opt.max_w, win.g.width, GUI_DIM_MAX);
+	win.bh = min3((unsigned)opt.max_h, win.g.height, GUI_DIM_MAX);
+	if ((e = gui_buffer(&win.g, win.bw, win.bh, &win.buffer, &win.pix)))
+		goto close;
+	win.mode_w = win.g.width;
+	win.mode_h = win.g.height;
+	view.w = min3((unsigned)opt.w, win.bw, win.mode_w);
+	view.h = min3((unsigned)opt.h, win.bh, win.mode_h);
+	tv_view_clamp(&view, &doc);
+	draw();
+	snprintf(title, sizeof(title), "%.*s", (int)GUI_TITLE_MAX,
+	    basename_of(opt.file));
+	if (!(e = gui_view(&win.g, win.buffer, (int)opt.x, (int)opt.y, view.w,
+		  view.h, title, &win.view)))
+		return 0;
+close: /* the buffer and view go with the session */
+	session_close(win.g.cap, win.g.id);
+	return e;
+}
+
+/* A new mode (wm resized the window): lay it out for that size. */
+static bool
+follow_mode(void)
+{
+	uint64_t *m = utcb_self()->msg;
+
+	if (gui_call(&win.g, GUI_MODE, 0, NULL) || !m[0] || !m[1] ||
+	    (m[0] == win.mode_w && m[1] == win.mode_h))
+		return false;
+	win.mode_w = (unsigned)m[0];
+	win.mode_h = (unsigned)m[1];
+	view.w = win.mode_w < win.bw ? win.mode_w : win.bw;
+	view.h = win.mode_h < win.bh ? win.mode_h : win.bh;
+	tv_view_clamp(&view, &doc);
+	return true;
+}
+
+int
+main(void)
+{
+	struct input_event ev[32];
+	const void *ttf;
+	size_t len;
+	uint64_t pause;
+	unsigned n;
+	int e;
+
+	read_config();
+	if (rom_attach(opt.font, &ttf, &len) ||
+	    !(view.font = text_font_open(ttf, len, (unsigned)opt.size))) {
+		log_printf("no font %s: nothing to draw with", opt.font);
+		return 1;
+	}
+	load();
+	/* A window manager that is just starting may refuse us once. */
+	for (unsigned tries = 0; (e = open_window()); tries++) {
+		log_printf("no window for %s: error %d%s", opt.file, -e,
+		    tries < 20 ? ", trying again" : "");
+		if (tries == 20 || object_create(KOBJ_SIGNAL, &pause))
+			return 1;
+		sys_sig_wait_for(pause, 100000, NULL);
+	}
+	log_printf("window %ux%u, %u lines of %d pixels", view.w, view.h,
+	    tv_view_rows(&view), text_height(view.font));
+	for (;;) {
+		bool redraw, resized;
+
+		sys_sig_wait(win.g.sig, NULL);
+		redraw = resized = follow_mode();
+		while ((n = input_read(&win.g.input, ev, 32, NULL)) > 0)
+			for (unsigned i = 0; i < n; i++) {
+				if (ev[i].type == INPUT_PRESS &&
+				    ev[i].code < KEY_COUNT)
+					redraw |= tv_view_key(&view, &doc,
+					    ev[i].code);
+				else if (ev[i].type == INPUT_WHEEL)
+					redraw |= tv_view_wheel(&view, &doc,
+					    ev[i].dz);
+			}
+		if (redraw)
+			draw();
+		if (resized) {
+			gui_call(&win.g, GUI_VIEW_GEOMETRY, 7,
+			    (uint64_t[]){win.view, opt.x, opt.y, view.w, view.h,
+				0, 0});
+			log_printf("window %ux%u, %u lines", view.w, view.h,
+			    tv_view_rows(&view));
+		}
+		if (redraw)
+			log_printf("at line %zu, column %u", view.top + 1,
+			    view.left + 1);
+	}
+}
