@@ -39,3 +39,16 @@ TERMINAL_FONTS := $(B)/ports/dejavu/src/DejaVuSansMono.ttf \
 	$(B)/ports/dejavu/src/DejaVuSansMono-Bold.ttf
 $(B)/gui/terminal/reference.ppm: $(B)/gui/terminal/reference $(TERMINAL_FONTS)
 	@$< $(TERMINAL_FONTS) $@
+
+# The renderer's host test: incremental drawing equals drawing once, and
+# every changed pixel is in a reported rectangle (FreeType from the port).
+HOST_PORT_TESTS += test_terminal_render
+test_terminal_render_SRC = gui/terminal/test/test_render.c \
+	gui/terminal/render.c $(TERMINAL_CORE) lib/input/keymap.c \
+	lib/input/names.c $(addprefix $(TERMINAL_FT)/src/,$(FT_FILES))
+test_terminal_render_CFLAGS = -Iinclude -I$(TERMINAL_FT)/include \
+	-Iports/freetype/files -DFT2_BUILD_LIBRARY \
+	'-DFT_CONFIG_MODULES_H=<ftmodule.h>' \
+	'-DFONT_REGULAR="$(word 1,$(TERMINAL_FONTS))"' \
+	'-DFONT_BOLD="$(word 2,$(TERMINAL_FONTS))"'
+test_terminal_render_DEPS = $(TERMINAL_FT)/.prepared $(TERMINAL_FONTS)
