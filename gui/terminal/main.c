@@ -43,7 +43,7 @@ struct session {
 };
 
 static struct {
-	unsigned font_px, cols, rows, scrollback;
+	unsigned font_px, cols, rows, width, height, scrollback;
 	int x, y;
 	struct render_colors colors;
 	const struct keymap *layout;
@@ -147,6 +147,15 @@ read_config(void)
 	}
 	opt.x = (int)v[0];
 	opt.y = (int)v[1];
+	if (config_attr_u64(root, "width", 0, &v[0]) ||
+	    config_attr_u64(root, "height", 0, &v[1]) || v[0] > GUI_DIM_MAX ||
+	    v[1] > GUI_DIM_MAX) {
+		log_printf("config: width and height are pixels, up to %u",
+		    GUI_DIM_MAX);
+		return -E_INVAL;
+	}
+	opt.width = (unsigned)v[0];
+	opt.height = (unsigned)v[1];
 	if (string(root, "font", opt.font, sizeof(opt.font)) ||
 	    string(root, "bold_font", opt.bold_font, sizeof(opt.bold_font)) ||
 	    string(root, "title", opt.title, sizeof(opt.title)) ||
@@ -241,8 +250,12 @@ choose_size(unsigned *cols, unsigned *rows, bool config)
 	unsigned cw, ch;
 
 	font_cell(font, &cw, &ch);
-	*cols = config && opt.cols ? opt.cols : gui.screen_w / cw;
-	*rows = config && opt.rows ? opt.rows : gui.screen_h / ch;
+	*cols = gui.screen_w / cw;
+	*rows = gui.screen_h / ch;
+	if (config && (opt.cols || opt.width))
+		*cols = opt.cols ? opt.cols : opt.width / cw;
+	if (config && (opt.rows || opt.height))
+		*rows = opt.rows ? opt.rows : opt.height / ch;
 	if (*cols < 2)
 		*cols = 2;
 	if (*rows < 1)
