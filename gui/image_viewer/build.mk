@@ -17,7 +17,8 @@ image_viewer_freetype_SRC = $(filter-out %/gzip/ftgzip.c,$(freetype_SRC))
 
 IMAGE_VIEWER_TEST := $(addprefix $(B)/image_viewer/,rgba.png palette.png \
 	grey.png corrupt.png truncated.png notpng.png rgba.expected.png \
-	palette.expected.png grey.expected.png rgba.top.png rgba.scrolled.png)
+	palette.expected.png grey.expected.png rgba.top.png rgba.scrolled.png \
+	large.png large.top.png large.end.png)
 $(IMAGE_VIEWER_TEST) &: run/image_viewer/images.py
 	@mkdir -p $(B)/image_viewer
 	@echo "  GEN $(B)/image_viewer"; $(PYTHON) run/image_viewer/images.py $(B)/image_viewer

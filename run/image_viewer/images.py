@@ -4,14 +4,16 @@
 
 rgba.png (8-bit RGBA: opaque, a horizontal alpha ramp, half and fully
 transparent quarters), palette.png (4-bit palette with tRNS) and grey.png
-(2-bit grey), each with NAME.expected.png: what the viewer must show, the
+(2-bit grey, interlaced), each with NAME.expected.png: what the viewer must show, the
 image composited over its default background (a checkerboard of 8-pixel
 cells, #cccccc and #999999, starting light at the image's top left) with
 (c * a + bg * (255 - a) + 127) // 255 per channel. corrupt.png is rgba.png
 with its compressed data damaged (the chunk CRC still right, so zlib is
 what fails), truncated.png its first half, notpng.png no PNG at all.
 rgba.top.png and rgba.scrolled.png are parts of rgba.expected.png that a
-100x80 window shows (at 0,0 and at 32,40).
+100x80 window shows (at 0,0 and at 32,40). large.png is 1400x1000 pixels
+of 16-bit RGB; large.top.png and large.end.png what a 1016x736 window
+shows of it at the top left and at the bottom.
 """
 
 import os
@@ -34,14 +36,45 @@ def over(c, a, bg):
                  for i in range(3))
 
 
-def encode(w, h, ctype, depth, rows, chunks=()):
-    """A PNG of packed rows (bytes each, no filter byte yet)."""
-    raw = b"".join(b"\0" + bytes(r) for r in rows)
-    ihdr = struct.pack(">IIBBBBB", w, h, depth, ctype, 0, 0, 0)
+ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4),
+         (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
+
+
+def pack(samples, depth):
+    """One row's samples as bytes, most significant bits first."""
+    if depth == 8:
+        return bytes(samples)
+    if depth == 16:
+        return b"".join(struct.pack(">H", v) for v in samples)
+    out, acc, bits = bytearray(), 0, 0
+    for v in samples:
+        acc, bits = (acc << depth) | v, bits + depth
+        if bits == 8:
+            out.append(acc)
+            acc, bits = 0, 0
+    if bits:
+        out.append(acc << (8 - bits))
+    return bytes(out)
+
+
+def encode(w, h, ctype, depth, samples, chunks=(), interlace=False):
+    """A PNG whose pixel (x, y) has the samples samples(x, y); rows
+    unfiltered; Adam7 passes if interlace."""
+    passes = ADAM7 if interlace else ((0, 0, 1, 1),)
+    raw = bytearray()
+    for x0, y0, dx, dy in passes:
+        xs = range(x0, w, dx)
+        if not xs:
+            continue
+        for y in range(y0, h, dy):
+            raw += b"\0" + pack([v for x in xs for v in samples(x, y)],
+                                depth)
+    ihdr = struct.pack(">IIBBBBB", w, h, depth, ctype, 0, 0,
+                       1 if interlace else 0)
     out = png.PNG_SIGNATURE + png._chunk(b"IHDR", ihdr)
     for name, body in chunks:
         out += png._chunk(name, body)
-    return (out + png._chunk(b"IDAT", zlib.compress(raw, 9)) +
+    return (out + png._chunk(b"IDAT", zlib.compress(bytes(raw), 9)) +
             png._chunk(b"IEND", b""))
 
 
@@ -59,15 +92,16 @@ def rgba_pixel(x, y):
 
 def rgba():
     w, h = 160, 120
-    rows, exp = [], png.Image(w, h)
+    exp = png.Image(w, h)
     for y in range(h):
-        row = bytearray()
         for x in range(w):
             c, a = rgba_pixel(x, y)
-            row += bytes(c) + bytes((a,))
             exp.set_pixel(x, y, over(c, a, background(x, y)))
-        rows.append(row)
-    return encode(w, h, 6, 8, rows), exp
+
+    def samples(x, y):
+        c, a = rgba_pixel(x, y)
+        return list(c) + [a]
+    return encode(w, h, 6, 8, samples), exp
 
 
 PALETTE = [(0x10 * i, 0xF0 - 0x10 * i, (0x50 * i) & 0xFF) for i in range(16)]
@@ -76,30 +110,50 @@ TRNS = [0, 100]  # entries 0 and 1; the rest opaque
 
 def palette():
     w, h = 96, 64
-    rows, exp = [], png.Image(w, h)
+    exp = png.Image(w, h)
+
+    def index(x, y):
+        return (x // 6 + y // 32) % 16
     for y in range(h):
-        idx = [(x // 6 + y // 32) % 16 for x in range(w)]
-        rows.append(bytes((idx[i] << 4) | idx[i + 1]
-                          for i in range(0, w, 2)))
         for x in range(w):
-            a = TRNS[idx[x]] if idx[x] < len(TRNS) else 255
-            exp.set_pixel(x, y, over(PALETTE[idx[x]], a, background(x, y)))
+            i = index(x, y)
+            a = TRNS[i] if i < len(TRNS) else 255
+            exp.set_pixel(x, y, over(PALETTE[i], a, background(x, y)))
     plte = b"".join(bytes(c) for c in PALETTE)
-    return encode(w, h, 3, 4, rows,
+    return encode(w, h, 3, 4, lambda x, y: [index(x, y)],
                   [(b"PLTE", plte), (b"tRNS", bytes(TRNS))]), exp
 
 
 def grey():
+    """2-bit grey, interlaced (Adam7)."""
     w, h = 96, 64
-    rows, exp = [], png.Image(w, h)
+    exp = png.Image(w, h)
+
+    def level(x, y):
+        return (x // 24 + y // 16 + (x % 3 == 0 and y % 5 == 0)) % 4
     for y in range(h):
-        v = [(x // 24 + y // 16) % 4 for x in range(w)]
-        rows.append(bytes((v[i] << 6) | (v[i + 1] << 4) | (v[i + 2] << 2) |
-                          v[i + 3] for i in range(0, w, 4)))
         for x in range(w):
-            g = v[x] * 85
+            g = level(x, y) * 85
             exp.set_pixel(x, y, (g, g, g))
-    return encode(w, h, 0, 2, rows), exp
+    return encode(w, h, 0, 2, lambda x, y: [level(x, y)],
+                  interlace=True), exp
+
+
+def large_pixel(x, y):
+    return ((x * 255) // 1399, (y * 255) // 999, ((x // 50 + y // 50) % 2) * 200 + 40)
+
+
+def large():
+    """16-bit RGB, larger than the screen: samples c * 257, which any
+    reduction to 8 bits (rounded or cut) turns back into c, as long as
+    they are taken as sRGB (PNG_IMAGE_FLAG_16BIT_sRGB), not linear."""
+    w, h = 1400, 1000
+    exp = png.Image(w, h)
+    for y in range(h):
+        for x in range(w):
+            exp.set_pixel(x, y, large_pixel(x, y))
+    return encode(w, h, 2, 16,
+                  lambda x, y: [c * 257 for c in large_pixel(x, y)]), exp
 
 
 def corrupt(data):
@@ -122,7 +176,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     files = {}
     for name, make in (("rgba", rgba), ("palette", palette),
-                       ("grey", grey)):
+                       ("grey", grey), ("large", large)):
         data, exp = make()
         files[name + ".png"] = data
         files[name + ".expected.png"] = png.encode_png(exp)
@@ -131,6 +185,12 @@ def main():
     exp = png.decode_png(files["rgba.expected.png"])
     files["rgba.top.png"] = png.encode_png(exp.crop(0, 0, 100, 80))
     files["rgba.scrolled.png"] = png.encode_png(exp.crop(32, 40, 100, 80))
+    # large.png in a 1016x736 window (what wm gives of a 1024x768 screen
+    # with frames of 4 and a title bar of 24): at the top left, after End
+    exp = png.decode_png(files["large.expected.png"])
+    files["large.top.png"] = png.encode_png(exp.crop(0, 0, 1016, 736))
+    files["large.end.png"] = png.encode_png(exp.crop(0, 264, 1016, 736))
+    del files["large.expected.png"]
     files["corrupt.png"] = corrupt(files["rgba.png"])
     files["truncated.png"] = files["rgba.png"][:len(files["rgba.png"]) // 2]
     files["notpng.png"] = b"GIF89a: this is no PNG file\n"
