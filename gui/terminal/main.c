@@ -51,8 +51,7 @@ static struct {
 } opt;
 
 static struct {
-	uint64_t cap, id, sig, buffer, view, ds;
-	uint64_t paid; /* buffer bytes the session's quota covers */
+	uint64_t cap, id, sig, buffer, view;
 	unsigned screen_w, screen_h, w, h;
 	uint32_t *pix;
 	struct input_reader input;
@@ -266,38 +265,46 @@ choose_size(unsigned *cols, unsigned *rows, bool config)
 		(*rows)--;
 }
 
-/* The buffer of w x h pixels and the view that shows it. */
+/* The view shows the buffer's top left w x h pixels at the configured
+ * place (a window manager places it as it likes). */
 static int
-view_setup(unsigned w, unsigned h)
+view_geometry(unsigned w, unsigned h)
 {
-	uint64_t *m = utcb_self()->msg, args[7];
+	uint64_t args[7] = {gui.view, (uint64_t)(int64_t)opt.x,
+	    (uint64_t)(int64_t)opt.y, w, h, 0, 0};
+
+	return gui_call(GUI_VIEW_GEOMETRY, 7, args);
+}
+
+/*
+ * The buffer of bw x bh pixels (the most the terminal will show) and the
+ * view that shows w x h of it: a resize changes only the view.
+ */
+static int
+view_setup(unsigned bw, unsigned bh, unsigned w, unsigned h)
+{
+	uint64_t *m = utcb_self()->msg, ds;
 	size_t len = strlen(opt.title);
 	void *p;
 	int e;
 
-	if (!gui.ds && !(gui.ds = slot_alloc()))
+	if (!(ds = slot_alloc()))
 		return -E_NOMEM;
-	m[0] = w;
-	m[1] = h;
-	if ((e = (int)rpc_call(gui.cap, GUI_BUFFER_ALLOC, 2, 0, gui.ds, NULL)))
+	m[0] = bw;
+	m[1] = bh;
+	if ((e = (int)rpc_call(gui.cap, GUI_BUFFER_ALLOC, 2, 0, ds, NULL)))
 		return e;
 	gui.buffer = m[0];
-	if (m[2] != w || m[1] < (uint64_t)w * h * 4 ||
-	    (e = ds_attach(gui.ds, m[1], 1, &p)))
+	if (m[2] != bw || m[1] < (uint64_t)bw * bh * 4 ||
+	    (e = ds_attach(ds, m[1], 1, &p)))
 		return e ? e : -E_INVAL;
 	gui.pix = p;
-	gui.w = w;
-	gui.h = h;
+	gui.w = bw;
+	gui.h = bh;
 	if ((e = gui_call(GUI_VIEW_CREATE, 1, &gui.buffer)))
 		return e;
 	gui.view = m[0];
-	args[0] = gui.view;
-	args[1] = (uint64_t)(int64_t)opt.x;
-	args[2] = (uint64_t)(int64_t)opt.y;
-	args[3] = w;
-	args[4] = h;
-	args[5] = args[6] = 0;
-	if ((e = gui_call(GUI_VIEW_GEOMETRY, 7, args)))
+	if ((e = view_geometry(w, h)))
 		return e;
 	m[0] = gui.view;
 	m[1] = len;
@@ -306,33 +313,20 @@ view_setup(unsigned w, unsigned h)
 	    2 + (unsigned)(len + 7) / 8, 0, 0, NULL);
 }
 
-static void
-view_teardown(void)
-{
-	if (gui.view)
-		gui_call(GUI_VIEW_DESTROY, 1, &gui.view);
-	if (gui.pix)
-		ds_detach(gui.pix);
-	if (gui.buffer)
-		gui_call(GUI_BUFFER_FREE, 1, &gui.buffer);
-	if (gui.ds)
-		sys_cap_delete(gui.ds);
-	gui.view = gui.buffer = 0;
-	gui.pix = NULL;
-}
-
 /*
- * The Gui session, paying for a buffer of up to paid bytes: its input
- * ring, our signal for it (bound to the endpoint), the buffer and view.
+ * The Gui session, paying for a buffer of bw x bh pixels: its input
+ * ring, our signal for it (bound to the endpoint), the buffer and the
+ * view showing w x h of it.
  */
 static int
-gui_open(unsigned w, unsigned h)
+gui_open(unsigned bw, unsigned bh, unsigned w, unsigned h)
 {
 	uint64_t *m = utcb_self()->msg, ds, copy;
 	void *p;
 	int e;
 
-	if ((e = open_patiently("Gui", GUI_SESSION_QUOTA + gui.paid, &gui.cap,
+	if ((e = open_patiently("Gui",
+		 GUI_SESSION_QUOTA + gui_buffer_cost(bw, bh), &gui.cap,
 		 &gui.id)) ||
 	    (e = gui_mode()))
 		return e;
@@ -347,7 +341,7 @@ gui_open(unsigned w, unsigned h)
 		 BADGE_GUI)) ||
 	    (e = (int)rpc_call(gui.cap, GUI_SIGH, 0, copy, 0, NULL)))
 		return e ? e : -E_NOMEM;
-	return view_setup(w, h);
+	return view_setup(bw, bh, w, h);
 }
 
 static void
@@ -418,34 +412,33 @@ key(const struct input_event *ev)
 
 /*
  * A new mode (a window manager resized our window, or the screen
- * changed): the terminal fills it, as far as the buffer we paid for
- * goes, and tells its clients.
+ * changed): the terminal fills it, as far as its buffer goes, and tells
+ * its clients.
  */
 static void
 follow_mode(void)
 {
 	unsigned ow = gui.screen_w, oh = gui.screen_h, cols, rows, cw, ch;
-	bool focused;
+	bool focused = rnd.focused;
 
 	if (gui_mode() || (gui.screen_w == ow && gui.screen_h == oh))
 		return;
 	font_cell(font, &cw, &ch);
 	choose_size(&cols, &rows, false);
-	while (gui_buffer_cost(cols * cw, rows * ch) > gui.paid && rows > 1)
+	while (cols > 2 && cols * cw > gui.w)
+		cols--;
+	while (rows > 1 && rows * ch > gui.h)
 		rows--;
-	if ((cols == vt.cols && rows == vt.rows && gui.pix) ||
-	    vt_resize(&vt, cols, rows))
+	if ((cols == vt.cols && rows == vt.rows) || vt_resize(&vt, cols, rows))
 		return;
-	focused = rnd.focused;
-	view_teardown();
 	render_free(&rnd);
-	if (view_setup(cols * cw, rows * ch) ||
-	    render_init(&rnd, font, &opt.colors, gui.pix, gui.w, gui.h, cols,
+	if (render_init(&rnd, font, &opt.colors, gui.pix, gui.w, gui.h, cols,
 		rows)) {
-		view_teardown(); /* nothing shown until the next mode */
+		gui.pix = NULL; /* out of memory: nothing drawn any more */
 		return;
 	}
 	rnd.focused = focused;
+	view_geometry(cols * cw, rows * ch);
 	notify = true;
 }
 
@@ -670,7 +663,7 @@ load_font(void)
 int
 main(int argc, char **argv)
 {
-	unsigned cols, rows, cw, ch;
+	unsigned cols, rows, cw, ch, bw, bh;
 	uint64_t id;
 	int e;
 
@@ -684,9 +677,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	/*
-	 * The screen's size first, to pay for a buffer that fills it: a
-	 * bigger mode later (a window manager's resize) then needs no new
-	 * session, which would mean calling init from the server loop.
+	 * The screen's size first, for a buffer that fills it: a bigger
+	 * mode later (a window manager's resize) then needs no new buffer,
+	 * nor a new session, which would mean calling init from the server
+	 * loop.
 	 */
 	if ((e = open_patiently("Gui", GUI_SESSION_QUOTA, &gui.cap, &id)) ||
 	    (e = gui_mode())) {
@@ -695,11 +689,12 @@ main(int argc, char **argv)
 	}
 	session_close(gui.cap, id);
 	choose_size(&cols, &rows, false);
-	gui.paid = gui_buffer_cost(cols * cw, rows * ch);
+	bw = cols * cw;
+	bh = rows * ch;
 	choose_size(&cols, &rows, true);
-	if (gui_buffer_cost(cols * cw, rows * ch) > gui.paid)
-		gui.paid = gui_buffer_cost(cols * cw, rows * ch);
-	if ((e = gui_open(cols * cw, rows * ch))) {
+	bw = cols * cw > bw ? cols * cw : bw;
+	bh = rows * ch > bh ? rows * ch : bh;
+	if ((e = gui_open(bw, bh, cols * cw, rows * ch))) {
 		log_printf("no Gui session with a %ux%u view: error %d",
 		    cols * cw, rows * ch, -e);
 		return 1;
