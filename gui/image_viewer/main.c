@@ -270,15 +270,15 @@ main(void)
 	struct input_event ev[32];
 	const void *ttf;
 	size_t len;
-	uint64_t pause;
+	uint64_t pause = 0;
 	unsigned n;
 	int e;
 
 	read_config();
-	if (!rom_attach(opt.font, &ttf, &len))
-		font = text_font_open(ttf, len, 14);
 	if (viewer_decode(opt.file, &opt.bg, &pic, why, sizeof(why))) {
 		log_printf("cannot show %s: %s", opt.file, why);
+		if (!rom_attach(opt.font, &ttf, &len))
+			font = text_font_open(ttf, len, 14);
 		message_size();
 		if (!font)
 			log_printf("no font %s: the window stays empty",
@@ -287,11 +287,13 @@ main(void)
 		cw = pic.w;
 		ch = pic.h;
 	}
-	/* A window manager that is just starting may refuse us once. */
+	/* The Gui server may refuse us while it starts: for two seconds,
+	 * ask again. */
 	for (unsigned tries = 0; (e = open_window()); tries++) {
 		log_printf("no window for %s: error %d%s", opt.file, -e,
 		    tries < 20 ? ", trying again" : "");
-		if (tries == 20 || object_create(KOBJ_SIGNAL, &pause))
+		if (tries == 20 ||
+		    (!pause && object_create(KOBJ_SIGNAL, &pause)))
 			return 1;
 		sys_sig_wait_for(pause, 100000, NULL);
 	}

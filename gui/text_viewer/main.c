@@ -212,7 +212,7 @@ main(void)
 	struct input_event ev[32];
 	const void *ttf;
 	size_t len;
-	uint64_t pause;
+	uint64_t pause = 0;
 	unsigned n;
 	int e;
 
@@ -223,11 +223,13 @@ main(void)
 		return 1;
 	}
 	load();
-	/* A window manager that is just starting may refuse us once. */
+	/* The Gui server may refuse us while it starts: for two seconds,
+	 * ask again. */
 	for (unsigned tries = 0; (e = open_window()); tries++) {
 		log_printf("no window for %s: error %d%s", opt.file, -e,
 		    tries < 20 ? ", trying again" : "");
-		if (tries == 20 || object_create(KOBJ_SIGNAL, &pause))
+		if (tries == 20 ||
+		    (!pause && object_create(KOBJ_SIGNAL, &pause)))
 			return 1;
 		sys_sig_wait_for(pause, 100000, NULL);
 	}
