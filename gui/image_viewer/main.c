@@ -325,5 +325,7 @@ main(void)
 			set_geometry();
 			log_printf("window %ux%u", win.ww, win.wh);
 		}
+		if (redraw)
+			log_printf("at %u,%u", sx, sy);
 	}
 }
