@@ -8,3 +8,6 @@ test_gui_client_LIBS := base base_child config input
 PROGS += test_gui_hostile
 test_gui_hostile_SRC := gui/nitpicker/test/hostile.c gui/nitpicker/test/gui.c
 test_gui_hostile_LIBS := base base_child config input
+PROGS += test_gui_bench
+test_gui_bench_SRC := gui/nitpicker/test/bench.c gui/nitpicker/test/gui.c
+test_gui_bench_LIBS := base base_child config input

@@ -3,9 +3,9 @@
  * flush composes each one back to front into the framebuffer's back buffer
  * (background, views, then every domain frame and label, then the pointer,
  * so nothing a client draws can cover those) and asks the driver to copy
- * just that rectangle. Rows are copied whole with rep movs: under TCG that
- * is the cheapest loop there is, and the refresh path has no per-pixel
- * calls.
+ * just that rectangle. Rows are copied whole with rep movsq: under TCG
+ * that is the cheapest loop there is, and the refresh path has no
+ * per-pixel calls.
  */
 #include <base/log.h>
 #include <base/rpc.h>
@@ -80,16 +80,29 @@ rect_union(struct rect a, struct rect b)
 	return (struct rect){x0, y0, x1 - x0, y1 - y0};
 }
 
+/*
+ * Under TCG a rep movs costs by the step, not by the byte: 8-byte steps
+ * copy a row twice as fast as 4-byte ones (and eight times memcpy's
+ * bytes).
+ */
 static void
 copy_row(uint32_t *d, const uint32_t *s, uint64_t n)
 {
-	__asm__ volatile("rep movsl" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+	uint64_t q = n / 2;
+
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(q) : : "memory");
+	if (n & 1)
+		*d = *s;
 }
 
 static void
 fill_row(uint32_t *d, uint32_t c, uint64_t n)
 {
-	__asm__ volatile("rep stosl" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	uint64_t q = n / 2, cc = (uint64_t)c << 32 | c;
+
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(cc) : "memory");
+	if (n & 1)
+		*d = c;
 }
 
 /* r is on the screen already. */

@@ -717,10 +717,12 @@ main(uint64_t arg)
 	pointer_y = (int)screen.h / 2;
 	dirty((struct rect){0, 0, (int)screen.w, (int)screen.h});
 	flush();
-	if (!(rcv = slot_alloc()) || (e = service_announce("Gui", ep))) {
-		log_printf("cannot announce Gui");
-		return 1;
-	}
+	/*
+	 * Log before the announcement: once announced, init may call us for
+	 * a session at any moment, and a log call to init then deadlocks.
+	 */
 	log_printf("screen %ux%u, %u domains", screen.w, screen.h, ndomains);
+	if (!(rcv = slot_alloc()) || (e = service_announce("Gui", ep)))
+		return 1;
 	server_loop(ep, rcv, handle);
 }
