@@ -442,6 +442,26 @@ follow_mode(void)
 	notify = true;
 }
 
+/* The wheel scrolls the scrollback; on the alternate screen (which has
+ * none) it is cursor keys for the program, as xterm's alternateScroll. */
+static void
+wheel(int dz)
+{
+	char out[KEYS_MAX];
+	size_t n;
+
+	if (!vt.alt_active) {
+		vt_view_scroll(&vt, -3 * dz);
+		return;
+	}
+	n = keys_bytes(opt.layout, dz < 0 ? KEY_UP : KEY_DOWN, 0, vt.app_cursor,
+	    out);
+	for (int i = 0; i < 3 * (dz < 0 ? -dz : dz) && i < 30; i++)
+		ldisc_input(&ld, out, n);
+	if (ldisc_readable(&ld))
+		notify = true;
+}
+
 static void
 input(void)
 {
@@ -456,7 +476,7 @@ input(void)
 					key(&ev[i]);
 				break;
 			case INPUT_WHEEL:
-				vt_view_scroll(&vt, -3 * ev[i].dz);
+				wheel(ev[i].dz);
 				break;
 			case GUI_INPUT_FOCUS:
 				rnd.focused = ev[i].code == 1;

@@ -5,7 +5,8 @@
  * (script.h), then answers every line it reads ("got: hello" in its log
  * and on the screen); after a line "raw" it switches the terminal to raw
  * mode without echo and logs each read's bytes in hex until it reads a
- * 'q', then back in canonical mode it waits for the end of input (Ctrl-D)
+ * 'q' (on the alternate screen, as a full-screen program would), then
+ * back in canonical mode it waits for the end of input (Ctrl-D)
  * and logs "end of input". As role="second" it shares the terminal: it
  * logs each FD_SIGH signal with the size then, and reads nothing.
  *
@@ -112,6 +113,9 @@ raw_session(void)
 	long n;
 
 	log_printf("raw mode (was %u)", term_mode(0));
+	/* As a full-screen program does: the alternate screen. */
+	puts_term("\033[?1049h\033[H\033[1;37;41m alternate screen \033[0m"
+		  "\r\nraw mode, keys are logged; q ends it");
 	for (;;) {
 		if ((n = term_read(buf, sizeof(buf))) <= 0) {
 			log_printf("raw read failed: %ld", n);
@@ -124,6 +128,7 @@ raw_session(void)
 		if (buf[n - 1] == 'q')
 			break;
 	}
+	puts_term("\033[?1049l");
 	log_printf("canonical mode (was %u)",
 	    term_mode(TERMINAL_CANON | TERMINAL_ECHO));
 }
