@@ -2,18 +2,11 @@
 # run/image_viewer.run, written at build time by run/image_viewer/images.py.
 LIBC_PROGS += image_viewer
 image_viewer_SRC := gui/image_viewer/main.c gui/image_viewer/decode.c \
-	gui/image_viewer/ft_zlib.c gui/nitpicker/test/gui.c
-image_viewer_LIBS := png zlib text image_viewer_freetype input
+	gui/nitpicker/test/gui.c
+image_viewer_LIBS := png zlib text freetype input
 gui/image_viewer_CFLAGS := -I$(B)/ports/libpng/src -I$(B)/ports/zlib/src \
 	-I$(B)/ports/freetype/src/include
 $(B)/libc-obj/gui/image_viewer/decode.o: | $(B)/ports/libpng/src/pnglibconf.h
-$(B)/libc-obj/gui/image_viewer/ft_zlib.o: | $(B)/ports/freetype/src/.prepared \
-	$(B)/ports/zlib/src/.prepared
-# FreeType without its gzip module, whose bundled zlib clashes with the
-# zlib port (ft_zlib.c stands in for it). Recursive: ports/freetype/build.mk
-# is read after this file.
-LIBC_LIBS += image_viewer_freetype
-image_viewer_freetype_SRC = $(filter-out %/gzip/ftgzip.c,$(freetype_SRC))
 
 IMAGE_VIEWER_TEST := $(addprefix $(B)/image_viewer/,rgba.png palette.png \
 	grey.png corrupt.png truncated.png notpng.png rgba.expected.png \

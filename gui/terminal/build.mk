@@ -30,8 +30,7 @@ $(B)/gui/terminal/reference: gui/terminal/test/reference.c \
 		gui/terminal/render.h $(TERMINAL_CORE) | $(TERMINAL_FT)/.prepared
 	@mkdir -p $(@D)
 	@echo "  CC  $@ (host)"; $(CC) -std=gnu11 -O1 -g -w \
-		-I$(TERMINAL_FT)/include -Iports/freetype/files -Iinclude \
-		-DFT2_BUILD_LIBRARY '-DFT_CONFIG_MODULES_H=<ftmodule.h>' \
+		$(FT_FLAGS) -Iinclude \
 		-o $@ gui/terminal/test/reference.c gui/terminal/render.c \
 		$(TERMINAL_CORE) lib/input/keymap.c lib/input/names.c \
 		$(addprefix $(TERMINAL_FT)/src/,$(FT_FILES))
@@ -46,9 +45,7 @@ HOST_PORT_TESTS += test_terminal_render
 test_terminal_render_SRC = gui/terminal/test/test_render.c \
 	gui/terminal/render.c $(TERMINAL_CORE) lib/input/keymap.c \
 	lib/input/names.c $(addprefix $(TERMINAL_FT)/src/,$(FT_FILES))
-test_terminal_render_CFLAGS = -Iinclude -I$(TERMINAL_FT)/include \
-	-Iports/freetype/files -DFT2_BUILD_LIBRARY \
-	'-DFT_CONFIG_MODULES_H=<ftmodule.h>' \
+test_terminal_render_CFLAGS = -Iinclude $(FT_FLAGS) \
 	'-DFONT_REGULAR="$(word 1,$(TERMINAL_FONTS))"' \
 	'-DFONT_BOLD="$(word 2,$(TERMINAL_FONTS))"'
 test_terminal_render_DEPS = $(TERMINAL_FT)/.prepared $(TERMINAL_FONTS)

@@ -19,8 +19,7 @@ $(B)/text_viewer/reference: gui/text_viewer/test/reference.c \
 		| $(TV_FT)/.prepared
 	@mkdir -p $(@D)
 	@echo "  CC  $@ (host)"; $(CC) -std=gnu11 -O1 -g -w \
-		-I$(TV_FT)/include -Iports/freetype/files -Iinclude \
-		-DFT2_BUILD_LIBRARY '-DFT_CONFIG_MODULES_H=<ftmodule.h>' \
+		$(FT_FLAGS) -Iinclude \
 		-o $@ gui/text_viewer/test/reference.c gui/text_viewer/doc.c \
 		gui/text_viewer/view.c lib/text/text.c \
 		$(addprefix $(TV_FT)/src/,$(FT_FILES))

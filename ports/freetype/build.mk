@@ -6,9 +6,11 @@ FT := $(B)/ports/freetype/src
 FT_FONT := $(B)/ports/dejavu/src/DejaVuSans.ttf
 FT_FILES := base/ftsystem.c base/ftinit.c base/ftdebug.c base/ftbase.c \
 	base/ftbitmap.c truetype/truetype.c sfnt/sfnt.c psnames/psnames.c \
-	smooth/smooth.c gzip/ftgzip.c
+	smooth/smooth.c
+# Our module list and options (ports/freetype/files): no gzip, no zlib.
 FT_FLAGS := -I$(FT)/include -Iports/freetype/files -DFT2_BUILD_LIBRARY \
-	'-DFT_CONFIG_MODULES_H=<ftmodule.h>'
+	'-DFT_CONFIG_MODULES_H=<ftmodule.h>' \
+	'-DFT_CONFIG_OPTIONS_H=<ftoption.h>'
 LIBC_LIBS += freetype
 freetype_SRC := $(addprefix $(FT)/src/,$(FT_FILES))
 PORT_FLAGS_freetype := $(FT_FLAGS)
