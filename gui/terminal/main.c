@@ -7,6 +7,7 @@
  * files without I/O (vt_*.c, ldisc.c, keys.c); this file reads the config,
  * talks to the Gui session and serves the clients. Config: README.md.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <base/rpc.h>
 #include <base/runtime.h>
 #include <base/server.h>
+#include <base/tsc.h>
 #include <input/keymap.h>
 #include <input/reader.h>
 #include <kernel/syscalls.h>
@@ -32,7 +34,9 @@
 
 #define SESSIONS_MAX 16u
 #define BADGE(idx, gen) (((uint64_t)(gen) << 8) | ((idx) + 1))
-#define BADGE_GUI 1u /* the Gui session's signal, bound to our endpoint */
+#define BADGE_GUI 1u  /* the Gui session's signal, bound to our endpoint */
+#define BADGE_TICK 2u /* the ticker's, the same signal */
+#define FRAME_US 20000u
 #define S_IFCHR_RW 0020666u
 
 struct session {
@@ -56,6 +60,12 @@ static struct {
 	uint32_t *pix;
 	struct input_reader input;
 } gui;
+
+static struct {
+	uint64_t arm, sleep, fire; /* signals: wait, never submitted, ours */
+	uint64_t last, frame;      /* TSC at the last drawing, per frame */
+	bool armed;
+} tick;
 
 static struct vt vt;
 static struct ldisc ld;
@@ -639,12 +649,66 @@ signal_all(void)
 	notify = false;
 }
 
+/*
+ * Frames: drawing after every write of a program that prints fast would
+ * spend all the time scrolling pixels, so the terminal draws at most
+ * every FRAME_US; what comes sooner is drawn when the ticker thread says
+ * the time is up. The ticker only waits and submits signals (system
+ * calls), so it shares nothing with the rest of the component.
+ */
+static void *
+ticker(void *arg)
+{
+	for (;;) {
+		sys_sig_wait(tick.arm, NULL);
+		sys_sig_wait_for(tick.sleep, FRAME_US, NULL);
+		sys_sig_submit(tick.fire);
+	}
+	return NULL;
+}
+
+static int
+ticker_start(void)
+{
+	pthread_t t;
+	uint64_t khz = (uint64_t)sys_kinfo(KINFO_TSC_KHZ);
+
+	tick.frame = khz * FRAME_US / 1000;
+	if (object_create(KOBJ_SIGNAL, &tick.arm) ||
+	    object_create(KOBJ_SIGNAL, &tick.sleep) ||
+	    !(tick.fire = slot_alloc()) ||
+	    sys_cap_derive(gui.sig, 0, tick.fire, RIGHT_SEND, BADGE_TICK) ||
+	    pthread_create(&t, NULL, ticker, NULL))
+		return -E_NOMEM;
+	return 0;
+}
+
+static void
+draw(void)
+{
+	uint64_t now = rdtsc();
+
+	if (!gui.pix)
+		return;
+	if (now - tick.last < tick.frame) {
+		if (!tick.armed) {
+			tick.armed = true;
+			sys_sig_submit(tick.arm);
+		}
+		return;
+	}
+	tick.last = now;
+	render_update(&rnd, &vt, refresh, NULL);
+}
+
 static void
 handle(uint64_t badge, uint64_t info, struct reply *r)
 {
 	uint64_t *w = utcb_self()->msg, save[MSG_WORDS_MAX];
 
 	if (MSG_LABEL(info) == SIGNAL_LABEL) {
+		if (badge & BADGE_TICK)
+			tick.armed = false;
 		if (badge & BADGE_GUI) {
 			follow_mode();
 			input();
@@ -654,8 +718,7 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 	}
 	/* Drawing calls the Gui server, which overwrites the message words. */
 	memcpy(save, w, sizeof(save));
-	if (gui.pix)
-		render_update(&rnd, &vt, refresh, NULL);
+	draw();
 	if (notify)
 		signal_all();
 	memcpy(w, save, sizeof(save));
@@ -727,6 +790,10 @@ main(int argc, char **argv)
 	}
 	ldisc_init(&ld, echo, NULL);
 	render_update(&rnd, &vt, refresh, NULL);
+	if ((e = ticker_start())) {
+		log_printf("cannot start the ticker thread: error %d", -e);
+		return 1;
+	}
 	/* Logged before the announcement: once init may call us, a log
 	 * line (through init) could wait for init, which waits for us. */
 	log_printf("%ux%u cells of %ux%u pixels, font %s %u px, keymap %s",
