@@ -1,7 +1,8 @@
 # nitpicker, the GUI multiplexer, and its test clients.
 PROGS += nitpicker test_gui_client
 nitpicker_SRC := gui/nitpicker/main.c gui/nitpicker/draw.c \
-	gui/nitpicker/view.c gui/nitpicker/input.c gui/nitpicker/font.c
+	gui/nitpicker/view.c gui/nitpicker/input.c gui/nitpicker/font.c \
+	gui/nitpicker/log.c
 nitpicker_LIBS := base base_child config input
 test_gui_client_SRC := gui/nitpicker/test/client.c gui/nitpicker/test/gui.c
 test_gui_client_LIBS := base base_child config input

@@ -7,8 +7,6 @@
  * serves the sessions; draw.c composes the screen, view.c keeps the
  * stacking order, input.c routes input.
  */
-#include <stdarg.h>
-
 #include <base/config.h>
 #include <base/error.h>
 #include <base/log.h>
@@ -32,37 +30,10 @@ struct session sessions[SESSIONS_MAX];
 bool verbose;
 
 static struct config cfg;
-static char notes[8][128];
-static unsigned nnotes;
 static struct domain domains[DOMAINS_MAX];
 static unsigned ndomains;
 static uint64_t ep, rcv;
 static unsigned generation;
-
-/*
- * Log lines that come up while init may be calling us (ROOT_CREATE,
- * ROOT_CLOSE) wait for a message from someone else: logging goes through
- * init, which would deadlock.
- */
-void
-note(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (nnotes == 8)
-		return;
-	va_start(ap, fmt);
-	fmt_vsnprintf(notes[nnotes++], sizeof(notes[0]), fmt, ap);
-	va_end(ap);
-}
-
-static void
-notes_flush(void)
-{
-	for (unsigned i = 0; i < nnotes; i++)
-		log_printf("%s", notes[i]);
-	nnotes = 0;
-}
 
 /* "#rrggbb" */
 static int
@@ -656,8 +627,6 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 	memcpy(save, w, sizeof(save));
 	flush();
 	session_signal_all();
-	if (badge)
-		notes_flush();
 	memcpy(w, save, sizeof(save));
 }
 
@@ -718,10 +687,14 @@ main(uint64_t arg)
 	dirty((struct rect){0, 0, (int)screen.w, (int)screen.h});
 	flush();
 	/*
-	 * Log before the announcement: once announced, init may call us for
-	 * a session at any moment, and a log call to init then deadlocks.
+	 * From the announcement on, init may call us at any moment: this
+	 * thread must not call init any more (see log.c).
 	 */
 	log_printf("screen %ux%u, %u domains", screen.w, screen.h, ndomains);
+	if ((e = note_start())) {
+		log_printf("cannot start the log thread: error %d", -e);
+		return 1;
+	}
 	if (!(rcv = slot_alloc()) || (e = service_announce("Gui", ep)))
 		return 1;
 	server_loop(ep, rcv, handle);

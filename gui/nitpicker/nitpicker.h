@@ -96,8 +96,9 @@ extern struct view *stack[STACK_MAX]; /* back to front */
 extern unsigned nstack;
 extern bool verbose;
 
-/* A log line, written once init cannot be calling us. */
+/* log.c: a log line, written by the log thread (never by the server's). */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int note_start(void);
 
 /* Rectangles. */
 struct rect rect_intersect(struct rect a, struct rect b);
