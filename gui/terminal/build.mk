@@ -27,7 +27,8 @@ test_terminal_client_LIBS := base base_child config
 TERMINAL_FT := $(B)/ports/freetype/src
 $(B)/gui/terminal/reference: gui/terminal/test/reference.c \
 		gui/terminal/test/script.h gui/terminal/render.c \
-		gui/terminal/render.h $(TERMINAL_CORE) | $(TERMINAL_FT)/.prepared
+		gui/terminal/render.h $(TERMINAL_CORE) \
+		$(wildcard ports/freetype/files/*) | $(TERMINAL_FT)/.prepared
 	@mkdir -p $(@D)
 	@echo "  CC  $@ (host)"; $(CC) -std=gnu11 -O1 -g -w \
 		$(FT_FLAGS) -Iinclude \
