@@ -20,34 +20,6 @@ gui_call(struct gui *g, unsigned label, unsigned n, const uint64_t *args)
 	return (int)rpc_call(g->cap, label, n, 0, 0, NULL);
 }
 
-/*
- * session_open, but waiting 10 ms between tries while nitpicker has not
- * announced itself: clients that retry at once keep init so busy that
- * the servers they wait for hardly get to start.
- */
-static int
-open_patiently(uint64_t quota, uint64_t *cap, uint64_t *id)
-{
-	struct session_request r = {.quota = quota};
-	uint64_t *m = utcb_self()->msg, slot = slot_alloc(), pause;
-	long e = -E_AGAIN;
-
-	if (!slot || object_create(KOBJ_SIGNAL, &pause))
-		return -E_NOMEM;
-	fmt_snprintf(r.service, sizeof(r.service), "Gui");
-	for (unsigned tries = 0; tries < 3000 && e == -E_AGAIN; tries++) {
-		if (tries)
-			sys_sig_wait_for(pause, 10000, NULL);
-		e = rpc_call(CAP_PARENT, PARENT_SESSION,
-		    session_request_put(m, &r), 0, slot, NULL);
-	}
-	if (e)
-		return (int)e;
-	*cap = slot;
-	*id = m[0];
-	return 0;
-}
-
 int
 gui_open(struct gui *g, uint64_t quota)
 {
@@ -56,7 +28,7 @@ gui_open(struct gui *g, uint64_t quota)
 	int e;
 
 	memset(g, 0, sizeof(*g));
-	if ((e = open_patiently(quota, &g->cap, &g->id)) ||
+	if ((e = session_open("Gui", "", quota, &g->cap, &g->id)) ||
 	    (e = gui_call(g, GUI_MODE, 0, NULL)))
 		return e;
 	g->width = (unsigned)m[0];
