@@ -4,11 +4,14 @@
  * buffer's orientation) where its config says, and logs every input event
  * it gets, so a scenario can tell which client has the focus: "key KEY_A
  * press", "button BTN_LEFT press at X,Y", "focus gained". Space toggles
- * between its two colours (a refresh through nitpicker); the exit key
- * ends it, which must take its view off the screen.
+ * between its two colours (a refresh through nitpicker); the raise key
+ * puts its view in front; the exit key ends it and the crash key makes
+ * it fault (init ends it), either of which must take its view off the
+ * screen.
  *
  * <config x="100" y="100" w="200" h="150" color="#ff0000"
- *         color2="#0000ff" title="a" exit_key="KEY_Q" motion="no"/>
+ *         color2="#0000ff" title="a" exit_key="KEY_Q" raise_key="KEY_R"
+ *         crash_key="KEY_K" motion="no"/>
  */
 #include <base/config.h>
 #include <base/log.h>
@@ -23,7 +26,8 @@
 static struct {
 	uint64_t x, y, w, h;
 	uint32_t color, color2;
-	char title[GUI_TITLE_MAX + 1], exit_key[24];
+	char title[GUI_TITLE_MAX + 1], exit_key[24], raise_key[24];
+	char crash_key[24];
 	bool motion;
 } opt;
 
@@ -47,7 +51,20 @@ read_config(void)
 	config_attr_u64(root, "h", 150, &opt.h);
 	config_attr_copy(root, "title", opt.title, sizeof(opt.title));
 	config_attr_copy(root, "exit_key", opt.exit_key, sizeof(opt.exit_key));
+	config_attr_copy(root, "raise_key", opt.raise_key,
+	    sizeof(opt.raise_key));
+	config_attr_copy(root, "crash_key", opt.crash_key,
+	    sizeof(opt.crash_key));
 	config_attr_bool(root, "motion", false, &opt.motion);
+}
+
+/* A write where nothing is mapped: the fault ends this client. */
+static void
+crash(void)
+{
+	volatile uint64_t nowhere = 8;
+
+	*(volatile int *)nowhere = 1;
 }
 
 static void
@@ -137,6 +154,20 @@ main(uint64_t arg)
 					    !strcmp(name, opt.exit_key)) {
 						log_printf("exiting");
 						return 0;
+					}
+					if (ev[i].type == INPUT_PRESS &&
+					    !strcmp(name, opt.crash_key)) {
+						log_printf("crashing");
+						crash();
+					}
+					if (ev[i].type == INPUT_PRESS &&
+					    !strcmp(name, opt.raise_key)) {
+						uint64_t st[2] = {view,
+						    GUI_STACK_FRONT};
+
+						e = gui_call(&g, GUI_VIEW_STACK,
+						    2, st);
+						log_printf("raised: %d", e);
 					}
 					if (ev[i].type == INPUT_PRESS &&
 					    ev[i].code == KEY_SPACE) {
