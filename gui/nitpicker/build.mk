@@ -12,3 +12,6 @@ test_gui_hostile_LIBS := base base_child config input
 PROGS += test_gui_bench
 test_gui_bench_SRC := gui/nitpicker/test/bench.c gui/nitpicker/test/gui.c
 test_gui_bench_LIBS := base base_child config input
+HOST_TESTS += test_nitpicker_host
+test_nitpicker_host_SRC := gui/nitpicker/view.c gui/nitpicker/font.c \
+	gui/nitpicker/test/host.c
