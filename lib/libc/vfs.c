@@ -902,25 +902,73 @@ vfs_pipe(int *out, int flags)
 	return 0;
 }
 
-/* What fd is ready for; inherited files are taken as ready (a read
- * waits there). */
+/* A pipe end's readiness. */
 static short
-ready(long fd, short events)
+pipe_ready(const struct file *f, short events)
 {
-	struct node *n;
+	const struct pipe *p = f->node->pipe;
+
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return (short)((p->len ? events & POLLIN : 0) |
+		    (p->writers ? 0 : POLLHUP));
+	return (short)((p->len < PIPE_SIZE ? events & POLLOUT : 0) |
+	    (p->readers ? 0 : POLLERR));
+}
+
+/* A server's file (inherited, the terminal): a read of zero bytes asks
+ * whether there is input; writes are taken as ready (they wait there). */
+static short
+remote_ready(const struct file *f, short events)
+{
+	long e;
+
+	if (!(events & POLLIN))
+		return events & POLLOUT;
+	utcb_self()->msg[0] = 0;
+	e = rpc_call(f->node->cap_, FD_READ, 1, 0, 0, NULL);
+	return (short)((e == -E_AGAIN ? 0
+			       : e    ? POLLERR
+				      : POLLIN) |
+	    (events & POLLOUT));
+}
+
+bool
+vfs_file_readable(const struct file *f)
+{
+	switch (f->node->kind) {
+	case K_PIPE:
+		return pipe_ready(f, POLLIN) != 0;
+	case K_REMOTE:
+		return remote_ready(f, POLLIN) != 0;
+	default:
+		return true;
+	}
+}
+
+static short
+ready(long fd, short events, bool *remote)
+{
+	struct file *f;
 
 	if (!fd_ok(fd))
 		return POLLNVAL;
-	n = fdt.fd[fd].file->node;
-	if (n->kind != K_PIPE)
+	f = fdt.fd[fd].file;
+	switch (f->node->kind) {
+	case K_PIPE:
+		return pipe_ready(f, events);
+	case K_REMOTE:
+		*remote = true;
+		return remote_ready(f, events);
+	default:
 		return events & (POLLIN | POLLOUT);
-	if ((fdt.fd[fd].file->flags & O_ACCMODE) == O_RDONLY)
-		return (short)((n->pipe->len ? events & POLLIN : 0) |
-		    (n->pipe->writers ? 0 : POLLHUP));
-	return (short)((n->pipe->len < PIPE_SIZE ? events & POLLOUT : 0) |
-	    (n->pipe->readers ? 0 : POLLERR));
+	}
 }
 
+/*
+ * Until a descriptor is ready or the time is up. Changes of our pipes wake
+ * us by futex, those of servers' files by remote_sig; with both kinds
+ * polled, we look again at least every 10 ms.
+ */
 long
 vfs_poll(struct pollfd *pfd, unsigned long n, int timeout_ms)
 {
@@ -931,29 +979,42 @@ vfs_poll(struct pollfd *pfd, unsigned long n, int timeout_ms)
 	end.tv_nsec += (timeout_ms % 1000) * 1000000L;
 	for (;;) {
 		int seen = changes;
-		long count = 0;
+		bool remote = false, local = false;
+		long count = 0, ns = -1;
 
 		for (unsigned long i = 0; i < n; i++) {
-			pfd[i].revents =
-			    pfd[i].fd < 0 ? 0 : ready(pfd[i].fd, pfd[i].events);
+			bool r = false;
+
+			pfd[i].revents = pfd[i].fd < 0
+			    ? 0
+			    : ready(pfd[i].fd, pfd[i].events, &r);
 			count += pfd[i].revents != 0;
+			remote |= r;
+			local |= !r && pfd[i].fd >= 0;
 		}
 		if (count || !timeout_ms)
 			return count;
-		if (timeout_ms < 0) {
-			wait_change(seen);
-			continue;
+		if (timeout_ms > 0) {
+			libc_clock(&now);
+			ns = (end.tv_sec - now.tv_sec) * 1000000000L +
+			    (end.tv_nsec - now.tv_nsec);
+			if (ns <= 0)
+				return 0;
 		}
-		libc_clock(&now);
-		long ns = (end.tv_sec - now.tv_sec) * 1000000000L +
-		    (end.tv_nsec - now.tv_nsec);
-
-		if (ns <= 0)
-			return 0;
+		if (remote && local && (ns < 0 || ns > 10000000L))
+			ns = 10000000L;
 		libc_unlock(&libc_backend_lock);
-		libc_futex(&changes, FUTEX_WAIT, seen,
-		    &(struct timespec){ns / 1000000000L, ns % 1000000000L},
-		    NULL);
+		if (remote && ns < 0)
+			sys_sig_wait(remote_sig, NULL);
+		else if (remote)
+			sys_sig_wait_for(remote_sig, (uint64_t)ns / 1000 + 1,
+			    NULL);
+		else
+			libc_futex(&changes, FUTEX_WAIT, seen,
+			    ns < 0 ? NULL
+				   : &(struct timespec){ns / 1000000000L,
+					 ns % 1000000000L},
+			    NULL);
 		libc_lock(&libc_backend_lock);
 	}
 }

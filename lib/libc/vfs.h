@@ -44,6 +44,7 @@ void vfs_file_release(struct file *f);
 long vfs_file_read(struct file *f, char *buf, size_t len, bool block);
 long vfs_file_write(struct file *f, const char *buf, size_t len, bool block);
 long vfs_file_seek(struct file *f, long off, int whence);
+bool vfs_file_readable(const struct file *f); /* a read would not wait */
 void vfs_file_stat(struct file *f, struct stat *st);
 int vfs_file_flags(const struct file *f);
 const char *vfs_file_device(const struct file *f); /* "/dev/log" or NULL */
