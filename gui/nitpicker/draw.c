@@ -155,6 +155,23 @@ shown(const struct view *v)
 	return v->buf && !rect_empty(v->r);
 }
 
+/*
+ * Where a view's label goes: above its border, but never above the
+ * screen; a view whose top is off the screen has its label over its own
+ * top rows, so no placement shows content without its label.
+ */
+static struct rect
+label_strip(const struct view *v)
+{
+	struct rect r = v->r,
+		    strip = {r.x - FRAME_W, r.y - FRAME_W - LABEL_H,
+			r.w + 2 * FRAME_W, LABEL_H};
+
+	if (strip.y < 0 && r.y + r.h > 0)
+		strip.y = 0;
+	return strip;
+}
+
 /* The view and its frame and label strip, if its domain has them. */
 struct rect
 view_outer(const struct view *v)
@@ -163,8 +180,9 @@ view_outer(const struct view *v)
 
 	if (!v->s->dom->label)
 		return r;
-	return (struct rect){r.x - FRAME_W, r.y - FRAME_W - LABEL_H,
+	r = (struct rect){r.x - FRAME_W, r.y - FRAME_W - LABEL_H,
 	    r.w + 2 * FRAME_W, r.h + 2 * FRAME_W + LABEL_H};
+	return rect_union(r, label_strip(v));
 }
 
 static void
@@ -216,18 +234,15 @@ draw_text(int x, int y, const char *text, struct rect clip, uint32_t c)
 static void
 draw_frame(const struct view *v, struct rect d)
 {
-	struct rect r = v->r, strip;
+	struct rect r = v->r, strip = label_strip(v), clip;
 	uint32_t c = v->s->dom->color, text;
 	unsigned lum = ((c >> 16 & 0xff) * 299 + (c >> 8 & 0xff) * 587 +
 			   (c & 0xff) * 114) /
 	    1000;
-	int x;
+	int x, y;
 
 	if (rect_empty(rect_intersect(view_outer(v), d)))
 		return;
-	strip = (struct rect){r.x - FRAME_W, r.y - FRAME_W - LABEL_H,
-	    r.w + 2 * FRAME_W, LABEL_H};
-	fill_clipped(strip, d, c);
 	fill_clipped((struct rect){r.x - FRAME_W, r.y - FRAME_W,
 			 r.w + 2 * FRAME_W, FRAME_W},
 	    d, c);
@@ -236,21 +251,22 @@ draw_frame(const struct view *v, struct rect d)
 	    d, c);
 	fill_clipped((struct rect){r.x - FRAME_W, r.y, FRAME_W, r.h}, d, c);
 	fill_clipped((struct rect){r.x + r.w, r.y, FRAME_W, r.h}, d, c);
+	fill_clipped(strip, d, c);
 	/* The label is the session's, which it cannot choose; the title
-	 * follows it and is the client's. */
+	 * follows it and is the client's. The text starts on the screen
+	 * even where the strip begins left of it. */
 	text = lum > 128 ? 0x000000 : 0xffffff;
-	strip = rect_intersect((struct rect){strip.x + 3, strip.y, strip.w - 6,
-				   strip.h},
+	clip = rect_intersect((struct rect){strip.x + 3, strip.y, strip.w - 6,
+				  strip.h},
 	    d);
-	if (rect_empty(strip))
+	if (rect_empty(clip))
 		return;
-	x = draw_text(r.x - FRAME_W + 3, r.y - FRAME_W - LABEL_H + 2,
-	    v->s->label, strip, text);
+	x = (strip.x > 0 ? strip.x : 0) + 3;
+	y = strip.y + 2;
+	x = draw_text(x, y, v->s->label, clip, text);
 	if (v->title[0]) {
-		x = draw_text(x, r.y - FRAME_W - LABEL_H + 2, " - ", strip,
-		    text);
-		draw_text(x, r.y - FRAME_W - LABEL_H + 2, v->title, strip,
-		    text);
+		x = draw_text(x, y, " - ", clip, text);
+		draw_text(x, y, v->title, clip, text);
 	}
 }
 

@@ -8,9 +8,11 @@
  * shows two views: one over the victim's frame and label (painted in the
  * victim's domain colour, with marks where a label's text would be), one
  * elsewhere painted as a fake window of the victim, with a frame and a
- * label strip of its own. A scenario checks the screen: the victim's
- * frame and label stay whole, the fake is inside the hostile's genuine
- * frame.
+ * label strip of its own, and that fake again with its top above the
+ * screen, where its label would be. A scenario checks the screen: the
+ * victim's frame and label stay whole, the fakes are inside the
+ * hostile's genuine frames, and the label of the view at the top is on
+ * the screen.
  *
  * <config victim_x="100" victim_y="120" victim_w="240" victim_h="160"
  *         victim_color="#00c000" fake_x="600" fake_y="400"/>
@@ -66,7 +68,7 @@ main(uint64_t arg)
 	struct config cfg;
 	struct config_node root;
 	uint64_t vx = 100, vy = 120, vw = 240, vh = 160, fx = 600, fy = 400;
-	uint64_t b1, b2, v1, v2, cover_w, cover_h, n = ~0ull;
+	uint64_t b1, b2, v1, v2, v3, cover_w, cover_h, n = ~0ull;
 	uint32_t *p1, *p2, green = gui_config_color("victim_color", 0x00c000);
 	int e;
 
@@ -156,6 +158,14 @@ main(uint64_t arg)
 	try("fake_geometry", GUI_VIEW_GEOMETRY, 7, v2, fx, fy, FAKE_W, FAKE_H,
 	    0, 0);
 	try("fake_refresh", GUI_REFRESH, 5, b2, 0, 0, FAKE_W, FAKE_H, 0, 0);
+	/* The fake once more, its top (and so its label) above the screen. */
+	if ((e = gui_call(&g, GUI_VIEW_CREATE, 1, &b2))) {
+		log_printf("cannot create a view: error %d", -e);
+		return 1;
+	}
+	v3 = utcb_self()->msg[0];
+	try("top_geometry", GUI_VIEW_GEOMETRY, 7, v3, fx - 200, (uint64_t)-30,
+	    FAKE_W, 80, 0, 0);
 	log_printf("attacks done");
 	for (;;) {
 		struct input_event ev[16];
