@@ -178,13 +178,22 @@ absolute(struct session *s, const struct view *under)
 	    pointer_y - oy);
 }
 
+/* No sum of screen and driver values may overflow. */
+static int
+clamp(int v)
+{
+	return v < -GUI_COORD_MAX ? -GUI_COORD_MAX
+	    : v > GUI_COORD_MAX   ? GUI_COORD_MAX
+				  : v;
+}
+
 static void
 motion(int dx, int dy)
 {
 	struct view *v;
 	struct session *to, *was = alive(hover);
 
-	pointer_move(pointer_x + dx, pointer_y + dy);
+	pointer_move(pointer_x + clamp(dx), pointer_y + clamp(dy));
 	v = view_at(pointer_x, pointer_y);
 	to = alive(grab);
 	if (!to) {
@@ -286,9 +295,28 @@ input_handle(void)
 {
 	struct input_event ev[32];
 	unsigned n;
+	int dx = 0, dy = 0;
+	bool moved = false;
 
-	while ((n = input_read(&reader, ev, 32, NULL)) > 0)
-		for (unsigned i = 0; i < n; i++)
+	/* Motion in a row is one move: one position for the clients. */
+	while ((n = input_read(&reader, ev, 32, NULL)) > 0) {
+		for (unsigned i = 0; i < n; i++) {
+			if (ev[i].type == INPUT_MOTION && dx > -GUI_COORD_MAX &&
+			    dx < GUI_COORD_MAX && dy > -GUI_COORD_MAX &&
+			    dy < GUI_COORD_MAX) {
+				dx += clamp(ev[i].dx);
+				dy += clamp(ev[i].dy);
+				moved = true;
+				continue;
+			}
+			if (moved)
+				motion(dx, dy);
+			dx = dy = 0;
+			moved = false;
 			event(&ev[i]);
+		}
+	}
+	if (moved)
+		motion(dx, dy);
 	session_signal_all();
 }

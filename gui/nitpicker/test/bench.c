@@ -129,9 +129,9 @@ main(uint64_t arg)
 		    c ? bytes * khz / c / 1000 : 0);
 	}
 	/* Throughput through nitpicker relative to memcpy's: copy / refresh. */
-	log_printf("bench: gui_vs_memcpy_ratio %lu.%03lu", c / r,
+	log_printf("bench: gui_vs_memcpy_ratio %lu.%03lu ratio", c / r,
 	    c * 1000 / r % 1000);
-	log_printf("bench: gui_vs_movsq_ratio %lu.%03lu", q / r,
+	log_printf("bench: gui_vs_movsq_ratio %lu.%03lu ratio", q / r,
 	    q * 1000 / r % 1000);
 	log_printf("bench done");
 	return 0;
