@@ -265,6 +265,9 @@ draw_frame(const struct view *v, struct rect d)
 	y = strip.y + 2;
 	x = draw_text(x, y, v->s->label, clip, text);
 	if (v->title[0]) {
+		/* Half-way to the strip's colour: the title looks unlike the
+		 * label it follows, so it cannot pass for part of it. */
+		text = (text >> 1 & 0x7f7f7f) + (c >> 1 & 0x7f7f7f);
 		x = draw_text(x, y, " - ", clip, text);
 		draw_text(x, y, v->title, clip, text);
 	}
