@@ -142,14 +142,15 @@ input_session_gone(struct session *s)
 	}
 }
 
-void
+int
 input_global_key(unsigned code, const char *label)
 {
 	if (nglobal == GLOBAL_KEYS_MAX)
-		return;
+		return -E_RANGE;
 	global_keys[nglobal].code = code;
 	fmt_snprintf(global_keys[nglobal].label, LABEL_MAX, "%s", label);
 	nglobal++;
+	return 0;
 }
 
 static struct session *

@@ -180,7 +180,10 @@ read_config(void)
 				   "label");
 			return -E_INVAL;
 		}
-		input_global_key(code, label);
+		if (input_global_key(code, label)) {
+			log_printf("config: more than 16 global keys");
+			return -E_RANGE;
+		}
 	}
 	return 0;
 }

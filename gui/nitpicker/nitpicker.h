@@ -127,7 +127,7 @@ void input_handle(void);
 void input_session_gone(struct session *s);
 int input_focus(struct session *s);
 struct session *input_focused(void);
-void input_global_key(unsigned code, const char *label);
+int input_global_key(unsigned code, const char *label);
 void session_event(struct session *s, unsigned type, unsigned code, int dx,
     int dy);
 void session_signal_all(void);
