@@ -192,8 +192,11 @@ fuzz-tests: $(foreach t,$(FUZZ_TESTS),$(B)/fuzz/$(t))
 setup:
 	@bash run/tool/setup.sh
 
-run/%: setup
+# run/NAME for every scenario run/NAME.run (files under run/ are not targets)
+SCENARIOS := $(patsubst %.run,%,$(wildcard run/*.run))
+$(SCENARIOS): run/%: setup
 	$(PYTHON) run/tool/run.py run/$*.run
+.PHONY: $(SCENARIOS)
 
 run: setup
 	$(PYTHON) run/tool/run.py --interactive run/desktop.run

@@ -12,7 +12,9 @@
 #include <base/string.h>
 #include <kernel/syscalls.h>
 
-#define PD_PAGES 3u
+/* The top page table, then the PD's header and its capability space: about
+ * 360 slots (lib/base's runtime uses 320 of them). */
+#define PD_PAGES 6u
 #define STACK_PAGES 8u
 
 static struct pds pds_pool[PDS_MAX];

@@ -33,7 +33,7 @@ enum kind {
 #define BADGE_KIND(b) ((unsigned)(((b) >> 56) & 0x7f))
 #define BADGE_GEN(b) ((uint32_t)(((b) >> 24) & 0xffffffff))
 #define BADGE_IDX(b) ((b)&0xffffff)
-#define SESSIONS 64u
+#define SESSIONS 256u
 
 static const struct boot_info *bi;
 static struct kobj_ref ep;
@@ -231,8 +231,11 @@ open_session(uint64_t info)
 	    r.label);
 	for (s = 0; s < SESSIONS && sessions[s].used; s++)
 		;
-	if (s == SESSIONS)
+	if (s == SESSIONS) {
+		log_printf("core: no '%s' session for '%s': all %u in use",
+		    service, full, SESSIONS);
 		return -E_NOMEM;
+	}
 	if (!strcmp(service, "PD")) {
 		struct pds *p;
 

@@ -17,5 +17,3 @@ $(IMAGE_VIEWER_TEST) &: run/image_viewer/images.py
 	@echo "  GEN $(B)/image_viewer"; $(PYTHON) run/image_viewer/images.py $(B)/image_viewer
 image_viewer_test_images: $(IMAGE_VIEWER_TEST)
 .PHONY: image_viewer_test_images
-# A source, not a scenario for the Makefile's run/% rule.
-run/image_viewer/images.py: ;

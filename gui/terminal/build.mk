@@ -50,3 +50,7 @@ test_terminal_render_CFLAGS = -Iinclude $(FT_FLAGS) \
 	'-DFONT_REGULAR="$(word 1,$(TERMINAL_FONTS))"' \
 	'-DFONT_BOLD="$(word 2,$(TERMINAL_FONTS))"'
 test_terminal_render_DEPS = $(TERMINAL_FT)/.prepared $(TERMINAL_FONTS)
+# run/desktop_test's reference: a shell's echo on an 80x24 terminal.
+$(B)/gui/terminal/hello.ppm: $(B)/gui/terminal/reference $(TERMINAL_FONTS) \
+		run/desktop/hello.txt
+	@$< $(TERMINAL_FONTS) $@ 80 24 run/desktop/hello.txt

@@ -35,5 +35,3 @@ $(B)/text_viewer/small.ppm: $(B)/text_viewer/reference $(TV_FONT) \
 text_viewer_references: $(B)/text_viewer/top.ppm $(B)/text_viewer/pgdn.ppm \
 	$(B)/text_viewer/small.ppm
 .PHONY: text_viewer_references
-# A file, not a scenario for the Makefile's run/% rule.
-run/text_viewer/notes.txt: ;

@@ -13,7 +13,7 @@
 #include <session/report.h>
 #include <session/rom.h>
 
-#define SLOTS 128u
+#define SLOTS 320u /* of the capability space core gives a PD */
 #define MAP_BASE 0x40000000ul
 #define MAP_TOP 0x7e0000000000ul
 #define REGIONS 64u

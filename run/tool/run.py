@@ -815,6 +815,10 @@ class Runner:
                 self.drain()
         elif tag == "mouse":
             self.qmp.mouse_move(s["dx"], s["dy"])
+            # QEMU's PS/2 mouse sends at most 255 counts a packet and
+            # folds what it could not send yet into the next one, a
+            # button's too: give the guest time to take the motion.
+            time.sleep(0.05 + 0.05 * (abs(s["dx"]) + abs(s["dy"])) / 255)
         elif tag == "button":
             if s["action"] in ("click", "down"):
                 self.qmp.button(s["name"], True)

@@ -11,7 +11,7 @@
 #include <base/parent.h>
 
 #define CHILDREN 16u
-#define CHILD_SESSIONS 16u
+#define CHILD_SESSIONS 64u /* a nested init holds its subtree's */
 #define CHILD_SERVICES 4u
 #define NAME_MAX 32u
 
@@ -102,3 +102,4 @@ int parent_upgrade(uint64_t id, uint64_t quota);
 int route_session(unsigned idx, const struct session_request *r,
     uint64_t *cap_slot, uint64_t *id);
 int route_close(unsigned idx, uint64_t id);
+int route_upgrade(unsigned idx, uint64_t id, uint64_t quota);

@@ -166,7 +166,7 @@ child_call(unsigned idx, uint64_t info, uint64_t *out)
 		if (w[0] >= CHILD_SESSIONS || !c->sessions[w[0]].used ||
 		    c->sessions[w[0]].from != FROM_PARENT)
 			return -E_NOSYS;
-		return parent_upgrade(c->sessions[w[0]].id, w[1]);
+		return route_upgrade(idx, w[0], w[1]);
 	}
 	return -E_NOSYS;
 }

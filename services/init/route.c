@@ -176,8 +176,12 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 	for (k = 0; k < CHILD_SESSIONS && !s; k++)
 		if (!c->sessions[k].used)
 			s = &c->sessions[k];
-	if (!s)
+	if (!s) {
+		log_printf("init: '%s' holds %u sessions already: no '%s' "
+			   "session for '%s'",
+		    c->name, CHILD_SESSIONS, service, full);
 		return -E_NOMEM;
+	}
 	memset(s, 0, sizeof(*s));
 	if (!strcmp(service, "ROM") && !strcmp(label, "config") &&
 	    c->config_ds) {
@@ -279,6 +283,32 @@ refund:
 		pay(c, (int64_t)s->quota);
 	s->quota = 0;
 	return e;
+}
+
+/*
+ * A child changes the quota of a session it holds from our parent (a
+ * nested init resizing its own child's PD): the child pays a raise out of
+ * its own quota and gets a cut back, so quota stays in its subtree.
+ */
+int
+route_upgrade(unsigned idx, uint64_t id, uint64_t quota)
+{
+	struct child *c = &children[idx];
+	struct child_session *s = &c->sessions[id];
+	int64_t delta = (int64_t)(quota - s->quota);
+	int e;
+
+	if (delta > 0 && (e = pay(c, -delta)))
+		return e;
+	if ((e = parent_upgrade(s->id, quota))) {
+		if (delta > 0)
+			pay(c, delta);
+		return e;
+	}
+	if (delta < 0)
+		pay(c, -delta);
+	s->quota = quota;
+	return 0;
 }
 
 int
