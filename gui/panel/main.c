@@ -29,6 +29,7 @@
 
 struct launcher {
 	char name[32], title[48];
+	unsigned launched; /* instances so far: names NAME, NAME.2, ... */
 	struct config_node start; /* the template */
 	int x, w;                 /* the button */
 };
@@ -41,7 +42,7 @@ struct running {
 
 static struct config cfg;
 static struct launcher launchers[LAUNCHERS];
-static unsigned nlaunchers, launched;
+static unsigned nlaunchers;
 static struct running running[RUNNING];
 static struct gui gui;
 static struct text_font *font;
@@ -151,9 +152,10 @@ launch(unsigned l)
 			continue;
 		running[i].used = true;
 		running[i].launcher = l;
-		if (launched++)
+		if (launchers[l].launched++)
 			snprintf(running[i].name, sizeof(running[i].name),
-			    "%.31s.%u", launchers[l].name, launched);
+			    "%.31s.%u", launchers[l].name,
+			    launchers[l].launched);
 		else
 			snprintf(running[i].name, sizeof(running[i].name),
 			    "%.31s", launchers[l].name);

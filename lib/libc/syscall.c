@@ -328,6 +328,11 @@ call(long n, long a, long b, long c, long d, long e)
 		return libc_kill(a, (int)b);
 	case SYS_getppid:
 		return 0;
+	case SYS_getuid:
+	case SYS_geteuid:
+	case SYS_getgid:
+	case SYS_getegid:
+		return 0; /* no users: everyone is root of its own sandbox */
 	case SYS_poll:
 		return vfs_poll((struct pollfd *)a, (unsigned long)b, (int)c);
 	case SYS_uname:

@@ -1163,17 +1163,23 @@ mount_roms(struct config_node vfs)
 		struct node *dir, *n;
 		const char *base;
 		size_t len;
+		int err;
 
 		if (config_attr_copy(rom, "name", name, sizeof(name)))
 			continue;
 		if (config_attr_copy(rom, "path", path, sizeof(path)))
 			fmt_snprintf(path, sizeof(path), "/%s", name);
 		base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-		if (rom_attach(name, &content, &len) ||
-		    !(dir = make_path(path)) ||
+		if ((err = rom_attach(name, &content, &len))) {
+			log_printf("vfs: no ROM '%s' for %s (error %d)", name,
+			    path, -err);
+			continue;
+		}
+		if (!(dir = make_path(path)) ||
 		    lookup_in(dir, base, strlen(base)) ||
 		    !(n = make(dir, base, strlen(base), K_FILE))) {
-			log_printf("vfs: no ROM '%s' for %s", name, path);
+			log_printf("vfs: cannot put ROM '%s' at %s", name,
+			    path);
 			continue;
 		}
 		n->data = (char *)content; /* never written: readonly */

@@ -5,6 +5,11 @@
  * font), written as a PPM the scenario compares its screenshot with.
  *
  *     reference DejaVuSansMono.ttf DejaVuSansMono-Bold.ttf out.ppm
+ *
+ * With three more arguments it draws a file's bytes instead, as a program
+ * would write them, on a screen of COLSxROWS cells (run/desktop_test):
+ *
+ *     reference REGULAR.ttf BOLD.ttf out.ppm COLS ROWS TEXT
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,13 +65,20 @@ main(int argc, char **argv)
 	struct font *font;
 	size_t len, blen;
 	void *reg, *bold;
-	unsigned cw, ch, w, h;
+	unsigned cw, ch, w, h, cols = SCRIPT_COLS, rows = SCRIPT_ROWS;
 	uint32_t *pix;
 	FILE *out;
+	char *text = NULL;
+	size_t tlen = 0;
 
-	if (argc != 4) {
+	if (argc == 7) {
+		cols = (unsigned)atoi(argv[4]);
+		rows = (unsigned)atoi(argv[5]);
+		text = slurp(argv[6], &tlen);
+	} else if (argc != 4 || !cols || !rows) {
 		fprintf(stderr,
-		    "usage: reference REGULAR.ttf BOLD.ttf OUT.ppm\n");
+		    "usage: reference REGULAR.ttf BOLD.ttf OUT.ppm "
+		    "[COLS ROWS TEXT]\n");
 		return 2;
 	}
 	reg = slurp(argv[1], &len);
@@ -76,18 +88,25 @@ main(int argc, char **argv)
 		return 1;
 	}
 	font_cell(font, &cw, &ch);
-	w = SCRIPT_COLS * cw;
-	h = SCRIPT_ROWS * ch;
+	w = cols * cw;
+	h = rows * ch;
 	render_colors_default(&colors);
 	if (!(pix = calloc((size_t)w * h, 4)) ||
-	    vt_init(&vt, SCRIPT_COLS, SCRIPT_ROWS, 1000) ||
-	    render_init(&r, font, &colors, pix, w, h, SCRIPT_COLS, SCRIPT_ROWS))
+	    vt_init(&vt, cols, rows, 1000) ||
+	    render_init(&r, font, &colors, pix, w, h, cols, rows))
 		return 1;
 	ldisc_init(&ld, echo, &vt);
-	/* The client's banner and prompt, the typed line, the answer. */
-	put(&vt, SCRIPT_BANNER SCRIPT_PROMPT);
-	ldisc_input(&ld, SCRIPT_TYPED "\r", strlen(SCRIPT_TYPED) + 1);
-	put(&vt, SCRIPT_GOT_BEFORE SCRIPT_TYPED SCRIPT_GOT_AFTER SCRIPT_PROMPT);
+	if (text) {
+		vt_write(&vt, text, tlen);
+	} else {
+		/* The client's banner and prompt, the typed line, the answer.
+		 */
+		put(&vt, SCRIPT_BANNER SCRIPT_PROMPT);
+		ldisc_input(&ld, SCRIPT_TYPED "\r", strlen(SCRIPT_TYPED) + 1);
+		put(&vt,
+		    SCRIPT_GOT_BEFORE SCRIPT_TYPED SCRIPT_GOT_AFTER
+			SCRIPT_PROMPT);
+	}
 	render_update(&r, &vt, no_refresh, NULL);
 	if (!(out = fopen(argv[3], "wb")))
 		return 1;
@@ -98,7 +117,7 @@ main(int argc, char **argv)
 		fwrite(rgb, 1, 3, out);
 	}
 	fclose(out);
-	printf("reference: %ux%u cells of %ux%u, %s, %s\n", SCRIPT_COLS,
-	    SCRIPT_ROWS, cw, ch, font_name(font), argv[3]);
+	printf("reference: %ux%u cells of %ux%u, %s, %s\n", cols, rows, cw, ch,
+	    font_name(font), argv[3]);
 	return 0;
 }
