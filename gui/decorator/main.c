@@ -17,7 +17,7 @@
 #include <gui/text.h>
 #include <kernel/syscalls.h>
 
-#include "../nitpicker/test/gui.h"
+#include <gui/client.h>
 
 #define DECOS 32u
 #define QUOTA (48ul << 20)

@@ -1,9 +1,8 @@
 # The image viewer: a PNG file (libpng) in a window; and the test images of
 # run/image_viewer.run, written at build time by run/image_viewer/images.py.
 LIBC_PROGS += image_viewer
-image_viewer_SRC := gui/image_viewer/main.c gui/image_viewer/decode.c \
-	gui/nitpicker/test/gui.c
-image_viewer_LIBS := png zlib text freetype input
+image_viewer_SRC := gui/image_viewer/main.c gui/image_viewer/decode.c
+image_viewer_LIBS := gui png zlib text freetype input
 gui/image_viewer_CFLAGS := -I$(B)/ports/libpng/src -I$(B)/ports/zlib/src \
 	-I$(B)/ports/freetype/src/include
 $(B)/libc-obj/gui/image_viewer/decode.o: | $(B)/ports/libpng/src/pnglibconf.h

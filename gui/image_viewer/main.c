@@ -19,7 +19,7 @@
 #include <gui/text.h>
 #include <kernel/syscalls.h>
 
-#include "../nitpicker/test/gui.h"
+#include <gui/client.h>
 #include "viewer.h"
 
 #define MARGIN 12

@@ -12,7 +12,7 @@
 #include <session/gui.h>
 #include <session/input.h>
 
-#define SESSIONS_MAX 8u
+#define SESSIONS_MAX 32u
 #define DOMAINS_MAX 16u
 #define NAME_MAX 32u
 #define STACK_MAX (SESSIONS_MAX * GUI_VIEWS_MAX)

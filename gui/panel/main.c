@@ -20,7 +20,7 @@
 #include <session/rtc.h>
 #include <session/timer.h>
 
-#include "../nitpicker/test/gui.h"
+#include <gui/client.h>
 
 #define LAUNCHERS 8u
 #define RUNNING 16u

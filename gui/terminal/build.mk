@@ -15,7 +15,7 @@ fuzz_terminal_SRC := gui/terminal/vt_screen.c gui/terminal/vt_parse.c \
 
 LIBC_PROGS += terminal
 terminal_SRC := gui/terminal/main.c gui/terminal/render.c $(TERMINAL_CORE)
-terminal_LIBS := freetype input
+terminal_LIBS := gui freetype input
 gui/terminal_CFLAGS := -I$(B)/ports/freetype/src/include
 $(B)/libc-obj/gui/terminal/render.o: | $(B)/ports/freetype/src/.prepared
 

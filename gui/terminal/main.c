@@ -24,7 +24,7 @@
 #include <input/keymap.h>
 #include <input/reader.h>
 #include <kernel/syscalls.h>
-#include <session/gui.h>
+#include <gui/client.h>
 #include <session/terminal.h>
 
 #include "keys.h"
@@ -55,10 +55,10 @@ static struct {
 } opt;
 
 static struct {
-	uint64_t cap, id, sig, buffer, view;
-	unsigned screen_w, screen_h, w, h;
+	struct gui g;
+	uint64_t sig, buffer, view; /* sig: ours, bound to the endpoint */
+	unsigned w, h;              /* the buffer's */
 	uint32_t *pix;
-	struct input_reader input;
 } gui;
 
 static struct {
@@ -194,64 +194,6 @@ read_config(void)
 	return 0;
 }
 
-static int
-gui_call(unsigned label, unsigned n, const uint64_t *args)
-{
-	uint64_t *m = utcb_self()->msg;
-
-	for (unsigned i = 0; i < n; i++)
-		m[i] = args[i];
-	return (int)rpc_call(gui.cap, label, n, 0, 0, NULL);
-}
-
-/*
- * session_open, waiting 10 ms between tries while the Gui server has not
- * announced itself (a client retrying at once keeps init too busy for the
- * server to start).
- */
-static int
-open_patiently(const char *service, uint64_t quota, uint64_t *cap, uint64_t *id)
-{
-	struct session_request r = {.quota = quota};
-	uint64_t *m = utcb_self()->msg, slot = slot_alloc(), pause;
-	long e = -E_AGAIN;
-
-	if (!slot || object_create(KOBJ_SIGNAL, &pause))
-		return -E_NOMEM;
-	strcpy(r.service, service);
-	for (unsigned tries = 0; tries < 3000 && e == -E_AGAIN; tries++) {
-		if (tries)
-			sys_sig_wait_for(pause, 10000, NULL);
-		e = rpc_call(CAP_PARENT, PARENT_SESSION,
-		    session_request_put(m, &r), 0, slot, NULL);
-	}
-	sys_cap_delete(pause);
-	slot_free(pause);
-	if (e) {
-		slot_free(slot);
-		return (int)e;
-	}
-	*cap = slot;
-	*id = m[0];
-	return 0;
-}
-
-static int
-gui_mode(void)
-{
-	uint64_t *m = utcb_self()->msg;
-	int e;
-
-	if ((e = gui_call(GUI_MODE, 0, NULL)))
-		return e;
-	if (m[2] != GUI_FORMAT_XRGB8888 || !m[0] || !m[1] ||
-	    m[0] > GUI_DIM_MAX || m[1] > GUI_DIM_MAX)
-		return -E_INVAL;
-	gui.screen_w = (unsigned)m[0];
-	gui.screen_h = (unsigned)m[1];
-	return 0;
-}
-
 /* The size in cells: configured (if config), or what fills the mode. */
 static void
 choose_size(unsigned *cols, unsigned *rows, bool config)
@@ -259,8 +201,8 @@ choose_size(unsigned *cols, unsigned *rows, bool config)
 	unsigned cw, ch;
 
 	font_cell(font, &cw, &ch);
-	*cols = gui.screen_w / cw;
-	*rows = gui.screen_h / ch;
+	*cols = gui.g.width / cw;
+	*rows = gui.g.height / ch;
 	if (config && (opt.cols || opt.width))
 		*cols = opt.cols ? opt.cols : opt.width / cw;
 	if (config && (opt.rows || opt.height))
@@ -283,75 +225,33 @@ view_geometry(unsigned w, unsigned h)
 	uint64_t args[7] = {gui.view, (uint64_t)(int64_t)opt.x,
 	    (uint64_t)(int64_t)opt.y, w, h, 0, 0};
 
-	return gui_call(GUI_VIEW_GEOMETRY, 7, args);
+	return gui_call(&gui.g, GUI_VIEW_GEOMETRY, 7, args);
 }
 
 /*
- * The buffer of bw x bh pixels (the most the terminal will show) and the
- * view that shows w x h of it: a resize changes only the view.
+ * The Gui session, paying for a buffer of bw x bh pixels (the most the
+ * terminal will show) and our signal (bound to the endpoint) for its
+ * input, and the view that shows w x h of it: a resize changes only the
+ * view.
  */
 static int
-view_setup(unsigned bw, unsigned bh, unsigned w, unsigned h)
+term_gui_open(unsigned bw, unsigned bh, unsigned w, unsigned h)
 {
-	uint64_t *m = utcb_self()->msg, ds;
-	size_t len = strlen(opt.title);
-	void *p;
+	uint64_t copy;
 	int e;
 
-	if (!(ds = slot_alloc()))
-		return -E_NOMEM;
-	m[0] = bw;
-	m[1] = bh;
-	if ((e = (int)rpc_call(gui.cap, GUI_BUFFER_ALLOC, 2, 0, ds, NULL)))
-		return e;
-	gui.buffer = m[0];
-	if (m[2] != bw || m[1] < (uint64_t)bw * bh * 4 ||
-	    (e = ds_attach(ds, m[1], 1, &p)))
-		return e ? e : -E_INVAL;
-	gui.pix = p;
-	gui.w = bw;
-	gui.h = bh;
-	if ((e = gui_call(GUI_VIEW_CREATE, 1, &gui.buffer)))
-		return e;
-	gui.view = m[0];
-	if ((e = view_geometry(w, h)))
-		return e;
-	m[0] = gui.view;
-	m[1] = len;
-	memcpy(&m[2], opt.title, len);
-	return (int)rpc_call(gui.cap, GUI_VIEW_TITLE,
-	    2 + (unsigned)(len + 7) / 8, 0, 0, NULL);
-}
-
-/*
- * The Gui session, paying for a buffer of bw x bh pixels: its input
- * ring, our signal for it (bound to the endpoint), the buffer and the
- * view showing w x h of it.
- */
-static int
-gui_open(unsigned bw, unsigned bh, unsigned w, unsigned h)
-{
-	uint64_t *m = utcb_self()->msg, ds, copy;
-	void *p;
-	int e;
-
-	if ((e = open_patiently("Gui",
-		 GUI_SESSION_QUOTA + gui_buffer_cost(bw, bh), &gui.cap,
-		 &gui.id)) ||
-	    (e = gui_mode()))
-		return e;
-	if (!(ds = slot_alloc()) ||
-	    (e = (int)rpc_call(gui.cap, GUI_INPUT, 0, 0, ds, NULL)) ||
-	    m[0] < INPUT_RING_BYTES ||
-	    (e = ds_attach(ds, INPUT_RING_BYTES, 0, &p)))
-		return e ? e : -E_NOMEM;
-	input_reader_init(&gui.input, p);
 	if (!(copy = slot_alloc()) ||
 	    (e = (int)sys_cap_derive(gui.sig, 0, copy, RIGHT_SEND | RIGHT_GRANT,
-		 BADGE_GUI)) ||
-	    (e = (int)rpc_call(gui.cap, GUI_SIGH, 0, copy, 0, NULL)))
-		return e ? e : -E_NOMEM;
-	return view_setup(bw, bh, w, h);
+		 BADGE_GUI)))
+		return -E_NOMEM;
+	if ((e = gui_open_sigh(&gui.g,
+		 GUI_SESSION_QUOTA + gui_buffer_cost(bw, bh), copy)) ||
+	    (e = gui_buffer(&gui.g, bw, bh, &gui.buffer, &gui.pix)))
+		return e;
+	gui.w = bw;
+	gui.h = bh;
+	return gui_view(&gui.g, gui.buffer, opt.x, opt.y, w, h, opt.title,
+	    &gui.view);
 }
 
 static void
@@ -359,7 +259,7 @@ refresh(void *ctx, unsigned x, unsigned y, unsigned w, unsigned h)
 {
 	uint64_t args[5] = {gui.buffer, x, y, w, h};
 
-	gui_call(GUI_REFRESH, 5, args);
+	gui_call(&gui.g, GUI_REFRESH, 5, args);
 }
 
 /* Echo and the clients' output go to the screen. */
@@ -428,10 +328,10 @@ key(const struct input_event *ev)
 static void
 follow_mode(void)
 {
-	unsigned ow = gui.screen_w, oh = gui.screen_h, cols, rows, cw, ch;
+	unsigned ow = gui.g.width, oh = gui.g.height, cols, rows, cw, ch;
 	bool focused = rnd.focused;
 
-	if (gui_mode() || (gui.screen_w == ow && gui.screen_h == oh))
+	if (gui_mode(&gui.g) || (gui.g.width == ow && gui.g.height == oh))
 		return;
 	font_cell(font, &cw, &ch);
 	choose_size(&cols, &rows, false);
@@ -478,7 +378,7 @@ input(void)
 	struct input_event ev[32];
 	unsigned n;
 
-	while ((n = input_read(&gui.input, ev, 32, NULL)) > 0)
+	while ((n = input_read(&gui.g.input, ev, 32, NULL)) > 0)
 		for (unsigned i = 0; i < n; i++) {
 			switch (ev[i].type) {
 			case INPUT_PRESS:
@@ -765,19 +665,19 @@ main(int argc, char **argv)
 	 * nor a new session, which would mean calling init from the server
 	 * loop.
 	 */
-	if ((e = open_patiently("Gui", GUI_SESSION_QUOTA, &gui.cap, &id)) ||
-	    (e = gui_mode())) {
+	if ((e = session_open("Gui", "", GUI_SESSION_QUOTA, &gui.g.cap, &id)) ||
+	    (e = gui_mode(&gui.g))) {
 		log_printf("no Gui session: error %d", -e);
 		return 1;
 	}
-	session_close(gui.cap, id);
+	session_close(gui.g.cap, id);
 	choose_size(&cols, &rows, false);
 	bw = cols * cw;
 	bh = rows * ch;
 	choose_size(&cols, &rows, true);
 	bw = cols * cw > bw ? cols * cw : bw;
 	bh = rows * ch > bh ? rows * ch : bh;
-	if ((e = gui_open(bw, bh, cols * cw, rows * ch))) {
+	if ((e = term_gui_open(bw, bh, cols * cw, rows * ch))) {
 		log_printf("no Gui session with a %ux%u view: error %d",
 		    cols * cw, rows * ch, -e);
 		return 1;

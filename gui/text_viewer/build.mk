@@ -3,8 +3,8 @@
 # host too, for the reference pictures of run/text_viewer.run.
 LIBC_PROGS += text_viewer
 text_viewer_SRC := gui/text_viewer/main.c gui/text_viewer/doc.c \
-	gui/text_viewer/view.c gui/nitpicker/test/gui.c
-text_viewer_LIBS := text freetype input
+	gui/text_viewer/view.c
+text_viewer_LIBS := gui text freetype input
 HOST_TESTS += test_text_viewer_doc
 test_text_viewer_doc_SRC := gui/text_viewer/doc.c gui/text_viewer/test/test_doc.c
 

@@ -19,7 +19,7 @@
 #include <base/runtime.h>
 #include <kernel/syscalls.h>
 
-#include "../nitpicker/test/gui.h"
+#include <gui/client.h>
 #include "doc.h"
 #include "view.h"
 

@@ -18,7 +18,7 @@
 #include <base/tsc.h>
 #include <kernel/syscalls.h>
 
-#include "gui.h"
+#include <gui/client.h>
 
 #define RUNS_MAX 64u
 

@@ -21,7 +21,7 @@
 #include <input/keymap.h>
 #include <kernel/syscalls.h>
 
-#include "gui.h"
+#include <gui/client.h>
 
 static struct {
 	uint64_t x, y, w, h;

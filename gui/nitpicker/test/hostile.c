@@ -25,7 +25,7 @@
 #include <base/string.h>
 #include <kernel/syscalls.h>
 
-#include "gui.h"
+#include <gui/client.h>
 
 #define FAKE_W 300u
 #define FAKE_H 200u

@@ -1,6 +1,7 @@
 /*
- * The client side of a Gui session, as the test clients use it: open it,
- * call it with a few words, get a buffer mapped, read the input ring.
+ * The client side of a Gui session (session/gui.h) for GUI programs: open
+ * it, call it with a few words, get a buffer mapped, show a view, read the
+ * input ring (lib/gui; programs linked with musl use it too).
  */
 #pragma once
 
@@ -11,13 +12,20 @@
 
 struct gui {
 	uint64_t cap, id, sig;
-	unsigned width, height; /* the screen's */
+	unsigned width, height; /* the screen's (the window's, under a wm) */
 	struct input_reader input;
 };
 
 /* Opens the session paying quota, asks the mode, maps the input ring and
- * registers a signal for it. */
+ * registers a signal of its own (g->sig) for it. */
 int gui_open(struct gui *g, uint64_t quota);
+
+/* The same with the caller's signal capability sigh (a badged copy of a
+ * signal bound to a server's endpoint, say). */
+int gui_open_sigh(struct gui *g, uint64_t quota, uint64_t sigh);
+
+/* Asks the mode again (a window manager's resize): width and height. */
+int gui_mode(struct gui *g);
 
 /* A call with n words from args; the reply's words are in the UTCB. */
 int gui_call(struct gui *g, unsigned label, unsigned n, const uint64_t *args);

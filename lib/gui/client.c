@@ -1,4 +1,4 @@
-/* The test clients' side of the Gui session; see gui.h. */
+/* A Gui client's side of the session; see include/gui/client.h. */
 #include <base/config.h>
 #include <base/error.h>
 #include <base/log.h>
@@ -8,7 +8,7 @@
 #include <base/string.h>
 #include <kernel/syscalls.h>
 
-#include "gui.h"
+#include <gui/client.h>
 
 int
 gui_call(struct gui *g, unsigned label, unsigned n, const uint64_t *args)
@@ -21,29 +21,51 @@ gui_call(struct gui *g, unsigned label, unsigned n, const uint64_t *args)
 }
 
 int
-gui_open(struct gui *g, uint64_t quota)
+gui_mode(struct gui *g)
 {
-	uint64_t *m = utcb_self()->msg, ds, copy;
+	uint64_t *m = utcb_self()->msg;
+	int e;
+
+	if ((e = gui_call(g, GUI_MODE, 0, NULL)))
+		return e;
+	if (m[2] != GUI_FORMAT_XRGB8888 || !m[0] || !m[1] ||
+	    m[0] > GUI_DIM_MAX || m[1] > GUI_DIM_MAX)
+		return -E_INVAL;
+	g->width = (unsigned)m[0];
+	g->height = (unsigned)m[1];
+	return 0;
+}
+
+int
+gui_open_sigh(struct gui *g, uint64_t quota, uint64_t sigh)
+{
+	uint64_t *m = utcb_self()->msg, ds, copy = sigh;
 	void *ring;
 	int e;
 
 	memset(g, 0, sizeof(*g));
 	if ((e = session_open("Gui", "", quota, &g->cap, &g->id)) ||
-	    (e = gui_call(g, GUI_MODE, 0, NULL)))
+	    (e = gui_mode(g)))
 		return e;
-	g->width = (unsigned)m[0];
-	g->height = (unsigned)m[1];
 	if (!(ds = slot_alloc()) ||
 	    (e = (int)rpc_call(g->cap, GUI_INPUT, 0, 0, ds, NULL)) ||
-	    (e = ds_attach(ds, m[0], 0, &ring)))
+	    m[0] < INPUT_RING_BYTES ||
+	    (e = ds_attach(ds, INPUT_RING_BYTES, 0, &ring)))
 		return e ? e : -E_NOMEM;
 	input_reader_init(&g->input, ring);
-	if ((e = object_create(KOBJ_SIGNAL, &g->sig)) || !(copy = slot_alloc()))
+	if (!sigh &&
+	    ((e = object_create(KOBJ_SIGNAL, &g->sig)) ||
+		!(copy = slot_alloc()) ||
+		(e = (int)sys_cap_derive(g->sig, 0, copy,
+		     RIGHT_SEND | RIGHT_GRANT, 0))))
 		return e ? e : -E_NOMEM;
-	if ((e = (int)sys_cap_derive(g->sig, 0, copy, RIGHT_SEND | RIGHT_GRANT,
-		 0)))
-		return e;
 	return (int)rpc_call(g->cap, GUI_SIGH, 0, copy, 0, NULL);
+}
+
+int
+gui_open(struct gui *g, uint64_t quota)
+{
+	return gui_open_sigh(g, quota, 0);
 }
 
 int
@@ -60,6 +82,8 @@ gui_buffer(struct gui *g, unsigned w, unsigned h, uint64_t *id, uint32_t **pix)
 	if ((e = (int)rpc_call(g->cap, GUI_BUFFER_ALLOC, 2, 0, ds, NULL)))
 		return e;
 	*id = m[0];
+	if (m[2] != w || m[1] < (uint64_t)w * h * 4)
+		return -E_INVAL;
 	if ((e = ds_attach(ds, m[1], 1, &p)))
 		return e;
 	*pix = p;
