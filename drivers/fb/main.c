@@ -46,13 +46,6 @@ static struct {
 
 static uint64_t platform;
 
-/* Rows are whole 32-bit pixels; rep movsd is the cheapest loop in QEMU. */
-static void
-copy_row(uint32_t *d, const uint32_t *s, uint64_t n)
-{
-	__asm__ volatile("rep movsl" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
-}
-
 static void
 refresh(uint64_t x, uint64_t y, uint64_t w, uint64_t h)
 {
@@ -63,8 +56,8 @@ refresh(uint64_t x, uint64_t y, uint64_t w, uint64_t h)
 	if (h > fb.height - y)
 		h = fb.height - y;
 	for (uint64_t row = y; row < y + h; row++)
-		copy_row(fb.vram + row * fb.vstride + x,
-		    fb.back + row * fb.width + x, w);
+		memcpy(fb.vram + row * fb.vstride + x,
+		    fb.back + row * fb.width + x, w * 4);
 }
 
 static int

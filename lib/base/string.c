@@ -8,8 +8,12 @@ void *
 memcpy(void *d, const void *s, size_t n)
 {
 	void *r = d;
+	size_t q = n / 8, b = n % 8;
 
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+	/* 8 bytes a step, the rest by bytes: under TCG a rep movs costs by
+	 * the step, so this is about eight times rep movsb's speed. */
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(q) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(b) : : "memory");
 	return r;
 }
 
