@@ -35,36 +35,6 @@ static unsigned ndomains;
 static uint64_t ep, rcv;
 static unsigned generation;
 
-/* "#rrggbb" */
-static int
-parse_color(struct config_node n, const char *attr, uint32_t def, uint32_t *out)
-{
-	char buf[16];
-	uint32_t c = 0;
-
-	*out = def;
-	if (!config_has_attr(n, attr))
-		return 0;
-	if (config_attr_copy(n, attr, buf, sizeof(buf)) || buf[0] != '#' ||
-	    strlen(buf) != 7)
-		return -E_INVAL;
-	for (int i = 1; i < 7; i++) {
-		char ch = buf[i];
-
-		c <<= 4;
-		if (ch >= '0' && ch <= '9')
-			c |= (uint32_t)(ch - '0');
-		else if (ch >= 'a' && ch <= 'f')
-			c |= (uint32_t)(ch - 'a' + 10);
-		else if (ch >= 'A' && ch <= 'F')
-			c |= (uint32_t)(ch - 'A' + 10);
-		else
-			return -E_INVAL;
-	}
-	*out = c;
-	return 0;
-}
-
 /* A signed attribute: "-20" or "20". */
 static int
 parse_int(struct config_node n, const char *attr, int *out)
@@ -102,7 +72,7 @@ parse_domain(struct config_node n, struct domain *d)
 	memset(d, 0, sizeof(*d));
 	if (config_attr_copy(n, "name", d->name, sizeof(d->name)) ||
 	    config_attr_u64(n, "layer", 2, &layer) || layer > 1000 ||
-	    parse_color(n, "color", 0x808080, &d->color) ||
+	    config_attr_color(n, "color", 0x808080, &d->color) ||
 	    config_attr_bool(n, "label", true, &d->label) ||
 	    parse_int(n, "xpos", &d->xpos) || parse_int(n, "ypos", &d->ypos))
 		return -E_INVAL;
@@ -152,7 +122,8 @@ read_config(void)
 		return -E_INVAL;
 	root = config_root(&cfg);
 	config_attr_bool(root, "verbose", false, &verbose);
-	if (parse_color(root, "background", 0x303848, &screen.background)) {
+	if (config_attr_color(root, "background", 0x303848,
+		&screen.background)) {
 		log_printf("config: background must be #rrggbb");
 		return -E_INVAL;
 	}

@@ -76,34 +76,6 @@ static unsigned generation;
 static uint64_t ep, rcv;
 static bool notify; /* clients must hear of new input or a new size */
 
-static int
-parse_color(struct config_node n, const char *attr, uint32_t *out)
-{
-	char buf[16];
-	uint32_t c = 0;
-
-	if (!config_has_attr(n, attr))
-		return 0;
-	if (config_attr_copy(n, attr, buf, sizeof(buf)) || buf[0] != '#' ||
-	    strlen(buf) != 7)
-		return -E_INVAL;
-	for (int i = 1; i < 7; i++) {
-		char ch = buf[i];
-
-		c <<= 4;
-		if (ch >= '0' && ch <= '9')
-			c |= (uint32_t)(ch - '0');
-		else if (ch >= 'a' && ch <= 'f')
-			c |= (uint32_t)(ch - 'a' + 10);
-		else if (ch >= 'A' && ch <= 'F')
-			c |= (uint32_t)(ch - 'A' + 10);
-		else
-			return -E_INVAL;
-	}
-	*out = c;
-	return 0;
-}
-
 /* A string attribute, if there is one; too long is an error. */
 static int
 string(struct config_node n, const char *attr, char *buf, size_t len)
@@ -174,9 +146,10 @@ read_config(void)
 		log_printf("config: no keymap '%s'", layout);
 		return -E_INVAL;
 	}
-	if (parse_color(root, "fg", &opt.colors.fg) ||
-	    parse_color(root, "bg", &opt.colors.bg) ||
-	    parse_color(root, "cursor", &opt.colors.cursor)) {
+	if (config_attr_color(root, "fg", opt.colors.fg, &opt.colors.fg) ||
+	    config_attr_color(root, "bg", opt.colors.bg, &opt.colors.bg) ||
+	    config_attr_color(root, "cursor", opt.colors.cursor,
+		&opt.colors.cursor)) {
 		log_printf("config: fg, bg and cursor are #rrggbb");
 		return -E_INVAL;
 	}
@@ -185,7 +158,8 @@ read_config(void)
 		uint64_t i;
 
 		if (config_attr_u64(n, "index", 16, &i) || i > 15 ||
-		    parse_color(n, "value", &opt.colors.base[i])) {
+		    config_attr_color(n, "value", opt.colors.base[i],
+			&opt.colors.base[i])) {
 			log_printf("config: <color index=\"0-15\" "
 				   "value=\"#rrggbb\"/>");
 			return -E_INVAL;

@@ -451,23 +451,18 @@ drag_start(struct window *w, enum drag kind, int px, int py)
 	drag.h = w->h;
 }
 
+/*
+ * Minimise or close: the window is hidden. wm cannot end a program: a
+ * closed window is reported so, for whoever started the program (the
+ * launcher).
+ */
 static void
-minimise(struct window *w)
+hide(struct window *w, bool close)
 {
-	w->minimised = true;
-	show(w);
-	if (focused == (unsigned)(w - windows) + 1)
-		refocus();
+	if (close)
+		w->closed = true;
 	else
-		publish();
-}
-
-static void
-close_window(struct window *w)
-{
-	/* wm cannot end a program: it hides the window and reports it
-	 * closed, for whoever started the program (the launcher). */
-	w->closed = true;
+		w->minimised = true;
 	show(w);
 	if (focused == (unsigned)(w - windows) + 1)
 		refocus();
@@ -508,13 +503,13 @@ decoration_press(struct window *w, int px, int py)
 	focus(w);
 	if (y >= (int)border && y < (int)(border + title_h) &&
 	    x >= (int)(fw - border - title_h) && x < (int)(fw - border)) {
-		close_window(w);
+		hide(w, true);
 		return;
 	}
 	if (y >= (int)border && y < (int)(border + title_h) &&
 	    x >= (int)(fw - border - 2 * title_h) &&
 	    x < (int)(fw - border - title_h)) {
-		minimise(w);
+		hide(w, false);
 		return;
 	}
 	if (y >= (int)border && y < (int)(border + title_h) &&
@@ -587,7 +582,7 @@ event(struct client *c, struct input_event ev)
 		if ((ev.mods & INPUT_MOD_ALT) && ev.code == KEY_F4) {
 			eaten(c, ev.code, 1);
 			if (focused)
-				close_window(&windows[focused - 1]);
+				hide(&windows[focused - 1], true);
 			return;
 		}
 		if (ev.code >= BTN_LEFT && ev.code < BTN_END && w) {

@@ -77,6 +77,10 @@ int config_attr_u64(struct config_node node, const char *name, uint64_t def,
     uint64_t *out);
 int config_attr_bool(struct config_node node, const char *name, bool def,
     bool *out);
+/* A colour "#rrggbb" as 0x00RRGGBB; def if the attribute is not there,
+ * -E_INVAL (and def) if it is no such colour. */
+int config_attr_color(struct config_node node, const char *name, uint32_t def,
+    uint32_t *out);
 int config_text(struct config_node node, char *buf, size_t n);
 
 int config_decode(struct config_str raw, char *buf, size_t n);

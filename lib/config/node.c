@@ -329,6 +329,36 @@ config_attr_copy(struct config_node node, const char *name, char *buf, size_t n)
 	return config_decode(v, buf, n);
 }
 
+int
+config_attr_color(struct config_node node, const char *name, uint32_t def,
+    uint32_t *out)
+{
+	char buf[16];
+	uint32_t c = 0;
+
+	*out = def;
+	if (!config_has_attr(node, name))
+		return 0;
+	if (config_attr_copy(node, name, buf, sizeof(buf)) || buf[0] != '#' ||
+	    strlen(buf) != 7)
+		return -E_INVAL;
+	for (int i = 1; i < 7; i++) {
+		char ch = buf[i];
+
+		c <<= 4;
+		if (ch >= '0' && ch <= '9')
+			c |= (uint32_t)(ch - '0');
+		else if (ch >= 'a' && ch <= 'f')
+			c |= (uint32_t)(ch - 'a' + 10);
+		else if (ch >= 'A' && ch <= 'F')
+			c |= (uint32_t)(ch - 'A' + 10);
+		else
+			return -E_INVAL;
+	}
+	*out = c;
+	return 0;
+}
+
 /* The element's own character data, its children and comments left out. */
 int
 config_text(struct config_node node, char *buf, size_t n)

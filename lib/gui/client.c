@@ -128,23 +128,10 @@ uint32_t
 gui_config_color(const char *attr, uint32_t def)
 {
 	struct config cfg;
-	char buf[16];
-	uint32_t c = 0;
+	uint32_t c = def;
 
-	if (config_load(&cfg) ||
-	    config_attr_copy(config_root(&cfg), attr, buf, sizeof(buf)) ||
-	    buf[0] != '#' || strlen(buf) != 7)
-		return def;
-	for (int i = 1; i < 7; i++) {
-		char ch = buf[i];
-
-		c <<= 4;
-		if (ch >= '0' && ch <= '9')
-			c |= (uint32_t)(ch - '0');
-		else if (ch >= 'a' && ch <= 'f')
-			c |= (uint32_t)(ch - 'a' + 10);
-		else
-			return def;
-	}
+	if (!config_load(&cfg) &&
+	    config_attr_color(config_root(&cfg), attr, def, &c))
+		log_printf("config: %s is not a colour #rrggbb", attr);
 	return c;
 }

@@ -107,6 +107,26 @@ static struct fd_table *saved;
 
 /* ---- the server: our children's calls ---- */
 
+/* A session of a child's ends: one of our Fd sessions, or our parent's. */
+static void
+session_end(struct proc *p, unsigned s)
+{
+	if (p->sessions[s].fd) {
+		unsigned f = (unsigned)p->sessions[s].id;
+
+		vfs_file_release(fd_sessions[f].file);
+		fd_sessions[f].file = NULL;
+		if (fd_sessions[f].sigh) {
+			sys_cap_delete(fd_sessions[f].sigh);
+			slot_free(fd_sessions[f].sigh);
+			fd_sessions[f].sigh = 0;
+		}
+	} else if (p->sessions[s].cap) {
+		session_close(p->sessions[s].cap, p->sessions[s].id);
+	}
+	p->sessions[s].used = false;
+}
+
 static void
 proc_end(unsigned idx, int status)
 {
@@ -114,24 +134,9 @@ proc_end(unsigned idx, int status)
 
 	if (!p->running)
 		return;
-	for (unsigned s = 0; s < PROC_SESSIONS; s++) {
-		if (!p->sessions[s].used)
-			continue;
-		if (p->sessions[s].fd) {
-			unsigned f = (unsigned)p->sessions[s].id;
-
-			vfs_file_release(fd_sessions[f].file);
-			fd_sessions[f].file = NULL;
-			if (fd_sessions[f].sigh) {
-				sys_cap_delete(fd_sessions[f].sigh);
-				slot_free(fd_sessions[f].sigh);
-				fd_sessions[f].sigh = 0;
-			}
-		} else if (p->sessions[s].cap) {
-			session_close(p->sessions[s].cap, p->sessions[s].id);
-		}
-		p->sessions[s].used = false;
-	}
+	for (unsigned s = 0; s < PROC_SESSIONS; s++)
+		if (p->sessions[s].used)
+			session_end(p, s);
 	for (unsigned i = 0; i < EXPORTS; i++) {
 		if (exports[i].file && exports[i].proc == idx) {
 			vfs_file_release(exports[i].file);
@@ -252,20 +257,7 @@ close_session(unsigned idx, uint64_t s)
 
 	if (s >= PROC_SESSIONS || !p->sessions[s].used)
 		return -E_NOENT;
-	if (p->sessions[s].fd) {
-		unsigned f = (unsigned)p->sessions[s].id;
-
-		vfs_file_release(fd_sessions[f].file);
-		fd_sessions[f].file = NULL;
-		if (fd_sessions[f].sigh) {
-			sys_cap_delete(fd_sessions[f].sigh);
-			slot_free(fd_sessions[f].sigh);
-			fd_sessions[f].sigh = 0;
-		}
-	} else if (p->sessions[s].cap) {
-		session_close(p->sessions[s].cap, p->sessions[s].id);
-	}
-	p->sessions[s].used = false;
+	session_end(p, (unsigned)s);
 	return 0;
 }
 
