@@ -31,14 +31,8 @@ static struct {
 	uint32_t text, paper;
 } opt;
 
-static struct {
-	struct gui g;
-	uint64_t buffer, view;
-	uint32_t *pix;
-	unsigned bw, bh;         /* the buffer, the largest window we show */
-	unsigned ww, wh;         /* the window */
-	unsigned mode_w, mode_h; /* the last mode, to see a new one */
-} win;
+static struct gui_window win;
+static unsigned ww, wh; /* the window's size */
 
 static struct viewer_picture pic; /* no pixels: the message instead */
 static char why[128];
@@ -132,34 +126,34 @@ static void
 draw(void)
 {
 	if (pic.pix) {
-		for (unsigned y = 0; y < win.wh; y++)
+		for (unsigned y = 0; y < wh; y++)
 			memcpy(&win.pix[(size_t)y * win.bw],
 			    &pic.pix[(size_t)(sy + y) * pic.w + sx],
-			    (size_t)win.ww * 4);
+			    (size_t)ww * 4);
 	} else {
-		gui_fill(win.pix, win.bw, 0, 0, win.ww, win.wh, opt.paper);
+		gui_fill(win.pix, win.bw, 0, 0, ww, wh, opt.paper);
 		if (font) {
 			int lh = text_height(font);
 
-			text_draw(font, win.pix, win.bw, win.ww, win.wh,
+			text_draw(font, win.pix, win.bw, ww, wh,
 			    MARGIN - (int)sx, MARGIN - (int)sy, -1, opt.file,
 			    opt.text);
-			text_draw(font, win.pix, win.bw, win.ww, win.wh,
+			text_draw(font, win.pix, win.bw, ww, wh,
 			    MARGIN - (int)sx, MARGIN + lh - (int)sy, -1, why,
 			    opt.text);
 		}
 	}
 	gui_call(&win.g, GUI_REFRESH, 5,
-	    (uint64_t[]){win.buffer, 0, 0, win.ww, win.wh});
+	    (uint64_t[]){win.buffer, 0, 0, ww, wh});
 }
 
 static void
 clamp_scroll(void)
 {
-	if (sx > cw - win.ww)
-		sx = cw - win.ww;
-	if (sy > ch - win.wh)
-		sy = ch - win.wh;
+	if (sx > cw - ww)
+		sx = cw - ww;
+	if (sy > ch - wh)
+		sy = ch - wh;
 }
 
 /* Scrolls by dx, dy pixels, as far as the content goes. */
@@ -178,7 +172,7 @@ scroll(long dx, long dy)
 static bool
 key(const struct input_event *ev)
 {
-	long step = (long)opt.step, page = (long)win.wh - step;
+	long step = (long)opt.step, page = (long)wh - step;
 
 	if (page < step)
 		page = step;
@@ -209,15 +203,10 @@ key(const struct input_event *ev)
 static bool
 follow_mode(void)
 {
-	uint64_t *m = utcb_self()->msg;
-
-	if (gui_call(&win.g, GUI_MODE, 0, NULL) || !m[0] || !m[1] ||
-	    (m[0] == win.mode_w && m[1] == win.mode_h))
+	if (!gui_window_resized(&win))
 		return false;
-	win.mode_w = (unsigned)m[0];
-	win.mode_h = (unsigned)m[1];
-	win.ww = min3(cw, win.bw, win.mode_w);
-	win.wh = min3(ch, win.bh, win.mode_h);
+	ww = min3(cw, win.bw, win.mode_w);
+	wh = min3(ch, win.bh, win.mode_h);
 	clamp_scroll();
 	return true;
 }
@@ -233,35 +222,15 @@ open_window(void)
 	char title[GUI_TITLE_MAX + 1];
 	int e;
 
-	win.bw = min3(cw, (unsigned)opt.max_w, GUI_DIM_MAX);
-	win.bh = min3(ch, (unsigned)opt.max_h, GUI_DIM_MAX);
-	if ((e = gui_open(&win.g,
-		 GUI_SESSION_QUOTA + gui_buffer_cost(win.bw, win.bh))))
+	if ((e = gui_window_open(&win, min3(cw, (unsigned)opt.max_w, ~0u),
+		 min3(ch, (unsigned)opt.max_h, ~0u))))
 		return e;
-	win.bw = min3(win.bw, win.g.width, GUI_DIM_MAX);
-	win.bh = min3(win.bh, win.g.height, GUI_DIM_MAX);
-	if ((e = gui_buffer(&win.g, win.bw, win.bh, &win.buffer, &win.pix)))
-		goto close;
-	win.mode_w = win.g.width;
-	win.mode_h = win.g.height;
-	win.ww = win.bw;
-	win.wh = win.bh;
+	ww = win.bw;
+	wh = win.bh;
 	draw();
 	snprintf(title, sizeof(title), "%.*s", (int)GUI_TITLE_MAX,
 	    basename_of(opt.file));
-	if (!(e = gui_view(&win.g, win.buffer, (int)opt.x, (int)opt.y, win.ww,
-		  win.wh, title, &win.view)))
-		return 0;
-close: /* the buffer and view go with the session */
-	session_close(win.g.cap, win.g.id);
-	return e;
-}
-
-static void
-set_geometry(void)
-{
-	gui_call(&win.g, GUI_VIEW_GEOMETRY, 7,
-	    (uint64_t[]){win.view, opt.x, opt.y, win.ww, win.wh, 0, 0});
+	return gui_window_show(&win, (int)opt.x, (int)opt.y, ww, wh, title);
 }
 
 int
@@ -270,7 +239,6 @@ main(void)
 	struct input_event ev[32];
 	const void *ttf;
 	size_t len;
-	uint64_t pause = 0;
 	unsigned n;
 	int e;
 
@@ -287,19 +255,13 @@ main(void)
 		cw = pic.w;
 		ch = pic.h;
 	}
-	/* The Gui server may refuse us while it starts: for two seconds,
-	 * ask again. */
-	for (unsigned tries = 0; (e = open_window()); tries++) {
-		log_printf("no window for %s: error %d%s", opt.file, -e,
-		    tries < 20 ? ", trying again" : "");
-		if (tries == 20 ||
-		    (!pause && object_create(KOBJ_SIGNAL, &pause)))
-			return 1;
-		sys_sig_wait_for(pause, 100000, NULL);
+	if ((e = open_window())) {
+		log_printf("no window for %s: error %d", opt.file, -e);
+		return 1;
 	}
 	if (pic.pix)
 		log_printf("%s: %ux%u pixels in a %ux%u window", opt.file,
-		    pic.w, pic.h, win.ww, win.wh);
+		    pic.w, pic.h, ww, wh);
 	for (;;) {
 		bool redraw = false, resized;
 
@@ -322,8 +284,9 @@ main(void)
 		if (resized || redraw)
 			draw();
 		if (resized) {
-			set_geometry();
-			log_printf("window %ux%u", win.ww, win.wh);
+			gui_window_geometry(&win, (int)opt.x, (int)opt.y, ww,
+			    wh);
+			log_printf("window %ux%u", ww, wh);
 		}
 		if (redraw)
 			log_printf("at %u,%u", sx, sy);

@@ -30,13 +30,7 @@ static struct {
 	uint64_t x, y, w, h, size, tab, max_w, max_h;
 } opt;
 
-static struct {
-	struct gui g;
-	uint64_t buffer, view;
-	uint32_t *pix;
-	unsigned bw, bh;         /* the buffer: the largest window we show */
-	unsigned mode_w, mode_h; /* the last mode, to see a new one */
-} win;
+static struct gui_window win;
 
 static struct tv_doc doc;
 static struct tv_view view;
@@ -166,40 +160,25 @@ open_window(void)
 	char title[GUI_TITLE_MAX + 1];
 	int e;
 
-	if ((e = gui_open(&win.g,
-		 GUI_SESSION_QUOTA + gui_buffer_cost(opt.max_w, opt.max_h))))
+	if ((e = gui_window_open(&win, (unsigned)opt.max_w,
+		 (unsigned)opt.max_h)))
 		return e;
-	win.bw = min3((unsigned)opt.max_w, win.g.width, GUI_DIM_MAX);
-	win.bh = min3((unsigned)opt.max_h, win.g.height, GUI_DIM_MAX);
-	if ((e = gui_buffer(&win.g, win.bw, win.bh, &win.buffer, &win.pix)))
-		goto close;
-	win.mode_w = win.g.width;
-	win.mode_h = win.g.height;
 	view.w = min3((unsigned)opt.w, win.bw, win.mode_w);
 	view.h = min3((unsigned)opt.h, win.bh, win.mode_h);
 	tv_view_clamp(&view, &doc);
 	draw();
 	snprintf(title, sizeof(title), "%.*s", (int)GUI_TITLE_MAX,
 	    basename_of(opt.file));
-	if (!(e = gui_view(&win.g, win.buffer, (int)opt.x, (int)opt.y, view.w,
-		  view.h, title, &win.view)))
-		return 0;
-close: /* the buffer and view go with the session */
-	session_close(win.g.cap, win.g.id);
-	return e;
+	return gui_window_show(&win, (int)opt.x, (int)opt.y, view.w, view.h,
+	    title);
 }
 
 /* A new mode (wm resized the window): lay it out for that size. */
 static bool
 follow_mode(void)
 {
-	uint64_t *m = utcb_self()->msg;
-
-	if (gui_call(&win.g, GUI_MODE, 0, NULL) || !m[0] || !m[1] ||
-	    (m[0] == win.mode_w && m[1] == win.mode_h))
+	if (!gui_window_resized(&win))
 		return false;
-	win.mode_w = (unsigned)m[0];
-	win.mode_h = (unsigned)m[1];
 	view.w = win.mode_w < win.bw ? win.mode_w : win.bw;
 	view.h = win.mode_h < win.bh ? win.mode_h : win.bh;
 	tv_view_clamp(&view, &doc);
@@ -212,7 +191,6 @@ main(void)
 	struct input_event ev[32];
 	const void *ttf;
 	size_t len;
-	uint64_t pause = 0;
 	unsigned n;
 	int e;
 
@@ -223,15 +201,9 @@ main(void)
 		return 1;
 	}
 	load();
-	/* The Gui server may refuse us while it starts: for two seconds,
-	 * ask again. */
-	for (unsigned tries = 0; (e = open_window()); tries++) {
-		log_printf("no window for %s: error %d%s", opt.file, -e,
-		    tries < 20 ? ", trying again" : "");
-		if (tries == 20 ||
-		    (!pause && object_create(KOBJ_SIGNAL, &pause)))
-			return 1;
-		sys_sig_wait_for(pause, 100000, NULL);
+	if ((e = open_window())) {
+		log_printf("no window for %s: error %d", opt.file, -e);
+		return 1;
 	}
 	log_printf("window %ux%u, %u lines of %d pixels", view.w, view.h,
 	    tv_view_rows(&view), text_height(view.font));
@@ -253,9 +225,8 @@ main(void)
 		if (redraw)
 			draw();
 		if (resized) {
-			gui_call(&win.g, GUI_VIEW_GEOMETRY, 7,
-			    (uint64_t[]){win.view, opt.x, opt.y, view.w, view.h,
-				0, 0});
+			gui_window_geometry(&win, (int)opt.x, (int)opt.y,
+			    view.w, view.h);
 			log_printf("window %ux%u, %u lines", view.w, view.h,
 			    tv_view_rows(&view));
 		}

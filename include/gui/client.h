@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <input/reader.h>
@@ -37,6 +38,35 @@ int gui_buffer(struct gui *g, unsigned w, unsigned h, uint64_t *id,
 /* A view of buffer at x, y showing its pixels from 0, 0, in front. */
 int gui_view(struct gui *g, uint64_t buffer, int x, int y, unsigned w,
     unsigned h, const char *title, uint64_t *view);
+
+/*
+ * An application's window: a session, one buffer (as large as the content
+ * may be, within max_w x max_h and the mode, so that a later resize fits
+ * into it) and one view showing its top left.
+ */
+struct gui_window {
+	struct gui g;
+	uint64_t buffer, view;
+	uint32_t *pix;
+	unsigned bw, bh;         /* the buffer */
+	unsigned mode_w, mode_h; /* the mode last seen */
+};
+
+/* The session and the buffer; a server that refuses while it starts is
+ * asked again for two seconds. Draw into pix, then gui_window_show. */
+int gui_window_open(struct gui_window *w, unsigned max_w, unsigned max_h);
+
+/* The view: w x h of the buffer at x, y, with a title. */
+int gui_window_show(struct gui_window *w, int x, int y, unsigned vw,
+    unsigned vh, const char *title);
+
+/* After the session's signal: whether the mode changed (a window
+ * manager's resize); mode_w and mode_h say to what. */
+bool gui_window_resized(struct gui_window *w);
+
+/* The view's new size (after a resize). */
+int gui_window_geometry(struct gui_window *w, int x, int y, unsigned vw,
+    unsigned vh);
 
 /* Fills a rectangle of a buffer of stride s. */
 void gui_fill(uint32_t *pix, unsigned s, unsigned x, unsigned y, unsigned w,

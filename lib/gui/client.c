@@ -135,3 +135,80 @@ gui_config_color(const char *attr, uint32_t def)
 		log_printf("config: %s is not a colour #rrggbb", attr);
 	return c;
 }
+
+static unsigned
+smaller(unsigned a, unsigned b)
+{
+	return a < b ? a : b;
+}
+
+static int
+window_try(struct gui_window *w, unsigned max_w, unsigned max_h)
+{
+	int e;
+
+	max_w = smaller(max_w, GUI_DIM_MAX);
+	max_h = smaller(max_h, GUI_DIM_MAX);
+	if ((e = gui_open(&w->g,
+		 GUI_SESSION_QUOTA + gui_buffer_cost(max_w, max_h))))
+		return e;
+	w->bw = smaller(max_w, w->g.width);
+	w->bh = smaller(max_h, w->g.height);
+	w->mode_w = w->g.width;
+	w->mode_h = w->g.height;
+	if ((e = gui_buffer(&w->g, w->bw, w->bh, &w->buffer, &w->pix))) {
+		session_close(w->g.cap, w->g.id);
+		sys_cap_delete(w->g.sig);
+		slot_free(w->g.sig);
+	}
+	return e;
+}
+
+int
+gui_window_open(struct gui_window *w, unsigned max_w, unsigned max_h)
+{
+	uint64_t pause = 0;
+	int e;
+
+	for (unsigned tries = 0; (e = window_try(w, max_w, max_h)); tries++) {
+		log_printf("no window: error %d%s", -e,
+		    tries < 20 ? ", trying again" : "");
+		if (tries == 20 ||
+		    (!pause && object_create(KOBJ_SIGNAL, &pause)))
+			return e;
+		sys_sig_wait_for(pause, 100000, NULL);
+	}
+	if (pause) {
+		sys_cap_delete(pause);
+		slot_free(pause);
+	}
+	return 0;
+}
+
+int
+gui_window_show(struct gui_window *w, int x, int y, unsigned vw, unsigned vh,
+    const char *title)
+{
+	return gui_view(&w->g, w->buffer, x, y, vw, vh, title, &w->view);
+}
+
+bool
+gui_window_resized(struct gui_window *w)
+{
+	unsigned ow = w->g.width, oh = w->g.height;
+
+	if (gui_mode(&w->g) || (w->g.width == ow && w->g.height == oh))
+		return false;
+	w->mode_w = w->g.width;
+	w->mode_h = w->g.height;
+	return true;
+}
+
+int
+gui_window_geometry(struct gui_window *w, int x, int y, unsigned vw,
+    unsigned vh)
+{
+	return gui_call(&w->g, GUI_VIEW_GEOMETRY, 7,
+	    (uint64_t[]){w->view, (uint64_t)(int64_t)x, (uint64_t)(int64_t)y,
+		vw, vh, 0, 0});
+}
