@@ -90,7 +90,8 @@ struct pds {
 /* Contiguous frames; owner NULL and not writable: a boot module. */
 struct dataspace {
 	bool used, writable;
-	bool managed; /* a region map: pages come from what is attached */
+	bool managed;   /* a region map: pages come from what is attached */
+	unsigned cache; /* device memory: MAP_WC or MAP_UC, else 0 (RAM) */
 	uint32_t gen;
 	struct pds *owner;
 	uint64_t pa;
@@ -139,6 +140,7 @@ int pds_load(struct pds *p, const uint8_t *img, uint64_t size, uint64_t *entry);
 int pds_start_main(struct pds *p, const struct boot_module *m,
     const struct thread_args *a, uint64_t *id);
 struct dataspace *ds_rom(uint64_t pa, uint64_t size);
+struct dataspace *ds_device(uint64_t pa, uint64_t size, unsigned cache);
 int ds_managed(struct pds *p, uint64_t size, struct dataspace **out);
 int rm_attach(struct dataspace *rm, struct dataspace *ds, uint64_t offset,
     unsigned flags);

@@ -187,6 +187,28 @@ ds_rom(uint64_t pa, uint64_t size)
 	return NULL;
 }
 
+/* Device memory as a writable dataspace (an IO_MEM session's), mapped
+ * with its cache attribute; its frames are not RAM and never freed. */
+struct dataspace *
+ds_device(uint64_t pa, uint64_t size, unsigned cache)
+{
+	for (unsigned i = 0; i < DS_MAX; i++) {
+		struct dataspace *ds = &ds_pool[i];
+
+		if (!ds->used) {
+			memset(ds, 0, sizeof(*ds));
+			ds->used = true;
+			ds->writable = true;
+			ds->cache = cache;
+			ds->gen = ++generation;
+			ds->pa = pa;
+			ds->pages = (uint32_t)((size + PAGE - 1) / PAGE);
+			return ds;
+		}
+	}
+	return NULL;
+}
+
 int
 pds_map(struct pds *p, struct dataspace *ds, uint64_t va, unsigned flags)
 {
@@ -198,6 +220,7 @@ pds_map(struct pds *p, struct dataspace *ds, uint64_t va, unsigned flags)
 		return -E_INVAL;
 	if ((flags & MAP_W) && !ds->writable)
 		return -E_RIGHTS;
+	flags = (flags & ~(MAP_WC | MAP_UC)) | ds->cache;
 	for (unsigned i = 0; i < MAP_MAX && !m; i++)
 		if (!map_pool[i].used)
 			m = &map_pool[i];
@@ -272,7 +295,7 @@ ds_free(struct dataspace *ds)
 	for (unsigned i = 0; i < MAP_MAX; i++)
 		if (map_pool[i].used && map_pool[i].ds == ds)
 			unmap(&map_pool[i]);
-	if (!ds->managed && (ds->writable || ds->owner)) {
+	if (!ds->managed && !ds->cache && (ds->writable || ds->owner)) {
 		frame_free(ds->pa, ds->pages);
 		refund(ds->owner, ds->pages);
 	}

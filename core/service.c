@@ -43,15 +43,16 @@ static uint64_t info_pa, info_len; /* the ROM platform_info */
 static struct {
 	bool used;
 	enum kind kind;
-	struct pds *pd;      /* K_PD */
-	uint64_t quota;      /* moved from init's quota */
-	unsigned module;     /* K_ROM */
-	uint64_t base, size; /* K_IO */
-	struct pds *io_pd;   /* K_IO: who got the ports */
-	unsigned line;       /* K_IRQ */
-	bool wc;             /* K_IOMEM: write-combining */
-	uint64_t va;         /* K_IOMEM: where it is mapped */
-	struct kobj_ref irq; /* K_IRQ: the kernel object, once bound */
+	struct pds *pd;       /* K_PD */
+	uint64_t quota;       /* moved from init's quota */
+	unsigned module;      /* K_ROM */
+	uint64_t base, size;  /* K_IO */
+	struct pds *io_pd;    /* K_IO: who got the ports */
+	unsigned line;        /* K_IRQ */
+	bool wc;              /* K_IOMEM: write-combining */
+	uint64_t va;          /* K_IOMEM: where it is mapped */
+	struct dataspace *ds; /* K_IOMEM: as a dataspace, once asked for */
+	struct kobj_ref irq;  /* K_IRQ: the kernel object, once bound */
 } sessions[SESSIONS];
 
 /* Reply state, filled by the handlers. */
@@ -296,6 +297,7 @@ open_session(uint64_t info)
 		sessions[s].size = size;
 		sessions[s].wc = session_arg(r.args, "wc", 0);
 		sessions[s].io_pd = NULL;
+		sessions[s].ds = NULL;
 		reply_cap(K_IOMEM, 0, s, RIGHT_SEND | RIGHT_GRANT);
 	} else if (!strcmp(service, "IRQ")) {
 		uint64_t line = session_arg(r.args, "irq", 16);
@@ -337,6 +339,8 @@ close_session(uint64_t id)
 		for (uint64_t off = 0; off < sessions[id].size; off += PAGE)
 			sys_unmap(sessions[id].io_pd->pd,
 			    sessions[id].va + off);
+	if (sessions[id].kind == K_IOMEM && sessions[id].ds)
+		ds_free(sessions[id].ds); /* unmapped wherever it is */
 	if (sessions[id].kind == K_IRQ && sessions[id].irq.slot)
 		kobj_free(&sessions[id].irq);
 	if (sessions[id].kind == K_PD) {
@@ -521,6 +525,24 @@ device_call(unsigned s, uint64_t label, uint64_t info)
 				return e;
 		sessions[s].io_pd = p;
 		sessions[s].va = va;
+		return 0;
+	}
+	if (sessions[s].kind == K_IOMEM && label == IO_MEM_DATASPACE) {
+		uint64_t bytes = utcb_self()->msg[0];
+		struct dataspace *ds = sessions[s].ds;
+
+		if (!ds) {
+			if (!bytes || (bytes & (PAGE - 1)) ||
+			    bytes > sessions[s].size)
+				return -E_INVAL;
+			if (!(ds = ds_device(sessions[s].base, bytes,
+				  sessions[s].wc ? MAP_WC : MAP_UC)))
+				return -E_NOMEM;
+			sessions[s].ds = ds;
+		}
+		utcb_self()->msg[0] = (uint64_t)ds->pages * PAGE;
+		reply_words = 1;
+		reply_cap(K_DS, ds->gen, ds_index(ds), RIGHT_ALL);
 		return 0;
 	}
 	if (sessions[s].kind == K_IRQ && label == IRQ_SIGH) {

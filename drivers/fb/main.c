@@ -40,8 +40,10 @@ static struct {
 	uint32_t *vram;
 	uint32_t *back;
 	uint64_t back_ds, back_bytes;
-	bool busy;    /* one client at a time */
-	uint64_t gen; /* the session's badge: a closed one's cap is dead */
+	bool direct;      /* config: the client gets the video memory itself */
+	uint64_t vram_io; /* the video memory's IO_MEM session */
+	bool busy;        /* one client at a time */
+	uint64_t gen;     /* the session's badge: a closed one's cap is dead */
 } fb;
 
 static uint64_t platform;
@@ -98,7 +100,8 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 	case FB_REFRESH:
 		if (MSG_NWORDS(info) < 4)
 			return -E_INVAL;
-		refresh(w[0], w[1], w[2], w[3]);
+		if (!fb.direct) /* direct: the client drew on the screen */
+			refresh(w[0], w[1], w[2], w[3]);
 		return 0;
 	}
 	return -E_NOSYS;
@@ -127,6 +130,7 @@ map_bar(unsigned bar, int wc, uint64_t va, uint64_t max, uint64_t *size)
 	*size = w[1];
 	if (*size > max)
 		return -E_RANGE;
+	fb.vram_io = cap;
 	w[0] = va;
 	return (int)rpc_call(cap, IO_MEM_MAP, 1, CAP_PD, 0, NULL);
 }
@@ -183,6 +187,10 @@ read_config(void)
 	}
 	fb.width = (unsigned)w;
 	fb.height = (unsigned)h;
+	if (config_attr_bool(config_root(&cfg), "direct", false, &fb.direct)) {
+		log_printf("config: direct must be yes or no");
+		return -E_INVAL;
+	}
 	return 0;
 }
 
@@ -277,6 +285,7 @@ boot_framebuffer(uint64_t *vram_size)
 		log_printf("cannot map the boot framebuffer: error %d", -e);
 		return -1;
 	}
+	fb.vram_io = cap;
 	fb.vram = (uint32_t *)VRAM_VA;
 	fb.width = (unsigned)width;
 	fb.height = (unsigned)height;
@@ -290,7 +299,7 @@ int main(uint64_t arg);
 int
 main(uint64_t arg)
 {
-	uint64_t ep, rcv, vram_size = 0;
+	uint64_t ep, rcv, vram_size = 0, *w = utcb_self()->msg;
 	int e;
 	void *p;
 
@@ -301,15 +310,35 @@ main(uint64_t arg)
 	if (e)
 		return 1;
 	fb.back_bytes = (uint64_t)fb.width * fb.height * 4;
-	if ((e = ram_alloc(fb.back_bytes, &p, &fb.back_ds))) {
-		log_printf("no RAM for a %lu KiB back buffer: error %d",
-		    fb.back_bytes / 1024, -e);
-		return 1;
+	if (fb.direct && fb.vstride != fb.width) {
+		log_printf("direct: rows of the video memory are not the "
+			   "mode's: a back buffer instead");
+		fb.direct = false;
 	}
-	fb.back = p;
-	refresh(0, 0, fb.width, fb.height);
-	log_printf("mode %ux%u, 32 bpp, %lu KiB video memory", fb.width,
-	    fb.height, vram_size / 1024);
+	if (fb.direct) {
+		/* The client's buffer is the video memory, as a dataspace. */
+		w[0] = (fb.back_bytes + 4095) & ~4095ul;
+		if (!(fb.back_ds = slot_alloc()) ||
+		    (e = (int)rpc_call(fb.vram_io, IO_MEM_DATASPACE, 1, 0,
+			 fb.back_ds, NULL))) {
+			log_printf("direct: no dataspace of the video memory: "
+				   "error %d",
+			    -e);
+			return 1;
+		}
+		memset(fb.vram, 0, fb.back_bytes);
+	} else {
+		if ((e = ram_alloc(fb.back_bytes, &p, &fb.back_ds))) {
+			log_printf("no RAM for a %lu KiB back buffer: error %d",
+			    fb.back_bytes / 1024, -e);
+			return 1;
+		}
+		fb.back = p;
+		refresh(0, 0, fb.width, fb.height);
+	}
+	log_printf("mode %ux%u, 32 bpp, %lu KiB video memory%s", fb.width,
+	    fb.height, vram_size / 1024,
+	    fb.direct ? ", the client draws into it" : "");
 	if (object_create(KOBJ_ENDPOINT, &ep) || !(rcv = slot_alloc()) ||
 	    service_announce("Framebuffer", ep)) {
 		log_printf("cannot announce Framebuffer");

@@ -1,8 +1,9 @@
 /*
  * The Framebuffer session, provided by the framebuffer driver: one screen
- * mode and a back buffer in RAM that the client draws into. The client
- * never reaches the device memory; FB_REFRESH copies a rectangle of the
- * back buffer to the screen.
+ * mode and a back buffer in RAM that the client draws into; FB_REFRESH
+ * copies a rectangle of the back buffer to the screen. A driver configured
+ * direct hands out the video memory itself instead (FB_REFRESH then copies
+ * nothing), for a client trusted with the screen.
  */
 #pragma once
 
