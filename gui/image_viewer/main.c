@@ -99,14 +99,6 @@ basename_of(const char *path)
 	return slash && slash[1] ? slash + 1 : path;
 }
 
-static unsigned
-min3(unsigned a, unsigned b, unsigned c)
-{
-	unsigned m = a < b ? a : b;
-
-	return m < c ? m : c;
-}
-
 /* The message: the file's name, then what is wrong with it. */
 static void
 message_size(void)
@@ -205,8 +197,7 @@ follow_mode(void)
 {
 	if (!gui_window_resized(&win))
 		return false;
-	ww = min3(cw, win.bw, win.mode_w);
-	wh = min3(ch, win.bh, win.mode_h);
+	gui_window_fit(&win, cw, ch, &ww, &wh);
 	clamp_scroll();
 	return true;
 }
@@ -222,8 +213,9 @@ open_window(void)
 	char title[GUI_TITLE_MAX + 1];
 	int e;
 
-	if ((e = gui_window_open(&win, min3(cw, (unsigned)opt.max_w, ~0u),
-		 min3(ch, (unsigned)opt.max_h, ~0u))))
+	if ((e = gui_window_open(&win,
+		 cw < opt.max_w ? cw : (unsigned)opt.max_w,
+		 ch < opt.max_h ? ch : (unsigned)opt.max_h)))
 		return e;
 	ww = win.bw;
 	wh = win.bh;

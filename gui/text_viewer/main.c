@@ -125,14 +125,6 @@ message:
 	tv_doc_message(&doc, why);
 }
 
-static unsigned
-min3(unsigned a, unsigned b, unsigned c)
-{
-	unsigned m = a < b ? a : b;
-
-	return m < c ? m : c;
-}
-
 static void
 draw(void)
 {
@@ -163,8 +155,8 @@ open_window(void)
 	if ((e = gui_window_open(&win, (unsigned)opt.max_w,
 		 (unsigned)opt.max_h)))
 		return e;
-	view.w = min3((unsigned)opt.w, win.bw, win.mode_w);
-	view.h = min3((unsigned)opt.h, win.bh, win.mode_h);
+	gui_window_fit(&win, (unsigned)opt.w, (unsigned)opt.h, &view.w,
+	    &view.h);
 	tv_view_clamp(&view, &doc);
 	draw();
 	snprintf(title, sizeof(title), "%.*s", (int)GUI_TITLE_MAX,
@@ -179,8 +171,7 @@ follow_mode(void)
 {
 	if (!gui_window_resized(&win))
 		return false;
-	view.w = win.mode_w < win.bw ? win.mode_w : win.bw;
-	view.h = win.mode_h < win.bh ? win.mode_h : win.bh;
+	gui_window_fit(&win, ~0u, ~0u, &view.w, &view.h);
 	tv_view_clamp(&view, &doc);
 	return true;
 }

@@ -796,14 +796,17 @@ call(struct client *c, uint64_t info, struct reply *r)
 	unsigned ci = (unsigned)(c - clients), n = MSG_NWORDS(info), i;
 	unsigned label = (unsigned)MSG_LABEL(info);
 	struct window *w;
-	uint64_t save[MSG_WORDS_MAX];
 	int e;
 
-	/* the first call connects to nitpicker, which uses the words */
-	memcpy(save, m, n * sizeof(m[0]));
-	if ((e = connect(c)))
-		return e;
-	memcpy(m, save, n * sizeof(m[0]));
+	/* The first call connects to nitpicker, which uses the words. */
+	if (!c->gui) {
+		uint64_t save[MSG_WORDS_MAX];
+
+		memcpy(save, m, n * sizeof(m[0]));
+		if ((e = connect(c)))
+			return e;
+		memcpy(m, save, n * sizeof(m[0]));
+	}
 	switch (label) {
 	case GUI_MODE:
 		mode(c, r);

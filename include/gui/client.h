@@ -64,6 +64,11 @@ int gui_window_show(struct gui_window *w, int x, int y, unsigned vw,
  * manager's resize); mode_w and mode_h say to what. */
 bool gui_window_resized(struct gui_window *w);
 
+/* How much of want_w x want_h the window can show: the buffer and the
+ * mode last seen limit it. */
+void gui_window_fit(const struct gui_window *w, unsigned want_w,
+    unsigned want_h, unsigned *vw, unsigned *vh);
+
 /* The view's new size (after a resize). */
 int gui_window_geometry(struct gui_window *w, int x, int y, unsigned vw,
     unsigned vh);

@@ -204,6 +204,14 @@ gui_window_resized(struct gui_window *w)
 	return true;
 }
 
+void
+gui_window_fit(const struct gui_window *w, unsigned want_w, unsigned want_h,
+    unsigned *vw, unsigned *vh)
+{
+	*vw = smaller(smaller(want_w, w->bw), w->mode_w);
+	*vh = smaller(smaller(want_h, w->bh), w->mode_h);
+}
+
 int
 gui_window_geometry(struct gui_window *w, int x, int y, unsigned vw,
     unsigned vh)

@@ -800,13 +800,14 @@ libc_wait4(int pid, int *status, int options)
 long
 libc_kill(long pid, int sig)
 {
+	if (pid == 1) /* ourselves: we are there; no signals are delivered */
+		return sig ? -EPERM : 0;
 	for (unsigned i = 0; i < PROCS; i++) {
-		if (!procs[i].used || (pid > 0 && procs[i].pid != pid) ||
-		    pid <= 0)
-			continue;
-		if (sig && procs[i].running)
-			proc_end(i, sig & 0x7f);
-		return 0;
+		if (procs[i].used && procs[i].pid == pid) {
+			if (sig && procs[i].running)
+				proc_end(i, sig & 0x7f);
+			return 0;
+		}
 	}
-	return pid == 1 && !sig ? 0 : -ESRCH;
+	return -ESRCH; /* no process groups either */
 }
