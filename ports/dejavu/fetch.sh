@@ -2,15 +2,14 @@
 # Takes one more font out of the package that ports/dejavu/port names,
 # checked against the hash ports/dejavu/files pins for it, into
 # build/ports/dejavu/src. The package comes from the cache that
-# ports/tool/prepare.sh fills (cache/ports), fetched here if it is not
-# there (apt-get download, as prepare.sh does).
+# ports/tool/prepare.sh fills (cache/ports/dejavu); it fetches it first.
 #
 #     sh ports/dejavu/fetch.sh DejaVuSansMono.ttf
 set -eu
 
 base=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cache=$top/cache/ports
+cache=$top/cache/ports/dejavu
 out=$top/build/ports/dejavu/src
 
 fail() {
@@ -29,15 +28,8 @@ sum() {
 	sha256sum "$1" | cut -d' ' -f1
 }
 [ -f "$file" ] && [ "$(sum "$file")" = "$want" ] && exit 0
-mkdir -p "$out" "$cache"
+sh "$top/ports/tool/prepare.sh" dejavu
 set -- "$cache/$PORT_DEB"_*.deb
-if [ ! -f "$1" ]; then
-	echo "port dejavu: fetching package $PORT_DEB"
-	(cd "$cache" && apt-get download "$PORT_DEB" \
-		>"$cache/dejavu.fetch.log" 2>&1) ||
-		fail "apt-get download $PORT_DEB failed (see $cache/dejavu.fetch.log)"
-	set -- "$cache/$PORT_DEB"_*.deb
-fi
 dpkg-deb --fsys-tarfile "$1" | tar -xO "$path" >"$file" ||
 	fail "the package has no $path"
 got=$(sum "$file")

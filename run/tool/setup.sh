@@ -7,7 +7,7 @@
 set -eu
 
 PACKAGES="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso
-mtools ovmf cloc clang-format gcc make binutils python3
+mtools ovmf cloc clang-format gcc make binutils python3 patch dpkg
 clang libclang-rt-14-dev"
 SOURCES=/etc/apt/sources.list.d/debian.sources
 
