@@ -7,7 +7,8 @@ The tests, in order:
   fuzz/NAME       every libFuzzer binary in build/fuzz/, for FUZZ_TIME
                   seconds from the seeds in fuzz_seeds/ beside NAME.c
                   (exit 0 = no crash, leak or sanitizer report);
-  run/.../test_*.py  the host tools' own unit tests (exit 0 = pass);
+  run/.../test_*.py, ports/.../test_*.py  the host tools' own unit tests
+                  (exit 0 = pass);
   format          clang-format --dry-run --Werror over our C sources;
   run/NAME        every run/*.run with test="yes", one at a time;
   selftest/NAME   the run tool's own checks (run/tool/selftest.py).
@@ -93,9 +94,10 @@ def host_tests():
 
 
 def python_tests():
-    """Host tools' own tests: every test_*.py below run/ and depot/."""
+    """Host tools' own tests: every test_*.py below run/, ports/ and
+    depot/."""
     tests = []
-    for top in ("run", "depot"):
+    for top in ("run", "ports", "depot"):
         for root, dirs, files in os.walk(os.path.join(TOP, top)):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for f in sorted(files):
