@@ -257,7 +257,7 @@ read_config(void)
 int
 main(void)
 {
-	uint64_t *w = utcb_self()->msg, sig, id, n, copy;
+	uint64_t *w = utcb_self()->msg, sig, id, n;
 	struct rom rom;
 	const void *ttf;
 	size_t len;
@@ -290,15 +290,10 @@ main(void)
 		start_time.s = w[5];
 	}
 	sig = gui.sig;
-	if (!session_open("Timer", "", 0, &timer, &id) &&
-	    (copy = slot_alloc()) &&
-	    !sys_cap_derive(sig, 0, copy, RIGHT_SEND | RIGHT_GRANT, 0) &&
-	    !rpc_call(timer, TIMER_SIGH, 0, copy, 0, NULL) &&
+	if (!timer_open("", sig, &timer) &&
 	    !rpc_call(timer, TIMER_NOW, 0, 0, 0, NULL)) {
 		boot_us = w[0];
-		w[0] = 5000000; /* the clock shows minutes */
-		w[1] = 1;
-		rpc_call(timer, TIMER_TRIGGER, 2, 0, 0, NULL);
+		timer_trigger(timer, 5000000, 1); /* the clock shows minutes */
 	} else {
 		timer = 0;
 	}

@@ -4,5 +4,5 @@ LIBS += base base_child
 base_SRC := lib/base/start.S lib/base/string.c lib/base/format.c \
 	lib/base/elf.c lib/base/msg.c
 base_child_SRC := lib/base/parent.c lib/base/runtime.c lib/base/heap.c \
-	lib/base/child.c \
+	lib/base/child.c lib/base/timer.c \
 	lib/base/server.c
