@@ -2,6 +2,8 @@
  * A test server for init: announces "Hello" and answers each session with
  * the greeting from its config and the label init gave the session, so a
  * scenario can see which server a client reached and under which label.
+ * A session labelled "... -> die" makes it exit with code 3 when asked to
+ * speak, so a scenario can restart it under its clients.
  */
 #include <base/config.h>
 #include <base/error.h>
@@ -53,8 +55,13 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 	} else if (badge && badge <= SESSIONS && open_[badge - 1] &&
 	    MSG_LABEL(info) == HELLO_SAY) {
 		char text[160];
+		size_t k = strlen(labels[badge - 1]);
 		int n;
 
+		if (k >= 3 && !strcmp(labels[badge - 1] + k - 3, "die")) {
+			log_printf("exiting, as '%s' asked", labels[badge - 1]);
+			component_exit(3);
+		}
 		rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL);
 		log_printf("session for '%s', quota now %lu KiB",
 		    labels[badge - 1], u->msg[0] / 1024);
