@@ -516,25 +516,29 @@ state_report(void)
 	report_submit(&state, n);
 }
 
-/* Our report signal (or its timer) fired: report, unless held back. */
+/*
+ * Our report signal fired: report, unless the last one was less than the
+ * interval ago; then the timer's one-shot (the same signal) brings us back.
+ * While dirty, only the timer submits the signal, so an armed timer that
+ * fires means the report is due, whatever the TSC says.
+ */
 static void
 report_due(void)
 {
 	uint64_t khz = (uint64_t)sys_kinfo(KINFO_TSC_KHZ), now = rdtsc(),
-		 *w = utcb_self()->msg, since;
+		 *w = utcb_self()->msg, d = now - report_last, since;
 
 	if (!report_dirty)
 		return;
-	since = khz ? (now - report_last) * 1000 / khz : ~0ul;
-	if (report_timer && report_last && since < report_interval_us) {
-		if (!report_armed) {
-			w[0] = report_interval_us - since;
-			w[1] = 0;
-			report_armed = !rpc_call(report_timer, TIMER_TRIGGER, 2,
-			    0, 0, NULL);
-		}
-		if (report_armed)
+	since = khz ? d / khz * 1000 + d % khz * 1000 / khz : ~0ul;
+	if (!report_armed && report_timer && report_last &&
+	    since < report_interval_us) {
+		w[0] = report_interval_us - since;
+		w[1] = 0;
+		if (!rpc_call(report_timer, TIMER_TRIGGER, 2, 0, 0, NULL)) {
+			report_armed = true;
 			return;
+		}
 	}
 	report_dirty = false;
 	report_armed = false;
