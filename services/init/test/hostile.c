@@ -2,7 +2,9 @@
  * A hostile client of init's session bookkeeping. mode="quota": asks for
  * Hello sessions with quotas it cannot have (wrapping ones, 2^63, more
  * than its own) and must be refused each time without its quota moving,
- * then opens and closes an honest one. mode="stale": opens a session, has
+ * then opens and closes an honest one; then raises a PD session from
+ * init's parent to such quotas (refused) and by an honest amount.
+ * mode="stale": opens a session, has
  * the server exit under it, opens a second one at the restarted server,
  * and closes the first: that close must reach nobody.
  */
@@ -43,6 +45,43 @@ say(uint64_t cap, const char *what)
 	return e;
 }
 
+/* PARENT_UPGRADE of a session from init's parent to quota. */
+static int
+upgrade(uint64_t id, uint64_t quota)
+{
+	utcb_self()->msg[0] = id;
+	utcb_self()->msg[1] = quota;
+	return (int)rpc_call(CAP_PARENT, PARENT_UPGRADE, 2, 0, 0, NULL);
+}
+
+static int
+upgrade_mode(uint64_t q0)
+{
+	const uint64_t asks[] = {~0ul - 4095, 1ul << 63, 2 * q0};
+	uint64_t cap, id, now;
+	int wrong = 0, e;
+
+	if ((e = session_open("PD", "extra", HONEST, &cap, &id))) {
+		log_printf("PD session refused (error %d)", -e);
+		return 1;
+	}
+	for (unsigned i = 0; i < sizeof(asks) / sizeof(asks[0]); i++) {
+		e = upgrade(id, asks[i]);
+		now = my_quota();
+		log_printf(
+		    "PD raised to %lu: %s (error %d), my quota %lu bytes",
+		    asks[i], e ? "refused" : "GRANTED", -e, now);
+		wrong += !e || now != q0 - HONEST;
+	}
+	e = upgrade(id, 2 * HONEST);
+	now = my_quota();
+	log_printf("PD raised to %u: error %d, my quota %lu bytes", 2 * HONEST,
+	    -e, now);
+	wrong += e || now != q0 - 2 * HONEST;
+	session_close(cap, id);
+	return wrong;
+}
+
 static int
 quota_mode(void)
 {
@@ -72,6 +111,8 @@ quota_mode(void)
 	session_close(cap, id);
 	log_printf("honest session: paid %lu, got back %lu bytes", q0 - now,
 	    my_quota() - now);
+	wrong += upgrade_mode(q0);
+	log_printf("my quota %lu bytes, %lu at the start", my_quota(), q0);
 	return wrong + (my_quota() != q0);
 }
 
