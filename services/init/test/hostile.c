@@ -82,6 +82,28 @@ upgrade_mode(uint64_t q0)
 	return wrong;
 }
 
+/*
+ * A session whose server spends all it has: closing it, we get back only
+ * what the server could give back, and no more than we paid.
+ */
+static int
+keep_mode(uint64_t q0)
+{
+	uint64_t cap, id, back;
+	int e;
+
+	if ((e = session_open("Hello", "keep", HONEST, &cap, &id))) {
+		log_printf("keep session refused (error %d)", -e);
+		return 1;
+	}
+	say(cap, "keep session");
+	session_close(cap, id);
+	back = my_quota() - (q0 - HONEST);
+	log_printf("keep session: paid %u, got back %lu bytes", HONEST, back);
+	/* What the server kept is ours no more: start again from here. */
+	return back >= HONEST;
+}
+
 static int
 quota_mode(void)
 {
@@ -113,7 +135,8 @@ quota_mode(void)
 	    my_quota() - now);
 	wrong += upgrade_mode(q0);
 	log_printf("my quota %lu bytes, %lu at the start", my_quota(), q0);
-	return wrong + (my_quota() != q0);
+	wrong += my_quota() != q0;
+	return wrong + keep_mode(q0);
 }
 
 static int
