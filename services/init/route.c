@@ -203,6 +203,14 @@ find_server(const char *name, const char *service, unsigned *idx, unsigned *svc)
 	return -E_NOENT;
 }
 
+/* Ask a server to end its session id. */
+static void
+server_close(struct child *srv, unsigned svc, uint64_t id)
+{
+	utcb_self()->msg[0] = id;
+	rpc_call(srv->services[svc].root, ROOT_CLOSE, 1, 0, 0, NULL);
+}
+
 static int
 from_child(uint64_t root, const struct session_request *r, uint64_t slot,
     uint64_t *id)
@@ -331,15 +339,18 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 	s->service = svc;
 	s->instance = children[server].instance;
 	/*
-	 * ... and goes to the server's, which spends it on the session. What
-	 * it could not take stays with init and goes back to the client.
+	 * ... and goes to the server's, which spends it on the session. A
+	 * server we cannot pay would serve on credit: the session is closed
+	 * again and refused.
 	 */
 	if (s->quota && (e = earn(&children[server], s->quota))) {
-		log_printf("init: '%s' could not take %lu bytes for a session "
-			   "(error %d)",
-		    children[server].name, s->quota, -e);
-		refund(c, s->quota);
-		s->quota = 0;
+		log_printf("init: '%s' could not take %lu bytes for a '%s' "
+			   "session of '%s' (error %d): refused",
+		    children[server].name, s->quota, service, c->name, -e);
+		server_close(&children[server], svc, s->id);
+		sys_cap_delete(*cap);
+		slot_free(*cap);
+		goto undo;
 	}
 done:
 	fmt_snprintf(s->name, sizeof(s->name), "%s", service);
@@ -419,9 +430,7 @@ route_close(unsigned idx, uint64_t id)
 		session_close(s->cap, s->id);
 	} else {
 		if ((srv = live_server(s))) {
-			utcb_self()->msg[0] = s->id;
-			rpc_call(srv->services[s->service].root, ROOT_CLOSE, 1,
-			    0, 0, NULL);
+			server_close(srv, s->service, s->id);
 			if (s->quota &&
 			    (back = give_back(srv, s->quota)) < s->quota)
 				log_printf(
