@@ -240,8 +240,13 @@ open_session(uint64_t info)
 	if (!strcmp(service, "PD")) {
 		struct pds *p;
 
-		if (quota > pds_free_bytes(init))
+		if (quota > pds_free_bytes(init)) {
+			log_printf(
+			    "core: no PD for '%s': %lu bytes asked, init "
+			    "has %lu",
+			    full, quota, pds_free_bytes(init));
 			return -E_NOMEM;
+		}
 		if (!(p = pds_create(full, quota)))
 			return -E_NOMEM;
 		init->quota -= quota;
@@ -381,8 +386,13 @@ upgrade_session(uint64_t id, uint64_t new_quota)
 	p = sessions[id].pd;
 	if (new_quota < p->spent)
 		return -E_BUSY;
-	if (new_quota > p->quota && new_quota - p->quota > pds_free_bytes(init))
+	if (new_quota > p->quota &&
+	    new_quota - p->quota > pds_free_bytes(init)) {
+		log_printf("core: PD '%s' not raised to %lu bytes: init has "
+			   "%lu to spare",
+		    p->label, new_quota, pds_free_bytes(init));
 		return -E_NOMEM;
+	}
 	init->quota = init->quota + p->quota - new_quota;
 	sessions[id].quota = new_quota;
 	p->quota = new_quota;

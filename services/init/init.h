@@ -36,6 +36,7 @@ struct child_session {
 	char name[SERVICE_NAME_MAX]; /* the service */
 	char label[LABEL_MAX];
 	unsigned server, service; /* FROM_CHILD: who serves it, and which */
+	uint64_t instance;        /* FROM_CHILD: the server's instance */
 	uint64_t cap, id;         /* FROM_PARENT: our cap and the parent's id */
 	uint64_t quota;           /* moved from the client to the server */
 };
@@ -61,8 +62,12 @@ struct child {
 	bool used, running;
 	char name[NAME_MAX];
 	struct config_node start;
-	uint64_t ram;       /* its quota as configured */
-	int64_t moved;      /* paid for (-) or paid by (+) sessions */
+	uint64_t ram; /* its quota as configured */
+	/*
+	 * Its PD quota at our parent is ram - paid + earned: what it paid
+	 * for the sessions it holds, what it was paid for those it serves.
+	 */
+	uint64_t paid, earned;
 	uint64_t pd, pd_id; /* its PD session, from our parent */
 	uint64_t config_ds; /* its "config" ROM in our RAM, or 0 */
 	void *config_ptr;
@@ -92,10 +97,10 @@ int child_config_update(unsigned idx, struct config_node start);
 /* main.c: init's one signal, bound to its endpoint; badges say why. */
 #define SIGNAL_CONFIG 1u
 #define SIGNAL_TIMER 2u
+#define SIGNAL_REPORT 4u
 #define SIGNAL_FAULT(idx) (1ul << (8 + (idx)))
 uint64_t init_signal(uint64_t badge);
 
-void state_report(void);
 int parent_upgrade(uint64_t id, uint64_t quota);
 
 /* route.c */
@@ -103,3 +108,5 @@ int route_session(unsigned idx, const struct session_request *r,
     uint64_t *cap_slot, uint64_t *id);
 int route_close(unsigned idx, uint64_t id);
 int route_upgrade(unsigned idx, uint64_t id, uint64_t quota);
+int child_account(struct child *c, uint64_t ram, uint64_t paid,
+    uint64_t earned);

@@ -28,6 +28,16 @@ static void *config_buf; /* our copy of the current config */
 static uint64_t config_ds;
 static struct report state;
 static bool reporting;
+/*
+ * Reports are coalesced: a change only marks the state dirty and submits
+ * our own signal, which arrives once no call waits, so the report's RPCs
+ * never run between a request and its reply. With interval_ms, a Timer
+ * session holds the next report back until the interval has passed.
+ */
+static bool report_dirty, report_armed;
+static uint64_t report_sig, report_timer, report_interval_us;
+static uint64_t report_last;  /* TSC of the last report */
+static uint64_t report_hash;  /* of the last report's text */
 static uint64_t configs;      /* configs applied, reported as state/@config */
 static uint64_t rejected;     /* malformed ones, state/@rejected */
 static uint64_t init_sig;     /* bound to init_ep; badges tell the source */
@@ -269,13 +279,12 @@ apply_child(unsigned idx, struct config_node s)
 	}
 	config_attr_u64(s, "ram", 1ul << 20, &ram);
 	if (c->running && ram != c->ram) {
-		int e = parent_upgrade(c->pd_id, ram + (uint64_t)c->moved);
+		uint64_t was = c->ram;
+		int e = child_account(c, ram, c->paid, c->earned);
 
 		log_printf("init: '%s' RAM quota %s from %lu to %lu KiB%s",
-		    c->name, ram > c->ram ? "raised" : "lowered", c->ram / 1024,
+		    c->name, ram > was ? "raised" : "lowered", was / 1024,
 		    ram / 1024, e ? " refused" : "");
-		if (!e)
-			c->ram = ram;
 	}
 	if (c->running && !same_node(c->start, s, "config")) {
 		c->start = s;
@@ -283,6 +292,37 @@ apply_child(unsigned idx, struct config_node s)
 		log_printf("init: '%s' has a new config", c->name);
 	}
 	c->start = s;
+}
+
+/* <report/>: a Report session, our own signal, and a timer for an interval. */
+static void
+report_open_state(struct config_node r)
+{
+	uint64_t ms, id;
+	int e;
+
+	if (config_attr_u64(r, "interval_ms", 0, &ms) || ms > 3600000) {
+		log_printf("init: malformed report/@interval_ms: no report");
+		return;
+	}
+	if ((e = report_open(&state, "state", 16 * 1024)) ||
+	    !(report_sig = init_signal(SIGNAL_REPORT))) {
+		log_printf("init: no state report (error %d)", -e);
+		return;
+	}
+	reporting = true;
+	if (!ms)
+		return;
+	if ((e = session_open("Timer", "report", 0, &report_timer, &id)) ||
+	    (e = (int)rpc_call(report_timer, TIMER_SIGH, 0,
+		 init_signal(SIGNAL_REPORT), 0, NULL))) {
+		log_printf("init: no timer for report/@interval_ms (error %d): "
+			   "reports are not held back",
+		    -e);
+		report_timer = 0;
+		return;
+	}
+	report_interval_us = ms * 1000;
 }
 
 /* <report/> and <heartbeat>: from the first config that asks on. */
@@ -293,7 +333,7 @@ report_setup(void)
 	uint64_t id, rate, *w = utcb_self()->msg;
 
 	if (!reporting && !config_child(config_root(&config), "report", &r))
-		reporting = !report_open(&state, "state", 16 * 1024);
+		report_open_state(r);
 	if (!timer && !config_child(config_root(&config), "heartbeat", &r)) {
 		config_attr_u64(r, "rate_ms", 1000, &rate);
 		int e = session_open("Timer", "heartbeat", 0, &timer, &id);
@@ -407,15 +447,24 @@ reconfigure(void)
 	report_setup();
 }
 
+/* Something a report shows changed: report once the calls are answered. */
+static void
+state_changed(void)
+{
+	if (!reporting || report_dirty)
+		return;
+	report_dirty = true;
+	sys_sig_submit(report_sig);
+}
+
 /* <report/>: publish our children's state as the report "state". */
-void
+static void
 state_report(void)
 {
 	char *p = state.buf;
 	size_t n = 0, max = state.size;
+	uint64_t hash = 14695981039346656037ul;
 
-	if (!reporting)
-		return;
 	n += (size_t)fmt_snprintf(p + n, max - n,
 	    "<state config=\"%lu\" rejected=\"%lu\">\n", configs, rejected);
 	for (unsigned i = 0; i < CHILDREN && n < max; i++) {
@@ -456,7 +505,45 @@ state_report(void)
 		n += (size_t)fmt_snprintf(p + n, max - n, " </child>\n");
 	}
 	n += (size_t)fmt_snprintf(p + n, max - n, "</state>\n");
-	report_submit(&state, n < max ? n : max);
+	if (n > max)
+		n = max;
+	/* Only a report that differs from the last one is sent (FNV-1a). */
+	for (size_t i = 0; i < n; i++)
+		hash = (hash ^ (uint8_t)p[i]) * 1099511628211ul;
+	if (hash == report_hash)
+		return;
+	report_hash = hash;
+	report_submit(&state, n);
+}
+
+/*
+ * Our report signal fired: report, unless the last one was less than the
+ * interval ago; then the timer's one-shot (the same signal) brings us back.
+ * While dirty, only the timer submits the signal, so an armed timer that
+ * fires means the report is due, whatever the TSC says.
+ */
+static void
+report_due(void)
+{
+	uint64_t khz = (uint64_t)sys_kinfo(KINFO_TSC_KHZ), now = rdtsc(),
+		 *w = utcb_self()->msg, d = now - report_last, since;
+
+	if (!report_dirty)
+		return;
+	since = khz ? d / khz * 1000 + d % khz * 1000 / khz : ~0ul;
+	if (!report_armed && report_timer && report_last &&
+	    since < report_interval_us) {
+		w[0] = report_interval_us - since;
+		w[1] = 0;
+		if (!rpc_call(report_timer, TIMER_TRIGGER, 2, 0, 0, NULL)) {
+			report_armed = true;
+			return;
+		}
+	}
+	report_dirty = false;
+	report_armed = false;
+	report_last = now;
+	state_report();
 }
 
 /* Core could not resolve a fault of the child: end it. */
@@ -485,14 +572,20 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 		for (unsigned i = 0; i < CHILDREN; i++)
 			if ((badge & SIGNAL_FAULT(i)) && children[i].running)
 				faulted(i);
-		state_report();
+		if (badge & ~SIGNAL_REPORT)
+			state_changed();
+		if (badge & SIGNAL_REPORT)
+			report_due();
 		return;
 	}
-	/* E_ABORT: the caller is gone, the reply goes nowhere. */
+	/*
+	 * E_ABORT: the caller is gone, the reply goes nowhere. Nothing may
+	 * call out between here and the reply, which is in our UTCB.
+	 */
 	r->error = dispatch(badge, info, &r->cap, &r->words);
 	r->rights = RIGHT_SEND | RIGHT_GRANT;
 	if (MSG_LABEL(info) != PARENT_LOG)
-		state_report();
+		state_changed();
 }
 
 /* A capability to init's signal that marks its submits with badge. */
@@ -556,6 +649,6 @@ main(uint64_t arg)
 			n++;
 	}
 	log_printf("init: started %u children", n);
-	state_report();
+	state_changed();
 	server_loop(init_ep, rcv_slot, handle);
 }

@@ -10,6 +10,7 @@
 #include <base/rpc.h>
 #include <base/runtime.h>
 #include <base/string.h>
+#include <session/pd.h>
 
 #include "init.h"
 
@@ -90,18 +91,78 @@ ready(const struct child *c)
 	return true;
 }
 
-/* Move delta bytes into (or out of) a child's PD quota, at our parent. */
-static int
-pay(struct child *c, int64_t delta)
+/*
+ * Set a child's PD quota at our parent to ram - paid + earned. Every
+ * figure comes from a child's request at some point, so the sum is
+ * checked before anything moves; a quota its PD already spends is refused
+ * by our parent.
+ */
+int
+child_account(struct child *c, uint64_t ram, uint64_t paid, uint64_t earned)
 {
-	int64_t moved = c->moved + delta;
+	uint64_t have = ram + earned;
 	int e;
 
 	if (!c->running)
 		return -E_NOENT;
-	if (!(e = parent_upgrade(c->pd_id, c->ram + (uint64_t)moved)))
-		c->moved = moved;
-	return e;
+	if (have < ram)
+		return -E_RANGE;
+	if (paid > have)
+		return -E_NOMEM;
+	if ((e = parent_upgrade(c->pd_id, have - paid)))
+		return e;
+	c->ram = ram;
+	c->paid = paid;
+	c->earned = earned;
+	return 0;
+}
+
+/* The client pays q for a session out of its own quota. */
+static int
+pay(struct child *c, uint64_t q)
+{
+	if (c->paid + q < q)
+		return -E_RANGE;
+	return child_account(c, c->ram, c->paid + q, c->earned);
+}
+
+/* ... and gets back what its session returned. */
+static void
+refund(struct child *c, uint64_t q)
+{
+	if (q > c->paid || child_account(c, c->ram, c->paid - q, c->earned))
+		log_printf("init: '%s' could not get %lu KiB back", c->name,
+		    q / 1024);
+}
+
+/* A server is paid q for a session it serves. */
+static int
+earn(struct child *c, uint64_t q)
+{
+	if (c->earned + q < q)
+		return -E_RANGE;
+	return child_account(c, c->ram, c->paid, c->earned + q);
+}
+
+/*
+ * A closed session's quota leaves its server: as much of q as the server
+ * does not spend (it may keep memory of the session). Returns what moved.
+ */
+static uint64_t
+give_back(struct child *c, uint64_t q)
+{
+	uint64_t *w = utcb_self()->msg, free;
+
+	if (q > c->earned)
+		q = c->earned;
+	if (rpc_call(c->pd, PD_QUOTA, 0, 0, 0, NULL))
+		return 0;
+	free = w[0] > w[1] ? w[0] - w[1] : 0;
+	if (q > free)
+		q = free;
+	if (q && child_account(c, c->ram, c->paid, c->earned - q))
+		return 0;
+	return q;
 }
 
 /* <parent-provides>, if there is one, lists what the parent offers. */
@@ -140,6 +201,14 @@ find_server(const char *name, const char *service, unsigned *idx, unsigned *svc)
 		}
 	}
 	return -E_NOENT;
+}
+
+/* Ask a server to end its session id. */
+static void
+server_close(struct child *srv, unsigned svc, uint64_t id)
+{
+	utcb_self()->msg[0] = id;
+	rpc_call(srv->services[svc].root, ROOT_CLOSE, 1, 0, 0, NULL);
 }
 
 static int
@@ -209,9 +278,10 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 		return -E_DENIED;
 	}
 	/* The client pays for its session: the quota leaves its PD. */
-	if (req->quota && (e = pay(c, -(int64_t)req->quota))) {
-		log_printf("init: '%s' cannot pay %lu KiB for a '%s' session",
-		    c->name, req->quota / 1024, service);
+	if (req->quota && (e = pay(c, req->quota))) {
+		log_printf("init: '%s' cannot pay %lu bytes for a '%s' session "
+			   "(error %d): refused",
+		    c->name, req->quota, service, -e);
 		return e;
 	}
 	s->quota = req->quota;
@@ -222,11 +292,11 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 			    "does not provide it",
 			    service, full);
 			e = -E_DENIED;
-			goto refund;
+			goto undo;
 		}
 		if ((e = session_open_args(service, full, req->args, req->quota,
 			 cap, &s->id)))
-			goto refund;
+			goto undo;
 		s->from = FROM_PARENT;
 		goto done;
 	}
@@ -238,7 +308,7 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 	} else if (!config_type_is(to, "any-child")) {
 		log_printf("init: '%s': unknown route target", c->name);
 		e = -E_INVAL;
-		goto refund;
+		goto undo;
 	}
 	if (find_server(want, service, &server, &svc)) {
 		/* A child that runs may not have announced yet. */
@@ -253,24 +323,35 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 			    "init: denied '%s' session for '%s': '%s' does "
 			    "not provide it",
 			    service, full, want ? want : "no child");
-		goto refund;
+		goto undo;
 	}
 	if (!(*cap = slot_alloc())) {
 		e = -E_NOMEM;
-		goto refund;
+		goto undo;
 	}
 	if ((e = from_child(children[server].services[svc].root, &fwd, *cap,
 		 &s->id))) {
 		slot_free(*cap);
-		goto refund;
+		goto undo;
 	}
 	s->from = FROM_CHILD;
 	s->server = server;
 	s->service = svc;
-	/* ... and goes to the server's, which spends it on the session. */
-	if (s->quota && pay(&children[server], (int64_t)s->quota))
-		log_printf("init: '%s' could not take %lu KiB for a session",
-		    children[server].name, s->quota / 1024);
+	s->instance = children[server].instance;
+	/*
+	 * ... and goes to the server's, which spends it on the session. A
+	 * server we cannot pay would serve on credit: the session is closed
+	 * again and refused.
+	 */
+	if (s->quota && (e = earn(&children[server], s->quota))) {
+		log_printf("init: '%s' could not take %lu bytes for a '%s' "
+			   "session of '%s' (error %d): refused",
+		    children[server].name, s->quota, service, c->name, -e);
+		server_close(&children[server], svc, s->id);
+		sys_cap_delete(*cap);
+		slot_free(*cap);
+		goto undo;
+	}
 done:
 	fmt_snprintf(s->name, sizeof(s->name), "%s", service);
 	fmt_snprintf(s->label, sizeof(s->label), "%s", full);
@@ -278,9 +359,9 @@ done:
 	s->cap = *cap;
 	*id = (uint64_t)(s - c->sessions);
 	return 0;
-refund:
+undo:
 	if (s->quota)
-		pay(c, (int64_t)s->quota);
+		refund(c, s->quota);
 	s->quota = 0;
 	return e;
 }
@@ -295,46 +376,75 @@ route_upgrade(unsigned idx, uint64_t id, uint64_t quota)
 {
 	struct child *c = &children[idx];
 	struct child_session *s = &c->sessions[id];
-	int64_t delta = (int64_t)(quota - s->quota);
+	uint64_t raise = quota > s->quota ? quota - s->quota : 0;
 	int e;
 
-	if (delta > 0 && (e = pay(c, -delta)))
-		return e;
-	if ((e = parent_upgrade(s->id, quota))) {
-		if (delta > 0)
-			pay(c, delta);
+	if (raise && (e = pay(c, raise))) {
+		log_printf("init: '%s' cannot pay %lu bytes more for a '%s' "
+			   "session (error %d): refused",
+		    c->name, raise, s->name, -e);
 		return e;
 	}
-	if (delta < 0)
-		pay(c, -delta);
+	if ((e = parent_upgrade(s->id, quota))) {
+		if (raise)
+			refund(c, raise);
+		return e;
+	}
+	if (quota < s->quota)
+		refund(c, s->quota - quota);
 	s->quota = quota;
 	return 0;
 }
 
+/* The server of a session, if the instance that took it still runs. */
+static struct child *
+live_server(const struct child_session *s)
+{
+	struct child *srv = &children[s->server];
+
+	if (s->from != FROM_CHILD || !srv->running ||
+	    srv->instance != s->instance || !srv->services[s->service].used)
+		return NULL;
+	return srv;
+}
+
+/*
+ * The client gets back what the server gave back. A server that has gone
+ * took its sessions with it, and its PD's quota came back to us whole: the
+ * client's close reaches nobody, and its quota is ours to return.
+ */
 int
 route_close(unsigned idx, uint64_t id)
 {
 	struct child_session *s;
+	struct child *srv;
+	uint64_t back;
 
-	if (id >= CHILD_SESSIONS || !(s = &children[idx].sessions[id])->used)
+	if (id >= CHILD_SESSIONS || !(s = &children[idx].sessions[id])->used) {
+		log_printf("init: '%s' closed an unknown session %lu",
+		    children[idx].name, id);
 		return -E_NOENT;
+	}
+	back = s->quota;
 	if (s->from == FROM_PARENT) {
 		session_close(s->cap, s->id);
 	} else {
-		/* A server that has gone took its sessions with it. */
-		if (s->from == FROM_CHILD && children[s->server].running &&
-		    children[s->server].services[s->service].used) {
-			utcb_self()->msg[0] = s->id;
-			rpc_call(children[s->server].services[s->service].root,
-			    ROOT_CLOSE, 1, 0, 0, NULL);
-			if (s->quota)
-				pay(&children[s->server], -(int64_t)s->quota);
+		if ((srv = live_server(s))) {
+			server_close(srv, s->service, s->id);
+			if (s->quota &&
+			    (back = give_back(srv, s->quota)) < s->quota)
+				log_printf(
+				    "init: '%s' kept %lu of %lu bytes of "
+				    "a session of '%s'",
+				    srv->name, s->quota - back, s->quota,
+				    children[idx].name);
 		}
 		sys_cap_delete(s->cap);
 		slot_free(s->cap);
 	}
-	if (s->quota && children[idx].running)
-		pay(&children[idx], (int64_t)s->quota);
+	/* What the server kept stays paid for by the client. */
+	if (back && children[idx].running)
+		refund(&children[idx], back);
 	s->used = false;
 	return 0;
 }

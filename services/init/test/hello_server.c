@@ -2,6 +2,10 @@
  * A test server for init: announces "Hello" and answers each session with
  * the greeting from its config and the label init gave the session, so a
  * scenario can see which server a client reached and under which label.
+ * A session labelled "... -> die" makes it exit with code 3 when asked to
+ * speak, so a scenario can restart it under its clients; one labelled
+ * "... -> keep" makes it spend all the RAM it can and never free it, so
+ * the session's quota cannot all go back when it closes.
  */
 #include <base/config.h>
 #include <base/error.h>
@@ -22,6 +26,27 @@ static char labels[SESSIONS][LABEL_MAX];
 static bool open_[SESSIONS];
 
 static char greeting[64] = "hello";
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* Allocate until the quota refuses, in halving steps; keep it all. */
+static void
+spend_all(void)
+{
+	uint64_t kept = 0, ds;
+	void *p;
+
+	for (size_t chunk = 1u << 20; chunk >= 4096; chunk /= 2)
+		while (!ram_alloc(chunk, &p, &ds))
+			kept += chunk;
+	log_printf("keeping %lu KiB", kept / 1024);
+}
 
 static void
 handle(uint64_t badge, uint64_t info, struct reply *r)
@@ -55,6 +80,12 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 		char text[160];
 		int n;
 
+		if (ends_with(labels[badge - 1], "keep"))
+			spend_all();
+		if (ends_with(labels[badge - 1], "die")) {
+			log_printf("exiting, as '%s' asked", labels[badge - 1]);
+			component_exit(3);
+		}
 		rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL);
 		log_printf("session for '%s', quota now %lu KiB",
 		    labels[badge - 1], u->msg[0] / 1024);
