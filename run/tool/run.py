@@ -103,6 +103,7 @@ STEP_ATTRS = {
     "sleep": {"seconds"},
     "exit": {"code", "timeout"},
     "latency": {"qcode", "x", "y", "w", "h", "bench", "timeout"},
+    "nmi": set(),
 }
 
 
@@ -826,6 +827,8 @@ class Runner:
                 time.sleep(0.02)
             if s["action"] in ("click", "up"):
                 self.qmp.button(s["name"], False)
+        elif tag == "nmi":
+            self.qmp.command("inject-nmi")
         elif tag == "wheel":
             name = "wheel-down" if s["dz"] > 0 else "wheel-up"
             for _ in range(abs(s["dz"])):
