@@ -34,6 +34,9 @@ KERNEL64 = "build/kernel/kernel.elf"
 OVMF_CANDIDATES = ["/usr/share/ovmf/OVMF.fd", "/usr/share/OVMF/OVMF.fd",
                    "/usr/share/qemu/OVMF.fd"]
 DEFAULT_FAIL = ["PANIC", "unresolved fault"]
+# A component's fault as its parent reports it (core, init, libc's spawn);
+# it fails the scenario unless an <expect-fault> matches the line.
+FAULT_RE = re.compile(r"\b(core|init|libc): ('[^']*'|init) faulted\b")
 DEBUG_EXIT_BASE = 0x42
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 ANSI_RE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|[@-Z\\-_]|\][^\x07]*\x07)")
@@ -139,10 +142,12 @@ class Scenario:
         self.debug_exit = True
         self.extra = []
         self.fail = [re.compile(p) for p in DEFAULT_FAIL]
+        self.expected_faults = []
         self.steps = None
         seen = set()
         for el in root:
-            if el.tag in seen and el.tag not in ("fail", "baseline"):
+            if el.tag in seen and el.tag not in ("fail", "baseline",
+                                                 "expect-fault"):
                 raise ScenarioError("more than one <%s>" % el.tag)
             seen.add(el.tag)
             if el.tag == "build":
@@ -155,10 +160,13 @@ class Scenario:
             elif el.tag == "fail":
                 _attrs(el, {"pattern"})
                 self.fail.append(_regex(el, "pattern"))
+            elif el.tag == "expect-fault":
+                _attrs(el, {"pattern"})
+                self.expected_faults.append(_regex(el, "pattern"))
             elif el.tag == "baseline":
                 # Read by bench.py only: which Linux figure a figure of
                 # this scenario is put beside.
-                _attrs(el, {"figure", "linux"})
+                _attrs(el, {"figure", "linux", "kind"})
             elif el.tag == "steps":
                 _attrs(el, set())
                 self.steps = [self._parse_step(s) for s in el]
@@ -429,6 +437,7 @@ class Runner:
         self.logpath = os.path.join(self.rundir, "run.log")
         self.proc = None
         self.qmp = None
+        self.faults_seen = set()
         self.events = queue.Queue()
         self.lines = []
         self.partial = ""
@@ -592,7 +601,22 @@ class Runner:
         for pat in self.sc.fail:
             if pat.search(text):
                 return pat
+        if FAULT_RE.search(text):
+            for pat in self.sc.expected_faults:
+                if pat.search(text):
+                    self.faults_seen.add(pat.pattern)
+                    return None
+            return FAULT_RE
         return None
+
+    def final_check(self):
+        """After the last step: every fault the scenario declares expected
+        happened (an expectation that never comes true hides nothing)."""
+        self.drain()
+        for pat in self.sc.expected_faults:
+            if pat.pattern not in self.faults_seen:
+                raise Failure("expected fault /%s/ never happened" %
+                              pat.pattern)
 
     def handle(self, ev):
         kind, text = ev
@@ -612,7 +636,10 @@ class Runner:
                       (self.status, decode_exit(self.status)[1]))
             return
         pat = self.check_fail(text)
-        if pat is not None:
+        if pat is FAULT_RE:
+            self.fail_now("unexpected fault (no <expect-fault> matches): %s"
+                          % text.strip()[:200])
+        elif pat is not None:
             self.fail_now("fail pattern /%s/ matched: %s" %
                           (pat.pattern, text.strip()[:200]))
 
@@ -930,7 +957,7 @@ class Runner:
                     raise
                 self.fail_now(str(e))
                 return
-        self.drain()
+        self.final_check()
 
     # The whole run
 
