@@ -214,9 +214,9 @@ bench: setup
 	$(MAKE) all
 	$(PYTHON) run/tool/bench.py
 
-image: setup kernel core
-	$(PYTHON) run/tool/run.py --make-iso $(B)/bulkhead.iso \
-		--module core=$(B)/bin/core
+# The desktop of run/desktop.run (its targets, modules and config).
+image: setup
+	$(PYTHON) run/tool/run.py --make-iso $(B)/bulkhead.iso run/desktop.run
 
 # Code lines (cloc) of the kernel (its tests apart: they are not in it),
 # and of core.

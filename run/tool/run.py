@@ -132,6 +132,7 @@ class Scenario:
         self.targets = []
         self.mode = "kernel"
         self.cmdline = ""
+        self.image = None
         self.modules = []
         self.memory = "256M"
         self.machine = "pc"
@@ -174,12 +175,17 @@ class Scenario:
                 raise ScenarioError("unknown element <%s>" % el.tag)
 
     def _parse_boot(self, el):
-        _attrs(el, {"mode", "cmdline"})
+        _attrs(el, {"mode", "cmdline", "image"})
         self.mode = el.get("mode", "kernel")
         if self.mode not in ("kernel", "iso", "uefi"):
             raise ScenarioError("<boot mode=%r>: kernel, iso or uefi" %
                                 self.mode)
         self.cmdline = el.get("cmdline", "")
+        self.image = el.get("image")
+        if self.image and (self.mode == "kernel" or len(el) or
+                           self.cmdline):
+            raise ScenarioError("<boot image=> boots a made ISO as it is: "
+                                "iso or uefi mode, no cmdline, no modules")
         for m in el:
             if m.tag != "module":
                 raise ScenarioError("<boot> holds only <module>, not <%s>" %
@@ -323,6 +329,28 @@ def grub_quote(cmdline):
         else:
             words.append("'" + w.replace("'", "'\\''") + "'")
     return " ".join(words)
+
+
+def make_targets(targets, log, echo):
+    """Run make for targets, its output into log (and to stdout with
+    echo)."""
+    p = subprocess.Popen(["make"] + targets, cwd=TOP,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        for raw in p.stdout:
+            text = raw.decode("utf-8", "replace")
+            log.write("make: " + text)
+            if echo:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+        p.wait()
+    except BaseException:
+        p.terminate()  # interrupted: the build must not outlive us
+        p.wait()
+        raise
+    if p.returncode != 0:
+        raise Failure("make %s failed (status %d)" %
+                      (" ".join(targets), p.returncode))
 
 
 def make_iso(out, kernel, cmdline, modules, log=None):
@@ -474,24 +502,7 @@ class Runner:
         if self.opts.no_build or not self.sc.targets:
             return
         self.note("make %s" % " ".join(self.sc.targets))
-        p = subprocess.Popen(["make"] + self.sc.targets, cwd=TOP,
-                             stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT)
-        try:
-            for raw in p.stdout:
-                text = raw.decode("utf-8", "replace")
-                self.log.write("make: " + text)
-                if self.echo:
-                    sys.stdout.write(text)
-                    sys.stdout.flush()
-            p.wait()
-        except BaseException:
-            p.terminate()  # interrupted: the build must not outlive us
-            p.wait()
-            raise
-        if p.returncode != 0:
-            raise Failure("make %s failed (status %d)" %
-                          (" ".join(self.sc.targets), p.returncode))
+        make_targets(self.sc.targets, self.log, self.echo)
 
     def kernel_path(self, default):
         return self.opts.kernel or default
@@ -520,10 +531,15 @@ class Runner:
                     specs.append("%s %s" % (link.replace(",", ",,"), name))
                 args += ["-initrd", ",".join(specs)]
             return args
-        iso = os.path.join(self.rundir, "boot.iso")
-        self.note("making %s" % iso)
-        make_iso(iso, self.kernel_path(KERNEL64), sc.cmdline, sc.modules,
-                 self.log)
+        if sc.image:
+            iso = sc.image
+            if not os.path.isfile(iso):
+                raise Failure("image %s does not exist" % iso)
+        else:
+            iso = os.path.join(self.rundir, "boot.iso")
+            self.note("making %s" % iso)
+            make_iso(iso, self.kernel_path(KERNEL64), sc.cmdline,
+                     sc.modules, self.log)
         args = ["-cdrom", iso, "-boot", "d"]
         if sc.mode == "uefi":
             args = ovmf_args(self.rundir) + args
@@ -1173,6 +1189,12 @@ def main(argv=None):
             modules = [(n, os.path.join(TOP, p)) for n, p in sc.modules]
             if opts.cmdline is None:
                 cmdline = sc.cmdline
+            if not opts.no_build and sc.targets:
+                try:
+                    make_targets(sc.targets, sys.stdout, False)
+                except Failure as e:
+                    print("run: --make-iso: %s" % e, file=sys.stderr)
+                    return 1
         else:
             modules = [parse_module_spec(s) for s in specs]
         try:
