@@ -631,7 +631,7 @@ class Runner:
         self.drain()
         for pat in self.sc.expected_faults:
             if pat.pattern not in self.faults_seen:
-                raise Failure("expected fault /%s/ never happened" %
+                self.fail_now("expected fault /%s/ never happened" %
                               pat.pattern)
 
     def handle(self, ev):
