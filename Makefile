@@ -177,6 +177,11 @@ $(B)/host-test/$(1): $($(1)_SRC) | $($(1)_DEPS)
 endef
 $(foreach t,$(HOST_PORT_TESTS),$(eval $(call host_port_test_rule,$(t))))
 host-tests: $(foreach t,$(HOST_TESTS) $(HOST_PORT_TESTS),$(B)/host-test/$(t))
+# What run/tool/test.py runs besides scenarios: one "KIND NAME" a line.
+list-tests:
+	@for t in $(HOST_TESTS) $(HOST_PORT_TESTS); do echo "host-test $$t"; done
+	@for t in $(FUZZ_TESTS); do echo "fuzz $$t"; done
+.PHONY: list-tests
 
 # Fuzz targets: the same lib code as a libFuzzer binary; make test runs each.
 FUZZ_CFLAGS := -std=c11 -O1 -g -Iinclude -I$(B)/gen/include $(WARN) \
@@ -209,9 +214,9 @@ bench: setup
 	$(MAKE) all
 	$(PYTHON) run/tool/bench.py
 
-image: setup kernel core
-	$(PYTHON) run/tool/run.py --make-iso $(B)/bulkhead.iso \
-		--module core=$(B)/bin/core
+# The desktop of run/desktop.run (its targets, modules and config).
+image: setup
+	$(PYTHON) run/tool/run.py --make-iso $(B)/bulkhead.iso run/desktop.run
 
 # Code lines (cloc) of the kernel (its tests apart: they are not in it),
 # and of core.

@@ -9,7 +9,12 @@
  */
 #include "kernel.h"
 
-/* Capabilities named in the sender's UTCB go to the receiver's offer. */
+/*
+ * Capabilities named in the sender's UTCB go to the receiver's offer, in
+ * order, up to the first that cannot go (no grant right, no empty slot):
+ * the count tells the receiver which arrived, as in seL4, so a capability
+ * never lands in a slot the receiver offered for another.
+ */
 static unsigned
 transfer_caps(struct thread *from, struct thread *to, unsigned ncaps)
 {
@@ -21,7 +26,7 @@ transfer_caps(struct thread *from, struct thread *to, unsigned ncaps)
 		if (cap_lookup(from->pd, from->utcb->snd_caps[i], 0,
 			RIGHT_GRANT, &src) ||
 		    cap_empty_slot(to->pd, to->utcb->rcv_caps[got], &dst))
-			continue;
+			break;
 		cap_copy(dst, src, RIGHT_ALL, 0);
 		to->utcb->rcv_badges[got++] = src->badge;
 	}

@@ -164,8 +164,13 @@ struct boot_info {
 
 _Static_assert(sizeof(struct boot_info) <= 4096, "boot info fits a page");
 
-/* User addresses end here; the kernel half is above. */
-#define USER_TOP 0x0000800000000000ull
+/*
+ * User addresses end here, one page below the canonical boundary: no
+ * instruction can sit in the last page, so a syscall's return address
+ * (the one after it) is always canonical. sysretq to a non-canonical RCX
+ * would fault in ring 0 on Intel CPUs, with the user's stack loaded.
+ */
+#define USER_TOP 0x00007ffffffff000ull
 
 /* The root task's fixed addresses. */
 #define ROOT_INFO_VA 0x7f0000000000ull

@@ -154,6 +154,18 @@ rights(void)
 	return (int)-e;
 }
 
+/* Three capabilities in one message, the second of which does not exist. */
+static int
+caps_send(void)
+{
+	struct utcb *u = utcb_self();
+
+	u->snd_caps[0] = SLOT_B;
+	u->snd_caps[1] = 1000;
+	u->snd_caps[2] = SLOT_C;
+	return (int)-sys_ipc_call(SLOT_A, MSG_INFO(1, 0, 3), NULL, NULL);
+}
+
 static uint64_t seed = 0x9e3779b97f4a7c15ul;
 
 static uint64_t
@@ -337,6 +349,8 @@ main(uint64_t arg)
 		return ipc_client(idx);
 	case ROLE_RIGHTS:
 		return rights();
+	case ROLE_CAPS_SEND:
+		return caps_send();
 	case ROLE_FUZZ:
 		return fuzz();
 	case ROLE_FUZZ_SERVER:

@@ -246,6 +246,52 @@ struct fault_case {
 	uint64_t addr; /* 0: do not check */
 };
 
+/*
+ * The page below the canonical boundary cannot be mapped: a syscall at its
+ * end would make sysretq return to a non-canonical address, which faults
+ * in ring 0 on Intel CPUs. A syscall at the end of the highest page that
+ * can be mapped returns to the unmapped page and faults there, in user mode.
+ */
+static void
+fault_last_page(void)
+{
+	static const uint64_t last = 0x800000000000ul - PAGE;
+	struct dataspace *code;
+	uint64_t id;
+	uint8_t *p;
+
+	spawn(1);
+	check(!pds_alloc(NULL, PAGE, &code) &&
+		(p = core_attach(code->pa, 1)) != NULL,
+	    "fault", "cannot make a code page");
+	memset(p, 0xcc, PAGE);
+	p[PAGE - 2] = 0x0f; /* syscall */
+	p[PAGE - 1] = 0x05;
+	check(pd_map(kids[1]->pd, last, code->pa, MAP_X, kids[1]) == -E_INVAL,
+	    "fault", "the kernel mapped the last user page");
+	check(pd_map(kids[1]->pd, last - PAGE, code->pa, MAP_X, kids[1]) == 0,
+	    "fault", "cannot map the page below the last");
+
+	struct thread_args a = {.entry = last - 2,
+	    .utcb = 0x30000000ul,
+	    .prio = 3,
+	    .quota = 50,
+	    .fault_ep = parent_ep.slot,
+	    .badge = 2};
+
+	check(pds_thread(kids[1], &a, &id) == 0, "fault",
+	    "cannot start a thread");
+	wait_child(1);
+	log_printf("fault: the last user page is refused; a syscall at %lx "
+		   "faults at %lx",
+	    last - 2, status[1].fault[FAULT_W_ADDR]);
+	check(status[1].faulted &&
+		status[1].fault[FAULT_W_KIND] == FAULT_PAGE &&
+		status[1].fault[FAULT_W_ADDR] == last,
+	    "fault", "a syscall at the top of user memory");
+	pds_destroy(kids[1]);
+}
+
 /* Each kind of fault reaches the pager while a heartbeat keeps going. */
 static void
 test_fault(void)
@@ -281,6 +327,7 @@ test_fault(void)
 		log_printf("fault: heartbeat %lu -> %lu", hb, sh->count[0]);
 		check(sh->count[0] > hb, "fault", "the heartbeat stopped");
 	}
+	fault_last_page();
 	destroy(0, 0);
 }
 
@@ -377,6 +424,37 @@ test_rights(void)
 	wait_child(0);
 	check(status[0].exited && status[0].code == E_CAP, "rights",
 	    "the child's call after revoke did not fail with E_CAP");
+	destroy(0, 0);
+
+	/* Capability transfer stops at the first capability that cannot go
+	 * and says how many went: none lands in a slot offered for another. */
+	struct kobj_ref ep4 = object(KOBJ_ENDPOINT), s1 = object(KOBJ_SIGNAL),
+			s2 = object(KOBJ_SIGNAL);
+	struct utcb *u = utcb_self();
+
+	spawn(0);
+	give(0, ep4.slot, SLOT_A, RIGHT_SEND, 0);
+	give(0, s1.slot, SLOT_B, RIGHT_SEND | RIGHT_GRANT, 0);
+	give(0, s2.slot, SLOT_C, RIGHT_SEND | RIGHT_GRANT, 0);
+	start(0, ROLE_CAPS_SEND, 3, 100);
+	for (unsigned i = 0; i < 3; i++)
+		u->rcv_caps[i] = (uint32_t)cap_alloc();
+	check(sys_ipc_reply_wait(ep4.slot, 0, &info, &badge) == 0, "rights",
+	    "receive");
+	log_printf("rights: 3 capabilities sent, the second invalid: %u "
+		   "arrived",
+	    MSG_NCAPS(info));
+	check(MSG_NCAPS(info) == 1 &&
+		sys_cap_same(u->rcv_caps[0], s1.slot) == 1 &&
+		sys_cap_info(u->rcv_caps[1]) == -E_CAP &&
+		sys_cap_info(u->rcv_caps[2]) == -E_CAP,
+	    "rights",
+	    "capability transfer went on past a capability it could "
+	    "not transfer");
+	sys_ipc_reply(0);
+	wait_child(0);
+	check(status[0].exited && status[0].code == 0, "rights",
+	    "the sender's call failed");
 	destroy(0, 0);
 }
 

@@ -19,6 +19,7 @@ enum role {
 	ROLE_FAULT_NX,      /* execute a data page */
 	ROLE_FAULT_GARBAGE, /* execute bytes that are no instruction */
 	ROLE_RIGHTS,        /* call slot 8 until it is revoked */
+	ROLE_CAPS_SEND,     /* call slot 8 sending slots 9, 1000, 10 */
 	ROLE_FUZZ,          /* random system calls */
 	ROLE_FUZZ_SERVER,   /* reply to anything on slot 8 */
 	ROLE_FUZZ_WAKER,    /* submit slot 9, send on slot 8 */

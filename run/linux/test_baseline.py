@@ -57,6 +57,7 @@ SCENARIO = """<scenario timeout="20">
   <qemu memory="512M" icount="yes"/>
   <baseline figure="ipc_rtt_insns" linux="linux_pipe_rtt_insns"/>
   <baseline figure="gone" linux="linux_getppid_insns"/>
+  <baseline figure="syscall_insns" linux="linux_getppid_insns" kind="ratio"/>
 </scenario>
 """
 
@@ -81,17 +82,24 @@ class BenchTest(unittest.TestCase):
         self.assertEqual(s.params, {"memory": "512M", "machine": "pc",
                                     "cpu": "qemu64", "accel": "tcg",
                                     "icount": True})
-        self.assertEqual(s.pairs["ipc_rtt_insns"], "linux_pipe_rtt_insns")
+        self.assertEqual(s.pairs["ipc_rtt_insns"],
+                         ("linux_pipe_rtt_insns", "context"))
+        self.assertEqual(s.pairs["syscall_insns"],
+                         ("linux_getppid_insns", "ratio"))
         self.assertEqual(s.timeout, 20.0)
 
     def test_bad_baseline(self):
         s = self.scenario('<scenario><baseline figure="x"/></scenario>')
         self.assertIn("needs figure and linux", s.failure)
+        s = self.scenario('<scenario><baseline figure="x" linux="y" '
+                          'kind="maybe"/></scenario>')
+        self.assertIn("ratio or context", s.failure)
 
     def test_table(self):
         s = self.scenario(SCENARIO)
         s.figures = [("ipc_rtt_insns", "2500", "insns"),
                      ("getppid_insns", "100", "insns"),
+                     ("syscall_insns", "100", "insns"),
                      ("other", "7", "things")]
         base = {"params": s.params, "kernel": "linux-image-x-amd64",
                 "kernel_version": "1", "qemu": "7.2",
@@ -103,7 +111,9 @@ class BenchTest(unittest.TestCase):
         rows = {line.split("|")[2].strip(): line.split("|")
                 for line in table.splitlines()
                 if line.startswith("| bench_x |")}
-        self.assertEqual(rows["ipc_rtt_insns"][7].strip(), "0.20")
+        # Different work (an empty IPC beside a pipe): context, no ratio.
+        self.assertEqual(rows["ipc_rtt_insns"][7].strip(), "context")
+        self.assertEqual(rows["syscall_insns"][7].strip(), "0.25")
         # Undeclared, but linux_NAME exists: paired by name.
         self.assertEqual(rows["getppid_insns"][5].strip(),
                          "linux_getppid_insns")

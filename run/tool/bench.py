@@ -37,14 +37,17 @@ QEMU_DEFAULTS = {"memory": "256M", "machine": "pc", "cpu": "qemu64",
                  "accel": "tcg", "icount": "no"}
 PARAM_KEYS = ("memory", "machine", "cpu", "accel", "icount")
 
-# Pairings for scenarios that declare none; a <baseline> element wins, and a
-# figure NAME with a Linux figure linux_NAME pairs with it on its own.
+# Pairings for scenarios that declare none, with their kind; a <baseline>
+# element wins, and a figure NAME with a Linux figure linux_NAME pairs with
+# it on its own, as the same work. Only the same work gets a ratio; a Linux
+# figure of different work (a pipe beside an empty IPC) is context.
 DEFAULT_PAIRS = {
-    "ipc_rtt": "linux_pipe_rtt",
-    "ipc_rtt_insns": "linux_pipe_rtt_insns",
-    "syscall": "linux_getppid",
-    "syscall_insns": "linux_getppid_insns",
+    "ipc_rtt": ("linux_pipe_rtt", "context"),
+    "ipc_rtt_insns": ("linux_pipe_rtt_insns", "context"),
+    "syscall": ("linux_getppid", "ratio"),
+    "syscall_insns": ("linux_getppid_insns", "ratio"),
 }
+BASELINE_KINDS = ("ratio", "context")
 
 # A scenario's own timeout excludes its build; this bounds the whole run.
 BUILD_ALLOWANCE = 900
@@ -105,7 +108,12 @@ class Scenario:
                 self.failure = (f"{self.path}: <baseline> needs figure and "
                                 "linux attributes")
                 return
-            self.pairs[fig] = lin
+            kind = b.get("kind", "context")
+            if kind not in BASELINE_KINDS:
+                self.failure = (f"{self.path}: <baseline kind={kind!r}>: "
+                                "ratio or context")
+                return
+            self.pairs[fig] = (lin, kind)
 
 
 def params_key(p):
@@ -211,8 +219,12 @@ def fmt(v):
     return f"{f:,.2f}"
 
 
-def ratio(b, bu, lv, lu):
-    if b is None or lv is None or bu != lu:
+def ratio(b, bu, lv, lu, kind):
+    if b is None or lv is None:
+        return "-"
+    if kind == "context":
+        return "context"
+    if bu != lu:
         return "-"
     if float(lv) == 0:
         return "-"
@@ -228,8 +240,12 @@ def write_table(path, scenarios, baselines, failures):
            f"Date: {when:%Y-%m-%d %H:%M} UTC. "
            f"QEMU {', '.join(qemus) or '-'}; "
            f"Linux baseline: Debian {', '.join(kernels) or '-'}.", "",
-           "Ratio is Bulkhead / Linux: for ticks, insns and ms below 1 means "
-           "Bulkhead is faster; for MB/s above 1 does. Under icount one tick "
+           "Ratio is Bulkhead / Linux, given only where both do the same "
+           "work: for ticks, insns and ms below 1 means "
+           "Bulkhead is faster; for MB/s above 1 does. 'context' marks a "
+           "Linux figure of different work (a pipe beside an empty IPC, a "
+           "distribution kernel's boot beside our core's), shown to place "
+           "the figure, not to divide by. Under icount one tick "
            "is one guest instruction. See run/linux/README.md for what each "
            "Linux figure measures.", ""]
 
@@ -253,15 +269,17 @@ def write_table(path, scenarios, baselines, failures):
                 if name in seen:
                     continue
                 seen.add(name)
-                lname = (s.pairs.get(name) or DEFAULT_PAIRS.get(name) or
-                         (f"linux_{name}" if f"linux_{name}" in lin else None))
+                pair = s.pairs.get(name) or DEFAULT_PAIRS.get(name)
+                if pair is None and f"linux_{name}" in lin:
+                    pair = (f"linux_{name}", "ratio")
+                lname, kind = pair or (None, "ratio")
                 lv, lu = lin.get(lname, (None, None)) if lname else (None,
                                                                       None)
                 out.append(
                     f"| {s.name} | {name} | "
                     f"{fmt(value) if value is not None else 'missing'} | "
                     f"{unit} | {lname or '-'} | {fmt(lv)} | "
-                    f"{ratio(value, unit, lv, lu)} | "
+                    f"{ratio(value, unit, lv, lu, kind)} | "
                     f"{params_text(s.params)} |")
         out.append("")
 

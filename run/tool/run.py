@@ -34,6 +34,9 @@ KERNEL64 = "build/kernel/kernel.elf"
 OVMF_CANDIDATES = ["/usr/share/ovmf/OVMF.fd", "/usr/share/OVMF/OVMF.fd",
                    "/usr/share/qemu/OVMF.fd"]
 DEFAULT_FAIL = ["PANIC", "unresolved fault"]
+# A component's fault as its parent reports it (core, init, libc's spawn);
+# it fails the scenario unless an <expect-fault> matches the line.
+FAULT_RE = re.compile(r"\b(core|init|libc): ('[^']*'|init) faulted\b")
 DEBUG_EXIT_BASE = 0x42
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 ANSI_RE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|[@-Z\\-_]|\][^\x07]*\x07)")
@@ -103,6 +106,7 @@ STEP_ATTRS = {
     "sleep": {"seconds"},
     "exit": {"code", "timeout"},
     "latency": {"qcode", "x", "y", "w", "h", "bench", "timeout"},
+    "nmi": set(),
 }
 
 
@@ -128,6 +132,7 @@ class Scenario:
         self.targets = []
         self.mode = "kernel"
         self.cmdline = ""
+        self.image = None
         self.modules = []
         self.memory = "256M"
         self.machine = "pc"
@@ -138,10 +143,12 @@ class Scenario:
         self.debug_exit = True
         self.extra = []
         self.fail = [re.compile(p) for p in DEFAULT_FAIL]
+        self.expected_faults = []
         self.steps = None
         seen = set()
         for el in root:
-            if el.tag in seen and el.tag not in ("fail", "baseline"):
+            if el.tag in seen and el.tag not in ("fail", "baseline",
+                                                 "expect-fault"):
                 raise ScenarioError("more than one <%s>" % el.tag)
             seen.add(el.tag)
             if el.tag == "build":
@@ -154,10 +161,13 @@ class Scenario:
             elif el.tag == "fail":
                 _attrs(el, {"pattern"})
                 self.fail.append(_regex(el, "pattern"))
+            elif el.tag == "expect-fault":
+                _attrs(el, {"pattern"})
+                self.expected_faults.append(_regex(el, "pattern"))
             elif el.tag == "baseline":
                 # Read by bench.py only: which Linux figure a figure of
                 # this scenario is put beside.
-                _attrs(el, {"figure", "linux"})
+                _attrs(el, {"figure", "linux", "kind"})
             elif el.tag == "steps":
                 _attrs(el, set())
                 self.steps = [self._parse_step(s) for s in el]
@@ -165,12 +175,17 @@ class Scenario:
                 raise ScenarioError("unknown element <%s>" % el.tag)
 
     def _parse_boot(self, el):
-        _attrs(el, {"mode", "cmdline"})
+        _attrs(el, {"mode", "cmdline", "image"})
         self.mode = el.get("mode", "kernel")
         if self.mode not in ("kernel", "iso", "uefi"):
             raise ScenarioError("<boot mode=%r>: kernel, iso or uefi" %
                                 self.mode)
         self.cmdline = el.get("cmdline", "")
+        self.image = el.get("image")
+        if self.image and (self.mode == "kernel" or len(el) or
+                           self.cmdline):
+            raise ScenarioError("<boot image=> boots a made ISO as it is: "
+                                "iso or uefi mode, no cmdline, no modules")
         for m in el:
             if m.tag != "module":
                 raise ScenarioError("<boot> holds only <module>, not <%s>" %
@@ -316,6 +331,28 @@ def grub_quote(cmdline):
     return " ".join(words)
 
 
+def make_targets(targets, log, echo):
+    """Run make for targets, its output into log (and to stdout with
+    echo)."""
+    p = subprocess.Popen(["make"] + targets, cwd=TOP,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        for raw in p.stdout:
+            text = raw.decode("utf-8", "replace")
+            log.write("make: " + text)
+            if echo:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+        p.wait()
+    except BaseException:
+        p.terminate()  # interrupted: the build must not outlive us
+        p.wait()
+        raise
+    if p.returncode != 0:
+        raise Failure("make %s failed (status %d)" %
+                      (" ".join(targets), p.returncode))
+
+
 def make_iso(out, kernel, cmdline, modules, log=None):
     """Build a GRUB (BIOS + UEFI) ISO at `out` that boots `kernel` through
     multiboot2 with `cmdline`; `modules` is a list of (name, path) loaded
@@ -428,6 +465,7 @@ class Runner:
         self.logpath = os.path.join(self.rundir, "run.log")
         self.proc = None
         self.qmp = None
+        self.faults_seen = set()
         self.events = queue.Queue()
         self.lines = []
         self.partial = ""
@@ -464,24 +502,7 @@ class Runner:
         if self.opts.no_build or not self.sc.targets:
             return
         self.note("make %s" % " ".join(self.sc.targets))
-        p = subprocess.Popen(["make"] + self.sc.targets, cwd=TOP,
-                             stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT)
-        try:
-            for raw in p.stdout:
-                text = raw.decode("utf-8", "replace")
-                self.log.write("make: " + text)
-                if self.echo:
-                    sys.stdout.write(text)
-                    sys.stdout.flush()
-            p.wait()
-        except BaseException:
-            p.terminate()  # interrupted: the build must not outlive us
-            p.wait()
-            raise
-        if p.returncode != 0:
-            raise Failure("make %s failed (status %d)" %
-                          (" ".join(self.sc.targets), p.returncode))
+        make_targets(self.sc.targets, self.log, self.echo)
 
     def kernel_path(self, default):
         return self.opts.kernel or default
@@ -510,10 +531,15 @@ class Runner:
                     specs.append("%s %s" % (link.replace(",", ",,"), name))
                 args += ["-initrd", ",".join(specs)]
             return args
-        iso = os.path.join(self.rundir, "boot.iso")
-        self.note("making %s" % iso)
-        make_iso(iso, self.kernel_path(KERNEL64), sc.cmdline, sc.modules,
-                 self.log)
+        if sc.image:
+            iso = sc.image
+            if not os.path.isfile(iso):
+                raise Failure("image %s does not exist" % iso)
+        else:
+            iso = os.path.join(self.rundir, "boot.iso")
+            self.note("making %s" % iso)
+            make_iso(iso, self.kernel_path(KERNEL64), sc.cmdline,
+                     sc.modules, self.log)
         args = ["-cdrom", iso, "-boot", "d"]
         if sc.mode == "uefi":
             args = ovmf_args(self.rundir) + args
@@ -591,7 +617,22 @@ class Runner:
         for pat in self.sc.fail:
             if pat.search(text):
                 return pat
+        if FAULT_RE.search(text):
+            for pat in self.sc.expected_faults:
+                if pat.search(text):
+                    self.faults_seen.add(pat.pattern)
+                    return None
+            return FAULT_RE
         return None
+
+    def final_check(self):
+        """After the last step: every fault the scenario declares expected
+        happened (an expectation that never comes true hides nothing)."""
+        self.drain()
+        for pat in self.sc.expected_faults:
+            if pat.pattern not in self.faults_seen:
+                self.fail_now("expected fault /%s/ never happened" %
+                              pat.pattern)
 
     def handle(self, ev):
         kind, text = ev
@@ -611,7 +652,10 @@ class Runner:
                       (self.status, decode_exit(self.status)[1]))
             return
         pat = self.check_fail(text)
-        if pat is not None:
+        if pat is FAULT_RE:
+            self.fail_now("unexpected fault (no <expect-fault> matches): %s"
+                          % text.strip()[:200])
+        elif pat is not None:
             self.fail_now("fail pattern /%s/ matched: %s" %
                           (pat.pattern, text.strip()[:200]))
 
@@ -826,6 +870,8 @@ class Runner:
                 time.sleep(0.02)
             if s["action"] in ("click", "up"):
                 self.qmp.button(s["name"], False)
+        elif tag == "nmi":
+            self.qmp.command("inject-nmi")
         elif tag == "wheel":
             name = "wheel-down" if s["dz"] > 0 else "wheel-up"
             for _ in range(abs(s["dz"])):
@@ -927,7 +973,7 @@ class Runner:
                     raise
                 self.fail_now(str(e))
                 return
-        self.drain()
+        self.final_check()
 
     # The whole run
 
@@ -1143,6 +1189,12 @@ def main(argv=None):
             modules = [(n, os.path.join(TOP, p)) for n, p in sc.modules]
             if opts.cmdline is None:
                 cmdline = sc.cmdline
+            if not opts.no_build and sc.targets:
+                try:
+                    make_targets(sc.targets, sys.stdout, False)
+                except Failure as e:
+                    print("run: --make-iso: %s" % e, file=sys.stderr)
+                    return 1
         else:
             modules = [parse_module_spec(s) for s in specs]
         try:

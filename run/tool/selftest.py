@@ -179,6 +179,23 @@ def check_exit_code(log, opts):
                 r"guest exited with code [0-68-9]\d*, expected code 7")
 
 
+def check_fault_unexpected(log, opts):
+    """A component fault the scenario does not declare fails it."""
+    expect_fail("fault-unexpected", log, opts,
+                r"unexpected fault .*'crasher' faulted")
+
+
+def check_fault_expected(log, opts):
+    """The same fault declared with <expect-fault> passes."""
+    expect_pass("fault-expected", log, opts)
+
+
+def check_fault_never(log, opts):
+    """An expected fault that never happens fails the final check."""
+    expect_fail("fault-never", log, opts,
+                r"expected fault /'crasher' faulted/ never happened")
+
+
 def _shot(name):
     return os.path.join(TOP, "build", "run", "selftest-" + name,
                         "screen.png")
@@ -306,6 +323,9 @@ CHECKS = [
     ("scenario-timeout", check_scenario_timeout),
     ("fail-pattern", check_fail_pattern),
     ("exit-code", check_exit_code),
+    ("fault-unexpected", check_fault_unexpected),
+    ("fault-expected", check_fault_expected),
+    ("fault-never", check_fault_never),
     ("compare-match", check_compare_match),
     ("compare-mismatch", check_compare_mismatch),
     ("image-match", check_image_match),

@@ -3,8 +3,10 @@
 exactly one line `N passed, M failed`, exiting non-zero when M > 0.
 
 The tests, in order:
-  host-test/NAME  every executable in build/host-test/ (exit 0 = pass);
-  fuzz/NAME       every libFuzzer binary in build/fuzz/, for FUZZ_TIME
+  host-test/NAME  every host test a build.mk declares (`make list-tests`),
+                  run from build/host-test/ (exit 0 = pass; not built =
+                  fail);
+  fuzz/NAME       every declared libFuzzer target in build/fuzz/, for FUZZ_TIME
                   seconds from the seeds in fuzz_seeds/ beside NAME.c
                   (exit 0 = no crash, leak or sanitizer report);
   run/.../test_*.py, ports/.../test_*.py  the host tools' own unit tests
@@ -81,15 +83,33 @@ def stop_group(p):
 
 # Host unit tests
 
+def declared(kind):
+    """The tests of one kind (host-test, fuzz) the build.mk files declare,
+    from `make list-tests`: so this finds the same tests whether `make test`
+    ran it or someone ran it alone, and a declared test that was not built
+    fails instead of going missing."""
+    p = subprocess.run(["make", "-s", "--no-print-directory", "list-tests"],
+                       cwd=TOP, stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, universal_newlines=True)
+    if p.returncode != 0:
+        raise RuntimeError("make list-tests failed")
+    return sorted(name for k, _, name in
+                  (line.partition(" ") for line in p.stdout.splitlines())
+                  if k == kind)
+
+
+def _not_built(path):
+    def run(log, opts):
+        raise TestFailed("%s is declared but not built (make all)" % path)
+    return run
+
+
 def host_tests():
-    d = os.path.join(TOP, "build", "host-test")
-    if not os.path.isdir(d):
-        return []
     tests = []
-    for name in sorted(os.listdir(d)):
-        path = os.path.join(d, name)
-        if os.path.isfile(path) and os.access(path, os.X_OK):
-            tests.append(("host-test/" + name, _host_test(path)))
+    for name in declared("host-test"):
+        path = os.path.join(TOP, "build", "host-test", name)
+        tests.append(("host-test/" + name, _host_test(path)
+                      if os.access(path, os.X_OK) else _not_built(path)))
     return tests
 
 
@@ -121,17 +141,14 @@ def _host_test(path):
 # Fuzz targets
 
 def fuzz_tests():
-    d = os.path.join(TOP, "build", "fuzz")
-    if not os.path.isdir(d):
-        return []
     sources = {os.path.basename(f)[:-2]: os.path.dirname(f)
                for f in c_sources() if f.endswith(".c")}
     tests = []
-    for name in sorted(os.listdir(d)):
-        path = os.path.join(d, name)
-        if os.path.isfile(path) and os.access(path, os.X_OK):
-            seeds = os.path.join(sources.get(name, "?"), "fuzz_seeds")
-            tests.append(("fuzz/" + name, _fuzz_test(path, name, seeds)))
+    for name in declared("fuzz"):
+        path = os.path.join(TOP, "build", "fuzz", name)
+        seeds = os.path.join(sources.get(name, "?"), "fuzz_seeds")
+        tests.append(("fuzz/" + name, _fuzz_test(path, name, seeds)
+                      if os.access(path, os.X_OK) else _not_built(path)))
     return tests
 
 

@@ -30,9 +30,10 @@ static struct tss tss;
 static uint64_t gdt[7];
 static struct idt_entry idt[256];
 static _Alignas(16) uint8_t kstack[16384];
-static _Alignas(16) uint8_t dfstack[4096];
+static _Alignas(16) uint8_t dfstack[4096], nmistack[4096], mcstack[4096];
+static uint64_t nmi_count;
 extern uint64_t isr_table[], isr_spurious[];
-void syscall_entry(void);
+void syscall_entry(void), isr_nmi(void), isr_mc(void);
 
 /* The boot stack; boot.S sets rsp to kstack_top. */
 __asm__(".globl kstack_top\n.set kstack_top, kstack + 16384");
@@ -67,6 +68,8 @@ tables_init(void)
 	tss.iomap_base = __builtin_offsetof(struct tss, iomap);
 	tss.rsp[0] = (uint64_t)kstack + sizeof(kstack);
 	tss.ist[0] = (uint64_t)dfstack + sizeof(dfstack);
+	tss.ist[1] = (uint64_t)nmistack + sizeof(nmistack);
+	tss.ist[2] = (uint64_t)mcstack + sizeof(mcstack);
 
 	struct {
 		uint16_t limit;
@@ -85,6 +88,8 @@ tables_init(void)
 			 : "rax", "memory");
 	for (unsigned v = 0; v < 49; v++)
 		idt_set(v, isr_table[v], v == 3 ? 3 : 0, v == 8 ? 1 : 0);
+	idt_set(2, (uint64_t)isr_nmi, 0, 2);
+	idt_set(18, (uint64_t)isr_mc, 0, 3);
 	idt_set(255, isr_spurious[0], 0, 0);
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
@@ -301,6 +306,26 @@ trap_handler(struct regs *r)
 		break;
 	}
 	sched_exit();
+}
+
+/*
+ * Nothing in Bulkhead raises NMIs (no watchdog yet); one from outside is
+ * noted and ignored, so that it takes down neither the kernel nor the
+ * thread it interrupted.
+ */
+void nmi_handler(void);
+void
+nmi_handler(void)
+{
+	kprintf("kernel: NMI %lu ignored\n", ++nmi_count);
+}
+
+/* A machine check means the hardware lost data: stop before using it. */
+_Noreturn void mc_handler(void);
+void
+mc_handler(void)
+{
+	panic("machine check");
 }
 
 /* An exception or interrupt in kernel mode: only interrupts of idle. */

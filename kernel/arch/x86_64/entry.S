@@ -107,6 +107,25 @@ isr_common:
 	addq $16, %rsp
 	iretq
 
+/*
+ * NMI and machine check come on IST stacks of their own (cpu.c), wherever
+ * they hit: user mode, the kernel, or syscall_entry before it has switched
+ * off the user's stack or swapped GS. So they use neither GS nor the
+ * thread's frame. An NMI is counted and returns; a machine check panics.
+ */
+	.globl isr_nmi
+isr_nmi:
+	PUSH_GPRS
+	call nmi_handler
+	POP_GPRS
+	iretq
+
+	.globl isr_mc
+isr_mc:
+	subq $8, %rsp
+	call mc_handler
+	ud2
+
 .macro ISR vec
 isr_\vec:
 	.if (\vec == 8) || (\vec >= 10 && \vec <= 14) || (\vec == 17) || (\vec == 21)
