@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include <base/session_table.h>
+
 struct reply {
 	int error;        /* 0 or -E_*: the reply's label */
 	unsigned words;   /* message words to send back */
@@ -20,3 +22,19 @@ struct reply {
 /* rcv: an empty slot where capabilities sent to the server arrive. */
 _Noreturn void server_loop(uint64_t ep, uint64_t rcv,
     void (*handle)(uint64_t badge, uint64_t info, struct reply *r));
+
+/*
+ * Opens a session in t: a copy of ep badged with the new slot's badge,
+ * kept by the server until server_session_close, goes back to the client
+ * through r, and the session id (the badge) in message word 0. Returns
+ * the slot or a negative error.
+ */
+int server_session_open(struct session_table *t, uint64_t ep, unsigned rights,
+    struct reply *r);
+
+/*
+ * Closes the session the parent names by its id: revokes every copy of its
+ * capability, wherever the client put them, and frees the slot. Returns the
+ * slot, for the server to release what it held for the session, or -E_CAP.
+ */
+int server_session_close(struct session_table *t, uint64_t id);
