@@ -36,5 +36,7 @@ int server_session_open(struct session_table *t, uint64_t ep, unsigned rights,
  * Closes the session the parent names by its id: revokes every copy of its
  * capability, wherever the client put them, and frees the slot. Returns the
  * slot, for the server to release what it held for the session, or -E_CAP.
+ * Neither this nor server_session_open logs: the parent is calling us and
+ * would not take a log line until we replied.
  */
 int server_session_close(struct session_table *t, uint64_t id);

@@ -1,6 +1,5 @@
 /* The loop every server runs; see include/base/server.h. */
 #include <base/error.h>
-#include <base/log.h>
 #include <base/rpc.h>
 #include <base/runtime.h>
 #include <base/server.h>
@@ -44,10 +43,8 @@ server_session_open(struct session_table *t, uint64_t ep, unsigned rights,
 	int i = session_table_alloc(t);
 	uint64_t cap;
 
-	if (i < 0) {
-		log_printf("%s: no session: all %u in use", t->name, t->count);
+	if (i < 0)
 		return i;
-	}
 	if (!(cap = slot_alloc())) {
 		session_table_free(t, (unsigned)i);
 		return -E_NOMEM;
@@ -69,7 +66,7 @@ server_session_open(struct session_table *t, uint64_t ep, unsigned rights,
 int
 server_session_close(struct session_table *t, uint64_t id)
 {
-	int i = session_table_lookup(t, id);
+	int i = session_table_find(t, id);
 
 	if (i < 0)
 		return i;
