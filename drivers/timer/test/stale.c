@@ -1,6 +1,7 @@
 /*
- * A hostile Timer client for run/walls_stale.run: it keeps a copy of a
- * session capability past the session's close and uses it after the slot
+ * A hostile client for run/walls_stale.run: it keeps a copy of a session
+ * capability (Timer, or with service="IO_PORT" core's I/O ports
+ * base=0x2f8 size=8) past the session's close and uses it after the slot
  * was given to a new session. Both the copy the parent handed over and a
  * copy the client made itself must reach nothing, while the new session
  * works. Exits 0 if so, 1 if a stale capability still reached the timer.
@@ -14,6 +15,9 @@
 #include <base/log.h>
 #include <base/rpc.h>
 #include <base/runtime.h>
+#include <base/string.h>
+#include <session/io_port.h>
+#include <session/pd.h>
 #include <session/timer.h>
 
 #define VICTIM_TIMEOUTS 50u
@@ -44,6 +48,24 @@ victim(void)
 	return 0;
 }
 
+static bool io_port; /* the service is core's IO_PORT, not Timer */
+
+static int
+session_get(uint64_t *cap, uint64_t *id)
+{
+	return io_port
+	    ? session_open_args("IO_PORT", "", "base=0x2f8 size=8", 0, cap, id)
+	    : session_open("Timer", "", 0, cap, id);
+}
+
+/* One call that only an open session answers. */
+static long
+probe(uint64_t cap)
+{
+	return io_port ? rpc_call(cap, IO_PORT_ACCESS, 0, CAP_PD, 0, NULL)
+		       : rpc_call(cap, TIMER_NOW, 0, 0, 0, NULL);
+}
+
 int main(uint64_t arg);
 
 int
@@ -51,18 +73,21 @@ main(uint64_t arg)
 {
 	struct config cfg;
 	bool is_victim = false;
+	char service[16];
 	uint64_t old, old_id, copy = slot_alloc(), cur, cur_id;
 	long e;
 
 	if (config_load(&cfg))
 		return 1;
 	config_attr_bool(config_root(&cfg), "victim", false, &is_victim);
+	io_port = !config_attr_copy(config_root(&cfg), "service", service,
+		      sizeof(service)) &&
+	    !strcmp(service, "IO_PORT");
 	if (is_victim)
 		return victim();
-	if (!copy || session_open("Timer", "", 0, &old, &old_id) ||
-	    sys_cap_derive(old, 0, copy, RIGHT_SEND, 0) ||
-	    rpc_call(copy, TIMER_NOW, 0, 0, 0, NULL)) {
-		log_printf("stale: no first Timer session");
+	if (!copy || session_get(&old, &old_id) ||
+	    sys_cap_derive(old, 0, copy, RIGHT_SEND, 0) || probe(copy)) {
+		log_printf("stale: no first session");
 		return 1;
 	}
 	/* Close the session the parent's way, but keep our own copy. */
@@ -71,18 +96,17 @@ main(uint64_t arg)
 		log_printf("stale: cannot close the first session");
 		return 1;
 	}
-	if (session_open("Timer", "", 0, &cur, &cur_id)) {
-		log_printf("stale: no second Timer session");
+	if (session_get(&cur, &cur_id)) {
+		log_printf("stale: no second session");
 		return 1;
 	}
-	if (!(e = rpc_call(old, TIMER_NOW, 0, 0, 0, NULL)) ||
-	    !rpc_call(copy, TIMER_NOW, 0, 0, 0, NULL)) {
+	if (!(e = probe(old)) || !probe(copy)) {
 		log_printf("stale: a closed session's capability still works");
 		return 1;
 	}
 	log_printf("stale: closed session's capabilities refused (error %ld)",
 	    -e);
-	if ((e = rpc_call(cur, TIMER_NOW, 0, 0, 0, NULL))) {
+	if ((e = probe(cur))) {
 		log_printf("stale: the new session fails (error %ld)", -e);
 		return 1;
 	}
