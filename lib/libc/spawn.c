@@ -92,6 +92,8 @@ static struct {
 	unsigned proc;
 	uint64_t sigh;
 } fd_sessions[FD_SESSIONS];
+static struct session_slot fd_slots[FD_SESSIONS];
+static struct session_table fd_table = {"libc", K_FD, FD_SESSIONS, fd_slots};
 
 static struct proc procs[PROCS];
 static uint64_t ep, ep_sig, rcv;
@@ -112,14 +114,16 @@ static void
 session_end(struct proc *p, unsigned s)
 {
 	if (p->sessions[s].fd) {
-		unsigned f = (unsigned)p->sessions[s].id;
+		int f = server_session_close(&fd_table, p->sessions[s].id);
 
-		vfs_file_release(fd_sessions[f].file);
-		fd_sessions[f].file = NULL;
-		if (fd_sessions[f].sigh) {
-			sys_cap_delete(fd_sessions[f].sigh);
-			slot_free(fd_sessions[f].sigh);
-			fd_sessions[f].sigh = 0;
+		if (f >= 0) {
+			vfs_file_release(fd_sessions[f].file);
+			fd_sessions[f].file = NULL;
+			if (fd_sessions[f].sigh) {
+				sys_cap_delete(fd_sessions[f].sigh);
+				slot_free(fd_sessions[f].sigh);
+				fd_sessions[f].sigh = 0;
+			}
 		}
 	} else if (p->sessions[s].cap) {
 		session_close(p->sessions[s].cap, p->sessions[s].id);
@@ -180,8 +184,7 @@ fd_open(unsigned idx, uint64_t h, struct reply *r, int slot)
 	struct proc *p = &procs[idx];
 	uint64_t remote, *w = utcb_self()->msg;
 	char args[32];
-	unsigned i;
-	int e;
+	int i, e;
 
 	if (h >= EXPORTS || !exports[h].file || exports[h].proc != idx)
 		return -E_DENIED;
@@ -197,19 +200,17 @@ fd_open(unsigned idx, uint64_t h, struct reply *r, int slot)
 		r->words = 1;
 		return 0;
 	}
-	for (i = 0; i < FD_SESSIONS && fd_sessions[i].file; i++)
-		;
-	if (i == FD_SESSIONS)
-		return -E_NOMEM;
+	if ((i = server_session_open(&fd_table, ep, RIGHT_SEND | RIGHT_GRANT,
+		 r)) < 0)
+		return i;
 	vfs_file_hold(exports[h].file);
 	fd_sessions[i].file = exports[h].file;
 	fd_sessions[i].proc = idx;
 	p->sessions[slot].used = true;
 	p->sessions[slot].fd = true;
 	p->sessions[slot].cap = 0;
-	p->sessions[slot].id = i;
-	r->session = BADGE(K_FD, i);
-	w[0] = (uint64_t)slot;
+	p->sessions[slot].id = session_table_badge(&fd_table, (unsigned)i);
+	w[0] = (uint64_t)slot; /* the child closes it by its slot with us */
 	r->words = 1;
 	return 0;
 }
@@ -391,9 +392,9 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 	if (MSG_LABEL(info) == SIGNAL_LABEL) {
 		faults(badge);
 	} else if (BADGE_KIND(badge) == K_FD) {
-		r->error = idx < FD_SESSIONS && fd_sessions[idx].file
-		    ? fd_call(idx, info, r)
-		    : -E_CAP;
+		int f = session_table_lookup(&fd_table, badge);
+
+		r->error = f < 0 ? f : fd_call((unsigned)f, info, r);
 	} else if (idx >= PROCS || !procs[idx].running) {
 		r->error = -E_CAP;
 	} else if (BADGE_KIND(badge) == K_CONFIG) {
