@@ -2,8 +2,8 @@
  * A server's loop: wait on the endpoint, hand each message (calls, and
  * signals bound to the endpoint) to the component's handler, send its
  * reply. The handler says what goes back: an error, message words, and a
- * capability, either a new session (a copy of the endpoint with a badge)
- * or a copy of a capability the server holds (a dataspace).
+ * copy of a capability the server holds: a dataspace, or a new session's
+ * capability, which server_session_open makes and keeps.
  */
 #pragma once
 
@@ -12,11 +12,10 @@
 #include <base/session_table.h>
 
 struct reply {
-	int error;        /* 0 or -E_*: the reply's label */
-	unsigned words;   /* message words to send back */
-	uint64_t session; /* badge of a new session capability, or 0 */
-	uint64_t cap;     /* slot of a capability to copy, or 0 */
-	unsigned rights;  /* rights of what goes back */
+	int error;       /* 0 or -E_*: the reply's label */
+	unsigned words;  /* message words to send back */
+	uint64_t cap;    /* slot of a capability to copy, or 0 */
+	unsigned rights; /* rights of what goes back */
 };
 
 /* rcv: an empty slot where capabilities sent to the server arrive. */

@@ -24,11 +24,9 @@ server_loop(uint64_t ep, uint64_t rcv,
 		}
 		handle(badge, info, &r);
 		sys_cap_delete(rcv);
-		if (!r.error && (r.session || r.cap) && (out = slot_alloc())) {
-			if (r.session)
-				sys_cap_derive(ep, 0, out, r.rights, r.session);
-			else
-				sys_cap_derive(r.cap, 0, out, r.rights, 0);
+		if (!r.error && r.cap && (out = slot_alloc())) {
+			/* A child of r.cap, so revoking r.cap reaches it. */
+			sys_cap_derive(r.cap, 0, out, r.rights, 0);
 			u->snd_caps[0] = (uint32_t)out;
 		}
 		reply = MSG_INFO(r.error < 0 ? -r.error : 0,
