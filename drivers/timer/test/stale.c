@@ -6,7 +6,9 @@
  * copy the client made itself must reach nothing, while the new session
  * works. Exits 0 if so, 1 if a stale capability still reached the timer.
  * With victim="yes" it is the bystander instead: one session's timeouts,
- * fired while the hostile one works, each by its signal.
+ * fired while the hostile one works, each by its signal. With
+ * service="Platform" it keeps the IO_MEM capability of its device's BAR 0
+ * past its Platform session's close: that must reach nothing either.
  */
 #include <stdbool.h>
 
@@ -17,7 +19,9 @@
 #include <base/runtime.h>
 #include <base/string.h>
 #include <session/io_port.h>
+#include <session/io_mem.h>
 #include <session/pd.h>
+#include <session/platform.h>
 #include <session/timer.h>
 
 #define VICTIM_TIMEOUTS 50u
@@ -49,6 +53,48 @@ victim(void)
 }
 
 static bool io_port; /* the service is core's IO_PORT, not Timer */
+
+/* A device capability kept past its Platform session: refused after. */
+static int
+platform(void)
+{
+	uint64_t pf, id, mem = slot_alloc(), copy = slot_alloc(), ds,
+			 *w = utcb_self()->msg;
+	long e;
+
+	if (!mem || !copy || session_open("Platform", "", 0, &pf, &id)) {
+		log_printf("stale: no Platform session");
+		return 1;
+	}
+	w[0] = 0; /* device 0, BAR 0, uncached */
+	w[1] = 0;
+	w[2] = 0;
+	if (rpc_call(pf, PLATFORM_IO_MEM, 3, 0, mem, NULL) ||
+	    sys_cap_derive(mem, 0, copy, RIGHT_SEND, 0) ||
+	    !(ds = slot_alloc())) {
+		log_printf("stale: no device memory from the platform driver");
+		return 1;
+	}
+	w[0] = 4096;
+	if ((e = rpc_call(copy, IO_MEM_DATASPACE, 1, 0, ds, NULL))) {
+		log_printf("stale: the device memory fails (error %ld)", -e);
+		return 1;
+	}
+	sys_cap_delete(ds);
+	if (session_close(pf, id)) {
+		log_printf("stale: cannot close the Platform session");
+		return 1;
+	}
+	w[0] = 4096;
+	if (!(e = rpc_call(mem, IO_MEM_DATASPACE, 1, 0, ds, NULL)) ||
+	    !rpc_call(copy, IO_MEM_DATASPACE, 1, 0, ds, NULL)) {
+		log_printf("stale: a closed session's capability still works");
+		return 1;
+	}
+	log_printf("stale: closed session's capabilities refused (error %ld)",
+	    -e);
+	return 0;
+}
 
 static int
 session_get(uint64_t *cap, uint64_t *id)
@@ -85,6 +131,10 @@ main(uint64_t arg)
 	    !strcmp(service, "IO_PORT");
 	if (is_victim)
 		return victim();
+	if (!config_attr_copy(config_root(&cfg), "service", service,
+		sizeof(service)) &&
+	    !strcmp(service, "Platform"))
+		return platform();
 	if (!copy || session_get(&old, &old_id) ||
 	    sys_cap_derive(old, 0, copy, RIGHT_SEND, 0) || probe(copy)) {
 		log_printf("stale: no first session");
