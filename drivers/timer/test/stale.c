@@ -1,7 +1,8 @@
 /*
  * A hostile client for run/walls_stale.run: it keeps a copy of a session
- * capability (Timer, or with service="IO_PORT" core's I/O ports
- * base=0x2f8 size=8) past the session's close and uses it after the slot
+ * capability (Timer; with service="IO_PORT" core's I/O ports base=0x2f8
+ * size=8; with service="ROM" the ROM "stale", from report_rom) past the
+ * session's close and uses it after the slot
  * was given to a new session. Both the copy the parent handed over and a
  * copy the client made itself must reach nothing, while the new session
  * works. Exits 0 if so, 1 if a stale capability still reached the timer.
@@ -22,6 +23,7 @@
 #include <session/io_mem.h>
 #include <session/pd.h>
 #include <session/platform.h>
+#include <session/rom.h>
 #include <session/timer.h>
 
 #define VICTIM_TIMEOUTS 50u
@@ -52,7 +54,8 @@ victim(void)
 	return 0;
 }
 
-static bool io_port; /* the service is core's IO_PORT, not Timer */
+/* The service config/@service names: Timer, IO_PORT or ROM. */
+static char service[16] = "Timer";
 
 /* A device capability kept past its Platform session: refused after. */
 static int
@@ -99,17 +102,31 @@ platform(void)
 static int
 session_get(uint64_t *cap, uint64_t *id)
 {
-	return io_port
-	    ? session_open_args("IO_PORT", "", "base=0x2f8 size=8", 0, cap, id)
-	    : session_open("Timer", "", 0, cap, id);
+	if (!strcmp(service, "IO_PORT"))
+		return session_open_args("IO_PORT", "", "base=0x2f8 size=8", 0,
+		    cap, id);
+	if (!strcmp(service, "ROM"))
+		return session_open("ROM", "stale", 0, cap, id);
+	return session_open("Timer", "", 0, cap, id);
 }
 
 /* One call that only an open session answers. */
 static long
 probe(uint64_t cap)
 {
-	return io_port ? rpc_call(cap, IO_PORT_ACCESS, 0, CAP_PD, 0, NULL)
-		       : rpc_call(cap, TIMER_NOW, 0, 0, 0, NULL);
+	static uint64_t ds;
+	long e;
+
+	if (!strcmp(service, "IO_PORT"))
+		return rpc_call(cap, IO_PORT_ACCESS, 0, CAP_PD, 0, NULL);
+	if (!strcmp(service, "ROM")) {
+		if (!ds && !(ds = slot_alloc()))
+			return -E_NOMEM;
+		if (!(e = rpc_call(cap, ROM_DATASPACE, 0, 0, ds, NULL)))
+			sys_cap_delete(ds);
+		return e;
+	}
+	return rpc_call(cap, TIMER_NOW, 0, 0, 0, NULL);
 }
 
 int main(uint64_t arg);
@@ -119,21 +136,19 @@ main(uint64_t arg)
 {
 	struct config cfg;
 	bool is_victim = false;
-	char service[16];
 	uint64_t old, old_id, copy = slot_alloc(), cur, cur_id;
 	long e;
 
 	if (config_load(&cfg))
 		return 1;
 	config_attr_bool(config_root(&cfg), "victim", false, &is_victim);
-	io_port = !config_attr_copy(config_root(&cfg), "service", service,
-		      sizeof(service)) &&
-	    !strcmp(service, "IO_PORT");
+	if (config_has_attr(config_root(&cfg), "service") &&
+	    config_attr_copy(config_root(&cfg), "service", service,
+		sizeof(service)))
+		return 1;
 	if (is_victim)
 		return victim();
-	if (!config_attr_copy(config_root(&cfg), "service", service,
-		sizeof(service)) &&
-	    !strcmp(service, "Platform"))
+	if (!strcmp(service, "Platform"))
 		return platform();
 	if (!copy || session_get(&old, &old_id) ||
 	    sys_cap_derive(old, 0, copy, RIGHT_SEND, 0) || probe(copy)) {
