@@ -7,8 +7,10 @@
  */
 #include "core.h"
 
+#include <base/error.h>
 #include <base/log.h>
 #include <base/rpc.h>
+#include <base/session_table.h>
 #include <base/string.h>
 #include <kernel/syscalls.h>
 #include <session/io_mem.h>
@@ -41,7 +43,6 @@ static struct pds *init;
 static uint64_t rcv_slot;
 static uint64_t info_pa, info_len; /* the ROM platform_info */
 static struct {
-	bool used;
 	enum kind kind;
 	struct pds *pd;       /* K_PD */
 	uint64_t quota;       /* moved from init's quota */
@@ -54,9 +55,19 @@ static struct {
 	struct dataspace *ds; /* K_IOMEM: as a dataspace, once asked for */
 	struct kobj_ref irq;  /* K_IRQ: the kernel object, once bound */
 } sessions[SESSIONS];
+/*
+ * Which slots are taken, with their generations: every session takes and
+ * frees its slot through io_table. Device sessions are badged through the
+ * table of their kind (all three share the slots), and core keeps the
+ * capability it gave out, to revoke it on close.
+ */
+static struct session_slot slots[SESSIONS];
+static struct session_table io_table = {"core", K_IO, SESSIONS, slots},
+			    iomem_table = {"core", K_IOMEM, SESSIONS, slots},
+			    irq_table = {"core", K_IRQ, SESSIONS, slots};
 
 /* Reply state, filled by the handlers. */
-static uint64_t reply_words, reply_cap_badge;
+static uint64_t reply_words, reply_cap_badge, reply_cap_src;
 static int reply_cap_kind;
 static unsigned reply_cap_rights;
 
@@ -70,6 +81,26 @@ reply_cap(enum kind kind, uint32_t gen, uint64_t idx, unsigned rights)
 	reply_cap_kind = kind;
 	reply_cap_badge = BADGE(kind, gen, idx);
 	reply_cap_rights = rights;
+}
+
+/* A device session's capability, kept in its slot until the close. */
+static int
+reply_device(const struct session_table *t, unsigned s)
+{
+	uint64_t cap = cap_alloc();
+
+	if (!cap ||
+	    sys_cap_derive(ep.slot, 0, cap, RIGHT_SEND | RIGHT_GRANT,
+		session_table_badge(t, s))) {
+		if (cap)
+			cap_free(cap);
+		return -E_NOMEM;
+	}
+	slots[s].cap = cap;
+	reply_cap_kind = (int)t->kind;
+	reply_cap_src = cap;
+	reply_cap_rights = RIGHT_SEND | RIGHT_GRANT;
+	return 0;
 }
 
 /* A dataspace capability that came with the message, or NULL. */
@@ -194,7 +225,7 @@ io_mem_taken(uint64_t base, uint64_t size)
 		    bi->ram[i].base < base + size)
 			return true;
 	for (unsigned k = 0; k < SESSIONS; k++)
-		if (sessions[k].used && sessions[k].kind == K_IOMEM &&
+		if (slots[k].used && sessions[k].kind == K_IOMEM &&
 		    base < sessions[k].base + sessions[k].size &&
 		    sessions[k].base < base + size)
 			return true;
@@ -209,7 +240,7 @@ io_taken(uint64_t base, uint64_t size)
 	    (base <= EXIT_PORT && base + size > EXIT_PORT))
 		return true;
 	for (unsigned k = 0; k < SESSIONS; k++)
-		if (sessions[k].used && sessions[k].kind == K_IO &&
+		if (slots[k].used && sessions[k].kind == K_IO &&
 		    base < sessions[k].base + sessions[k].size &&
 		    sessions[k].base < base + size)
 			return true;
@@ -217,26 +248,20 @@ io_taken(uint64_t base, uint64_t size)
 }
 
 static int
-open_session(uint64_t info)
+open_kind(uint64_t info, unsigned s)
 {
 	uint64_t *w = utcb_self()->msg, quota;
 	struct session_request r;
 	char full[LABEL_MAX];
 	const char *service = r.service;
-	unsigned s;
 
+	/* What the slot's last session left must not look taken. */
+	memset(&sessions[s], 0, sizeof(sessions[s]));
 	if (session_request_get(w, MSG_NWORDS(info), &r))
 		return -E_INVAL;
 	quota = r.quota;
 	fmt_snprintf(full, sizeof(full), r.label[0] ? "init -> %s" : "init",
 	    r.label);
-	for (s = 0; s < SESSIONS && sessions[s].used; s++)
-		;
-	if (s == SESSIONS) {
-		log_printf("core: no '%s' session for '%s': all %u in use",
-		    service, full, SESSIONS);
-		return -E_NOMEM;
-	}
 	if (!strcmp(service, "PD")) {
 		struct pds *p;
 
@@ -286,7 +311,8 @@ open_session(uint64_t info)
 		sessions[s].base = base;
 		sessions[s].size = size;
 		sessions[s].io_pd = NULL;
-		reply_cap(K_IO, 0, s, RIGHT_SEND | RIGHT_GRANT);
+		if (reply_device(&io_table, s))
+			return -E_NOMEM;
 	} else if (!strcmp(service, "IO_MEM")) {
 		uint64_t base = session_arg(r.args, "base", 0);
 		uint64_t size = session_arg(r.args, "size", 0);
@@ -303,12 +329,14 @@ open_session(uint64_t info)
 		sessions[s].wc = session_arg(r.args, "wc", 0);
 		sessions[s].io_pd = NULL;
 		sessions[s].ds = NULL;
-		reply_cap(K_IOMEM, 0, s, RIGHT_SEND | RIGHT_GRANT);
+		if (reply_device(&iomem_table, s))
+			return -E_NOMEM;
 	} else if (!strcmp(service, "IRQ")) {
 		uint64_t line = session_arg(r.args, "irq", 16);
 
 		for (unsigned k = 0; k < SESSIONS; k++)
-			if (sessions[k].used && sessions[k].kind == K_IRQ &&
+			if (slots[k].used && k != s &&
+			    sessions[k].kind == K_IRQ &&
 			    sessions[k].line == line)
 				line = 16;
 		if (line >= 16 || line == 2) {
@@ -319,22 +347,44 @@ open_session(uint64_t info)
 		memset(&sessions[s].irq, 0, sizeof(sessions[s].irq));
 		sessions[s].kind = K_IRQ;
 		sessions[s].line = (unsigned)line;
-		reply_cap(K_IRQ, 0, s, RIGHT_SEND | RIGHT_GRANT);
+		if (reply_device(&irq_table, s))
+			return -E_NOMEM;
 	} else {
 		log_printf("core: no service '%s' for '%s'", service, full);
 		return -E_DENIED;
 	}
-	sessions[s].used = true;
 	w[0] = s;
 	reply_words = 1;
 	return 0;
 }
 
+/* The slot is taken first, so open_kind sees it as in use. */
+static int
+open_session(uint64_t info)
+{
+	int s = session_table_alloc(&io_table), e;
+
+	if (s < 0) {
+		log_printf("core: no session for init: all %u in use",
+		    SESSIONS);
+		return -E_NOMEM;
+	}
+	if ((e = open_kind(info, (unsigned)s)))
+		session_table_free(&io_table, (unsigned)s);
+	return e;
+}
+
 static int
 close_session(uint64_t id)
 {
-	if (id >= SESSIONS || !sessions[id].used)
+	if (id >= SESSIONS || !slots[id].used)
 		return -E_NOENT;
+	if (slots[id].cap) {
+		/* Every copy of a device session's capability dies with it. */
+		sys_cap_revoke(slots[id].cap);
+		sys_cap_delete(slots[id].cap);
+		cap_free(slots[id].cap);
+	}
 	if (sessions[id].kind == K_IO && sessions[id].io_pd &&
 	    sessions[id].io_pd->used)
 		pds_io(sessions[id].io_pd, sessions[id].base, sessions[id].size,
@@ -371,7 +421,7 @@ close_session(uint64_t id)
 				(long)PAGE / 1024,
 			    held * PAGE / 1024);
 	}
-	sessions[id].used = false;
+	session_table_free(&io_table, (unsigned)id);
 	return 0;
 }
 
@@ -381,7 +431,7 @@ upgrade_session(uint64_t id, uint64_t new_quota)
 {
 	struct pds *p;
 
-	if (id >= SESSIONS || !sessions[id].used || sessions[id].kind != K_PD)
+	if (id >= SESSIONS || !slots[id].used || sessions[id].kind != K_PD)
 		return -E_NOENT;
 	p = sessions[id].pd;
 	if (new_quota < p->spent)
@@ -646,11 +696,17 @@ dispatch(uint64_t badge, uint64_t info)
 	}
 	case K_IO:
 	case K_IOMEM:
-	case K_IRQ:
-		if (idx >= SESSIONS || !sessions[idx].used ||
-		    sessions[idx].kind != BADGE_KIND(badge))
+	case K_IRQ: {
+		const struct session_table *t = BADGE_KIND(badge) == K_IO
+		    ? &io_table
+		    : BADGE_KIND(badge) == K_IOMEM ? &iomem_table
+						   : &irq_table;
+		int s = session_table_lookup(t, badge);
+
+		if (s < 0 || sessions[s].kind != BADGE_KIND(badge))
 			return -E_CAP;
-		return device_call((unsigned)idx, label, info);
+		return device_call((unsigned)s, label, info);
+	}
 	}
 	return -E_CAP;
 }
@@ -666,6 +722,7 @@ serve(void)
 		sys_ipc_reply_wait(ep.slot, info, &info, &badge);
 		reply_words = 0;
 		reply_cap_kind = 0;
+		reply_cap_src = 0;
 		int e = dispatch(badge, info);
 
 		sys_cap_delete(rcv_slot);
@@ -676,8 +733,9 @@ serve(void)
 		}
 		if (!e && reply_cap_kind) {
 			out = cap_alloc();
-			sys_cap_derive(ep.slot, 0, out, reply_cap_rights,
-			    reply_cap_badge);
+			/* A kept session capability carries its own badge. */
+			sys_cap_derive(reply_cap_src ? reply_cap_src : ep.slot,
+			    0, out, reply_cap_rights, reply_cap_badge);
 			u->snd_caps[0] = (uint32_t)out;
 		}
 		info = MSG_INFO(e < 0 ? -e : 0, e ? 0 : reply_words,

@@ -42,11 +42,12 @@ static struct {
 	uint64_t back_ds, back_bytes;
 	bool direct;      /* config: the client gets the video memory itself */
 	uint64_t vram_io; /* the video memory's IO_MEM session */
-	bool busy;        /* one client at a time */
-	uint64_t gen;     /* the session's badge: a closed one's cap is dead */
 } fb;
+/* One client at a time: a table of one slot. */
+static struct session_slot slot;
+static struct session_table table = {"fb", 0, 1, &slot};
 
-static uint64_t platform;
+static uint64_t platform, ep;
 
 static void
 refresh(uint64_t x, uint64_t y, uint64_t w, uint64_t h)
@@ -68,20 +69,18 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 	uint64_t *w = utcb_self()->msg;
 
 	if (!badge && MSG_LABEL(info) == ROOT_CREATE) {
-		if (fb.busy)
+		if (slot.used)
 			return -E_BUSY;
-		fb.busy = true;
-		r->session = ++fb.gen;
-		r->rights = RIGHT_SEND | RIGHT_GRANT;
-		w[0] = 0;
-		r->words = 1;
-		return 0;
+		return server_session_open(&table, ep, RIGHT_SEND | RIGHT_GRANT,
+			   r) < 0
+		    ? -E_NOMEM
+		    : 0;
 	}
 	if (!badge && MSG_LABEL(info) == ROOT_CLOSE) {
-		fb.busy = false;
+		server_session_close(&table, w[0]);
 		return 0;
 	}
-	if (!fb.busy || badge != fb.gen)
+	if (session_table_lookup(&table, badge) < 0)
 		return -E_CAP;
 	switch (MSG_LABEL(info)) {
 	case FB_MODE:
@@ -299,7 +298,7 @@ int main(uint64_t arg);
 int
 main(uint64_t arg)
 {
-	uint64_t ep, rcv, vram_size = 0, *w = utcb_self()->msg;
+	uint64_t rcv, vram_size = 0, *w = utcb_self()->msg;
 	int e;
 	void *p;
 

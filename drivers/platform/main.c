@@ -24,9 +24,6 @@
 
 #define SESSIONS 8u
 #define SESSION_DEVS 8u
-/* A badge names slot and generation: a closed session's cap is dead. */
-#define BADGE_SESSION(i, gen) ((uint64_t)(gen) << 8 | ((uint64_t)(i) + 1))
-#define BADGE_SLOT(b) (((b)&0xff) - 1)
 #define LATER_LINES 8u
 #define LATER_LINE_MAX 120u
 
@@ -36,15 +33,14 @@ struct core_session {
 };
 
 struct session {
-	bool used;
-	uint64_t gen;
 	char label[LABEL_MAX];
 	unsigned ndevs;
 	unsigned dev[SESSION_DEVS]; /* indices into pci_devs */
 };
 
 static struct session sessions[SESSIONS];
-static uint64_t generation;
+static struct session_slot slots[SESSIONS];
+static struct session_table table = {"platform", 0, SESSIONS, slots};
 /* Per device: its holder (session index + 1, 0: none), core sessions. */
 static unsigned owner[PCI_DEVICES];
 static struct core_session bar_sessions[PCI_DEVICES][PLATFORM_BARS];
@@ -75,11 +71,20 @@ log_later(const char *fmt, ...)
 	sys_sig_submit(later_sig);
 }
 
+/* Takes the device capability back from the client and its holders. */
+static void
+core_revoke(struct core_session *c)
+{
+	if (c->cap)
+		sys_cap_revoke(c->cap);
+}
+
 static void
 core_close(struct core_session *c)
 {
 	if (!c->cap)
 		return;
+	core_revoke(c);
 	session_close(c->cap, c->id);
 	slot_free(c->cap);
 	c->cap = 0;
@@ -163,18 +168,13 @@ create(uint64_t info, struct reply *r)
 {
 	uint64_t *w = utcb_self()->msg;
 	struct session_request req;
-	struct session *s;
+	struct session n = {0};
 	struct config_node p;
-	unsigned i, held = 0;
+	unsigned held = 0;
+	int i;
 
 	if (session_request_get(w, MSG_NWORDS(info), &req))
 		return -E_INVAL;
-	for (i = 0; i < SESSIONS && sessions[i].used; i++)
-		;
-	if (i == SESSIONS)
-		return -E_NOMEM;
-	s = &sessions[i];
-	memset(s, 0, sizeof(*s));
 	for (unsigned d = 0; d < pci_ndevs; d++) {
 		bool named = false;
 
@@ -187,38 +187,37 @@ create(uint64_t info, struct reply *r)
 			held++;
 			continue;
 		}
-		if (s->ndevs < SESSION_DEVS)
-			s->dev[s->ndevs++] = d;
+		if (n.ndevs < SESSION_DEVS)
+			n.dev[n.ndevs++] = d;
 	}
-	if (!s->ndevs) {
+	if (!n.ndevs) {
 		log_later("denied Platform session for '%s': %s", req.label,
 		    held ? "its devices are held by another session"
 			 : "no policy names it a present device");
 		return -E_DENIED;
 	}
-	s->used = true;
-	fmt_snprintf(s->label, sizeof(s->label), "%s", req.label);
-	for (unsigned k = 0; k < s->ndevs; k++) {
-		const struct pci_dev *d = &pci_devs[s->dev[k]];
+	if ((i = server_session_open(&table, ep, RIGHT_SEND | RIGHT_GRANT, r)) <
+	    0)
+		return i;
+	fmt_snprintf(n.label, sizeof(n.label), "%s", req.label);
+	sessions[i] = n;
+	for (unsigned k = 0; k < n.ndevs; k++) {
+		const struct pci_dev *d = &pci_devs[n.dev[k]];
 
-		owner[s->dev[k]] = i + 1;
+		owner[n.dev[k]] = (unsigned)i + 1;
 		log_later("%04x:%04x at %02x:%02x.%x given to '%s'", d->vendor,
-		    d->device, d->bus, d->slot, d->fn, s->label);
+		    d->device, d->bus, d->slot, d->fn, n.label);
 	}
-	s->gen = ++generation;
-	r->session = BADGE_SESSION(i, s->gen);
-	r->rights = RIGHT_SEND | RIGHT_GRANT;
-	w[0] = i;
-	r->words = 1;
 	return 0;
 }
 
 static void
-session_end(uint64_t i)
+session_end(uint64_t id)
 {
 	struct session *s;
+	int i;
 
-	if (i >= SESSIONS || !sessions[i].used)
+	if ((i = server_session_close(&table, id)) < 0)
 		return;
 	s = &sessions[i];
 	for (unsigned k = 0; k < s->ndevs; k++) {
@@ -228,8 +227,14 @@ session_end(uint64_t i)
 		pci_command(&pci_devs[d], PCI_CMD_MASTER, false);
 		owner[d] = 0;
 		stale[d] = true;
+		/*
+		 * The device capabilities die now, wherever the client put
+		 * them; core's sessions close later, as init is calling us.
+		 */
+		for (unsigned b = 0; b < PLATFORM_BARS; b++)
+			core_revoke(&bar_sessions[d][b]);
+		core_revoke(&irq_sessions[d]);
 	}
-	s->used = false;
 	sys_sig_submit(later_sig);
 }
 
@@ -288,11 +293,9 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 		session_end(w[0]);
 		return 0;
 	}
-	if (!badge || BADGE_SLOT(badge) >= SESSIONS)
-		return -E_CAP;
-	s = &sessions[BADGE_SLOT(badge)];
-	if (!s->used || badge != BADGE_SESSION(BADGE_SLOT(badge), s->gen))
-		return -E_CAP;
+	if ((e = session_table_lookup(&table, badge)) < 0)
+		return e;
+	s = &sessions[e];
 	if (MSG_NWORDS(info) < 1 || w[0] >= s->ndevs)
 		return -E_NOENT;
 	dev = s->dev[w[0]];

@@ -28,15 +28,15 @@
 
 #define BADGE_KBD 1u /* the signal's badges: which line fired */
 #define BADGE_AUX 2u
-#define SESSION_BADGE(gen) (((uint64_t)(gen) << 8) | 1)
 #define MOUSE_GAP_MS 50u /* a packet's bytes come closer together */
 
 static struct {
-	bool used;
-	unsigned gen;  /* tells this session's caps from a closed one's */
 	uint64_t sigh; /* the client's signal, or 0 */
 	char label[LABEL_MAX];
 } client;
+/* One client at a time: a table of one slot. */
+static struct session_slot slot;
+static struct session_table table = {"ps2", 0, 1, &slot};
 
 static struct {
 	int step;      /* 0: idle; 1: sent 0xed; 2: sent the LED byte */
@@ -154,7 +154,7 @@ interrupt(uint64_t badges)
 		rpc_call(irq_kbd, IRQ_ACK, 0, 0, 0, NULL);
 	if (badges & BADGE_AUX)
 		rpc_call(irq_aux, IRQ_ACK, 0, 0, 0, NULL);
-	if (pending && client.used && client.sigh)
+	if (pending && slot.used && client.sigh)
 		sys_sig_submit(client.sigh);
 	pending = false;
 }
@@ -164,24 +164,22 @@ create(uint64_t info, struct reply *r)
 {
 	uint64_t *w = utcb_self()->msg;
 	struct session_request req;
+	int e;
 
 	if (session_request_get(w, MSG_NWORDS(info), &req) ||
 	    strcmp(req.service, "Input"))
 		return -E_INVAL;
-	if (client.used) {
+	if (slot.used) {
 		log_printf("Input session for '%s' refused: '%s' has it (one "
 			   "client at a time)",
 		    req.label, client.label);
 		return -E_BUSY;
 	}
-	client.used = true;
-	client.gen++;
+	if ((e = server_session_open(&table, ep, RIGHT_SEND | RIGHT_GRANT, r)) <
+	    0)
+		return e;
 	client.sigh = 0;
 	fmt_snprintf(client.label, sizeof(client.label), "%s", req.label);
-	r->session = SESSION_BADGE(client.gen);
-	r->rights = RIGHT_SEND | RIGHT_GRANT;
-	w[0] = client.gen;
-	r->words = 1;
 	return 0;
 }
 
@@ -203,13 +201,11 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 	if (!badge && MSG_LABEL(info) == ROOT_CREATE)
 		return create(info, r);
 	if (!badge && MSG_LABEL(info) == ROOT_CLOSE) {
-		if (client.used && w[0] == client.gen) {
+		if (server_session_close(&table, w[0]) >= 0)
 			drop_sigh();
-			client.used = false;
-		}
 		return 0;
 	}
-	if (!client.used || badge != SESSION_BADGE(client.gen))
+	if (session_table_lookup(&table, badge) < 0)
 		return -E_CAP;
 	switch (MSG_LABEL(info)) {
 	case INPUT_DATASPACE:

@@ -61,22 +61,34 @@ read_once(struct rtc_time *t)
 		t->year += 2000 - 100 * bcd(cmos(0x32), binary);
 }
 
+#define SESSIONS 8u
+
+static struct session_slot slots[SESSIONS];
+static struct session_table table = {"rtc", 0, SESSIONS, slots};
+static uint64_t ep;
+
 static void
 handle(uint64_t badge, uint64_t info, struct reply *r)
 {
 	uint64_t *w = utcb_self()->msg;
 	struct rtc_time a, b;
+	int e;
 
 	if (!badge && MSG_LABEL(info) == ROOT_CREATE) {
-		*r = (struct reply){.session = 1,
-		    .rights = RIGHT_SEND | RIGHT_GRANT,
-		    .words = 1};
-		w[0] = 0;
+		if ((e = server_session_open(&table, ep,
+			 RIGHT_SEND | RIGHT_GRANT, r)) < 0)
+			r->error = e;
 		return;
 	}
-	if (!badge && MSG_LABEL(info) == ROOT_CLOSE)
+	if (!badge && MSG_LABEL(info) == ROOT_CLOSE) {
+		server_session_close(&table, w[0]);
 		return;
-	if (badge != 1 || MSG_LABEL(info) != RTC_TIME) {
+	}
+	if ((e = session_table_lookup(&table, badge)) < 0) {
+		r->error = e;
+		return;
+	}
+	if (MSG_LABEL(info) != RTC_TIME) {
 		r->error = -E_NOSYS;
 		return;
 	}
@@ -98,7 +110,7 @@ int main(uint64_t arg);
 int
 main(uint64_t arg)
 {
-	uint64_t io, id, ep, rcv = slot_alloc();
+	uint64_t io, id, rcv = slot_alloc();
 
 	if (session_open_args("IO_PORT", "", "base=0x70 size=2", 0, &io, &id) ||
 	    rpc_call(io, IO_PORT_ACCESS, 0, CAP_PD, 0, NULL) || !rcv ||

@@ -23,10 +23,10 @@
 #define TICK_HZ 1000u
 #define TICK_US (1000000u / TICK_HZ)
 #define SESSIONS 32u
-#define BADGE_SESSION(i) ((uint64_t)(i) + 1)
 
+static struct session_slot slots[SESSIONS];
+static struct session_table table = {"timer", 0, SESSIONS, slots};
 static struct {
-	bool used;
 	uint64_t sigh;     /* the client's signal, or 0 */
 	uint64_t deadline; /* microseconds, 0: none */
 	uint64_t period;   /* 0: one-shot */
@@ -61,7 +61,7 @@ tick(void)
 	now_us += TICK_US;
 	rpc_call(irq, IRQ_ACK, 0, 0, 0, NULL);
 	for (unsigned i = 0; i < SESSIONS; i++) {
-		if (!sessions[i].used || !sessions[i].deadline ||
+		if (!slots[i].used || !sessions[i].deadline ||
 		    sessions[i].deadline > now_us)
 			continue;
 		if (sessions[i].sigh)
@@ -76,33 +76,25 @@ static int
 call(uint64_t badge, uint64_t info, struct reply *r)
 {
 	uint64_t *w = utcb_self()->msg;
-	unsigned i;
+	int i;
 
 	if (!badge && MSG_LABEL(info) == ROOT_CREATE) {
-		for (i = 0; i < SESSIONS && sessions[i].used; i++)
-			;
-		if (i == SESSIONS)
-			return -E_NOMEM;
+		if ((i = server_session_open(&table, ep,
+			 RIGHT_SEND | RIGHT_GRANT, r)) < 0)
+			return i;
 		memset(&sessions[i], 0, sizeof(sessions[i]));
-		sessions[i].used = true;
-		r->session = BADGE_SESSION(i);
-		r->rights = RIGHT_SEND | RIGHT_GRANT;
-		w[0] = i;
-		r->words = 1;
 		return 0;
 	}
 	if (!badge && MSG_LABEL(info) == ROOT_CLOSE) {
-		if (w[0] < SESSIONS && sessions[w[0]].used) {
-			if (sessions[w[0]].sigh) {
-				sys_cap_delete(sessions[w[0]].sigh);
-				slot_free(sessions[w[0]].sigh);
-			}
-			sessions[w[0]].used = false;
+		if ((i = server_session_close(&table, w[0])) >= 0 &&
+		    sessions[i].sigh) {
+			sys_cap_delete(sessions[i].sigh);
+			slot_free(sessions[i].sigh);
 		}
 		return 0;
 	}
-	if ((i = (unsigned)badge - 1) >= SESSIONS || !sessions[i].used)
-		return -E_CAP;
+	if ((i = session_table_lookup(&table, badge)) < 0)
+		return i;
 	switch (MSG_LABEL(info)) {
 	case TIMER_SIGH:
 		if (MSG_NCAPS(info) != 1 || sessions[i].sigh ||

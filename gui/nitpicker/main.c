@@ -22,8 +22,7 @@
 
 #include "nitpicker.h"
 
-#define BADGE(idx, gen) (((uint64_t)(gen) << 8) | ((idx) + 1))
-#define BADGE_INPUT 1u /* the driver's signal; sessions have gen >= 1 */
+#define BADGE_INPUT 1u /* the driver's signal; no session badge is this */
 
 struct screen screen;
 struct session sessions[SESSIONS_MAX];
@@ -33,7 +32,8 @@ static struct config cfg;
 static struct domain domains[DOMAINS_MAX];
 static unsigned ndomains;
 static uint64_t ep, rcv;
-static unsigned generation;
+static struct session_slot slots[SESSIONS_MAX];
+static struct session_table table = {"nitpicker", 0, SESSIONS_MAX, slots};
 
 /* A signed attribute: "-20" or "20". */
 static int
@@ -212,10 +212,11 @@ create(uint64_t info, struct reply *r)
 {
 	uint64_t *w = utcb_self()->msg;
 	struct session_request req;
-	struct session *s = NULL;
+	struct session *s;
 	struct domain *d;
-	unsigned i;
+	int i;
 	void *p;
+	uint64_t ring_ds;
 
 	if (session_request_get(w, MSG_NWORDS(info), &req) ||
 	    strcmp(req.service, "Gui"))
@@ -229,30 +230,26 @@ create(uint64_t info, struct reply *r)
 		    req.quota, GUI_SESSION_QUOTA);
 		return -E_NOMEM;
 	}
-	for (i = 0; i < SESSIONS_MAX && !s; i++)
-		if (!sessions[i].used)
-			s = &sessions[i];
-	if (!s) {
+	if (ram_alloc(INPUT_RING_BYTES, &p, &ring_ds))
+		return -E_NOMEM;
+	if ((i = server_session_open(&table, ep, RIGHT_SEND | RIGHT_GRANT, r)) <
+	    0) {
+		ram_free(p, ring_ds);
 		note("'%s' refused: %u sessions already", req.label,
 		    SESSIONS_MAX);
-		return -E_NOMEM;
+		return i;
 	}
-	i = (unsigned)(s - sessions);
+	s = &sessions[i];
 	memset(s, 0, sizeof(*s));
-	if (ram_alloc(INPUT_RING_BYTES, &p, &s->ring_ds))
-		return -E_NOMEM;
 	s->ring = p;
+	s->ring_ds = ring_ds;
 	s->ring->events = INPUT_RING_EVENTS;
 	s->ring->version = INPUT_RING_VERSION;
 	s->used = true;
-	s->gen = ++generation;
+	s->gen = slots[i].gen; /* what focus references check */
 	s->dom = d;
 	s->quota = req.quota;
 	fmt_snprintf(s->label, sizeof(s->label), "%s", req.label);
-	r->session = BADGE(i, s->gen);
-	r->rights = RIGHT_SEND | RIGHT_GRANT;
-	w[0] = BADGE(i, s->gen);
-	r->words = 1;
 	if (verbose)
 		note("session '%s' in domain '%s'", s->label, d->name);
 	return 0;
@@ -290,13 +287,9 @@ session_end(struct session *s)
 static struct session *
 session_of(uint64_t badge)
 {
-	uint64_t idx = (badge & 0xff) - 1;
-	struct session *s;
+	int i = session_table_lookup(&table, badge);
 
-	if (idx >= SESSIONS_MAX)
-		return NULL;
-	s = &sessions[idx];
-	return s->used && BADGE(idx, s->gen) == badge ? s : NULL;
+	return i < 0 ? NULL : &sessions[i];
 }
 
 static struct buffer *
@@ -576,8 +569,10 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 	if (!badge && MSG_LABEL(info) == ROOT_CREATE)
 		return create(info, r);
 	if (!badge && MSG_LABEL(info) == ROOT_CLOSE) {
-		if ((s = session_of(w[0])))
-			session_end(s);
+		int i = server_session_close(&table, w[0]);
+
+		if (i >= 0)
+			session_end(&sessions[i]);
 		return 0;
 	}
 	if (!(s = session_of(badge)))

@@ -33,15 +33,13 @@
 #include "vt.h"
 
 #define SESSIONS_MAX 16u
-#define BADGE(idx, gen) (((uint64_t)(gen) << 8) | ((idx) + 1))
+/* Signal badges, below every session badge (<base/session_table.h>). */
 #define BADGE_GUI 1u  /* the Gui session's signal, bound to our endpoint */
 #define BADGE_TICK 2u /* the ticker's, the same signal */
 #define FRAME_US 20000u
 #define S_IFCHR_RW 0020666u
 
 struct session {
-	bool used;
-	unsigned gen;
 	uint64_t sigh; /* 0: none yet */
 	char label[LABEL_MAX];
 };
@@ -72,7 +70,8 @@ static struct ldisc ld;
 static struct render rnd;
 static struct font *font;
 static struct session sessions[SESSIONS_MAX];
-static unsigned generation;
+static struct session_slot slots[SESSIONS_MAX];
+static struct session_table table = {"terminal", 0, SESSIONS_MAX, slots};
 static uint64_t ep, rcv;
 static bool notify; /* clients must hear of new input or a new size */
 
@@ -372,12 +371,9 @@ input(void)
 static struct session *
 session_of(uint64_t badge)
 {
-	unsigned i = (unsigned)(badge & 0xff) - 1;
+	int i = session_table_lookup(&table, badge);
 
-	if (i >= SESSIONS_MAX || !sessions[i].used ||
-	    BADGE(i, sessions[i].gen) != badge)
-		return NULL;
-	return &sessions[i];
+	return i < 0 ? NULL : &sessions[i];
 }
 
 static void
@@ -395,23 +391,16 @@ create(uint64_t info, struct reply *r)
 {
 	uint64_t *w = utcb_self()->msg;
 	struct session_request req;
-	unsigned i;
+	int i;
 
 	if (session_request_get(w, MSG_NWORDS(info), &req) ||
 	    strcmp(req.service, "Terminal"))
 		return -E_INVAL;
-	for (i = 0; i < SESSIONS_MAX && sessions[i].used; i++)
-		;
-	if (i == SESSIONS_MAX)
-		return -E_NOMEM;
+	if ((i = server_session_open(&table, ep, RIGHT_SEND | RIGHT_GRANT, r)) <
+	    0)
+		return i;
 	memset(&sessions[i], 0, sizeof(sessions[i]));
-	sessions[i].used = true;
-	sessions[i].gen = ++generation & 0xffffff;
 	strcpy(sessions[i].label, req.label);
-	r->session = BADGE(i, sessions[i].gen);
-	r->rights = RIGHT_SEND | RIGHT_GRANT;
-	w[0] = r->session;
-	r->words = 1;
 	return 0;
 }
 
@@ -503,10 +492,10 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 	if (!badge && MSG_LABEL(info) == ROOT_CREATE)
 		return create(info, r);
 	if (!badge && MSG_LABEL(info) == ROOT_CLOSE) {
-		if ((s = session_of(w[0]))) {
-			drop_sigh(s);
-			s->used = false;
-		}
+		int i = server_session_close(&table, w[0]);
+
+		if (i >= 0)
+			drop_sigh(&sessions[i]);
 		return 0;
 	}
 	if (!(s = session_of(badge)))
@@ -518,7 +507,7 @@ static void
 signal_all(void)
 {
 	for (unsigned i = 0; i < SESSIONS_MAX; i++)
-		if (sessions[i].used && sessions[i].sigh)
+		if (slots[i].used && sessions[i].sigh)
 			sys_sig_submit(sessions[i].sigh);
 	notify = false;
 }

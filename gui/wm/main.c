@@ -44,14 +44,12 @@
 #define CLIENTS 16u
 #define WINDOWS 32u
 #define REPORT_BYTES 16384u
-#define BADGE(idx, gen) (((uint64_t)(gen) << 8) | ((idx) + 1))
 #define SIG_CLIENT(i) (1ul << (i)) /* nitpicker has events for client i */
 #define SIG_LATER (1ul << 31)      /* sessions to close, a log line */
 
 struct client {
 	volatile bool used, closing; /* set by the root thread */
 	bool decorator;
-	unsigned gen;
 	char label[LABEL_MAX];
 	uint64_t quota;
 	uint64_t gui, gui_id;    /* our session at nitpicker, once used */
@@ -59,6 +57,7 @@ struct client {
 	struct input_ring *ring; /* the client's ring: ours, it reads */
 	uint64_t ring_ds, sigh;  /* ... and its signal */
 	uint64_t wake; /* our signal, badged SIG_CLIENT(idx), made at start */
+	uint64_t session; /* slot for our copy of its session capability */
 	unsigned mode_w, mode_h;          /* the screen it sees */
 	bool mode_set;                    /* a resize chose mode_w, mode_h */
 	int px, py;                       /* the pointer, on the screen */
@@ -87,7 +86,10 @@ static struct window windows[WINDOWS];
 static unsigned order[WINDOWS], nordered; /* back to front */
 static unsigned focused;                  /* window index + 1, or 0 */
 static unsigned screen_w, screen_h, border = 4, title_h = 24, top;
-static unsigned next_id, generation, cascade;
+static unsigned next_id, cascade;
+/* Badges and generations of the clients' sessions. */
+static struct session_slot slots[CLIENTS];
+static struct session_table table = {"wm", 0, CLIENTS, slots};
 static uint64_t ep, sig, rcv, pass; /* pass: a capability we hand on */
 static uint64_t root_ep, root_out;  /* the root thread's */
 static _Alignas(16) char root_stack[8192];
@@ -660,39 +662,42 @@ static int
 create(uint64_t *w, uint64_t info)
 {
 	struct session_request req;
-	struct client *c = NULL;
-	unsigned i;
+	struct client *c;
+	int i;
 
 	if (session_request_get(w, MSG_NWORDS(info), &req) ||
 	    strcmp(req.service, "Gui"))
 		return -E_INVAL;
-	for (i = 0; i < CLIENTS && !c; i++)
-		if (!clients[i].used && !clients[i].closing)
-			c = &clients[i];
-	if (!c)
-		return -E_NOMEM;
-	i = (unsigned)(c - clients);
-	c->gen = ++generation;
+	/* A closing client keeps its slot until client_end frees it. */
+	if ((i = session_table_alloc(&table)) < 0)
+		return i;
+	c = &clients[i];
 	c->quota = req.quota;
 	c->decorator = !strcmp(req.label, decorator_label);
 	fmt_snprintf(c->label, sizeof(c->label), "%s", req.label);
 	sys_cap_delete(root_out);
-	if (sys_cap_derive(ep, 0, root_out, RIGHT_SEND | RIGHT_GRANT,
-		BADGE(i, c->gen)))
+	/* The client's copy descends from ours, which the close revokes. */
+	if (sys_cap_derive(ep, 0, c->session, RIGHT_SEND | RIGHT_GRANT,
+		session_table_badge(&table, (unsigned)i)) ||
+	    sys_cap_derive(c->session, 0, root_out, RIGHT_SEND | RIGHT_GRANT,
+		0)) {
+		sys_cap_delete(c->session);
+		session_table_free(&table, (unsigned)i);
 		return -E_NOMEM;
+	}
 	__atomic_store_n(&c->used, true, __ATOMIC_RELEASE);
-	w[0] = BADGE(i, c->gen);
+	w[0] = session_table_badge(&table, (unsigned)i);
 	return 0;
 }
 
 static struct client *
 client_of(uint64_t badge)
 {
-	unsigned i = (unsigned)(badge & 0xff) - 1;
+	/* Quiet: the root thread must not log while init calls it. */
+	int i = session_table_find(&table, badge);
 
-	if (i >= CLIENTS ||
-	    !__atomic_load_n(&clients[i].used, __ATOMIC_ACQUIRE) ||
-	    clients[i].closing || clients[i].gen != (unsigned)(badge >> 8))
+	if (i < 0 || !__atomic_load_n(&clients[i].used, __ATOMIC_ACQUIRE) ||
+	    clients[i].closing)
 		return NULL;
 	return &clients[i];
 }
@@ -719,12 +724,13 @@ client_end(struct client *c)
 	}
 	if (c->ring)
 		ram_free(c->ring, c->ring_ds);
-	uint64_t wake = c->wake;
-	unsigned gen = c->gen;
+	uint64_t wake = c->wake, session = c->session;
 
+	sys_cap_delete(session);
 	memset(c, 0, sizeof(*c));
 	c->wake = wake;
-	c->gen = gen;
+	c->session = session;
+	session_table_free(&table, ci);
 	/* the record is free for the root thread again */
 	__atomic_store_n(&c->closing, false, __ATOMIC_RELEASE);
 }
@@ -921,7 +927,9 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 		}
 		return;
 	}
-	if (!(c = client_of(badge))) {
+	/* Here a refused badge is logged: init is not calling us. */
+	if (session_table_lookup(&table, badge) < 0 ||
+	    !(c = client_of(badge))) {
 		r->error = -E_CAP;
 		return;
 	}
@@ -955,6 +963,8 @@ root_loop(uint64_t arg)
 			/* the main thread closes it at nitpicker */
 			if ((c = client_of(u->msg[0]))) {
 				c->closing = true;
+				/* every copy of its capability dies now */
+				sys_cap_revoke(c->session);
 				sys_sig_submit(c->wake);
 			}
 		}
@@ -973,6 +983,7 @@ root_start(void)
 		return e ? e : -E_NOMEM;
 	for (unsigned i = 0; i < CLIENTS; i++)
 		if (!(clients[i].wake = slot_alloc()) ||
+		    !(clients[i].session = slot_alloc()) ||
 		    sys_cap_derive(sig, 0, clients[i].wake,
 			RIGHT_SEND | RIGHT_GRANT, SIG_CLIENT(i)))
 			return -E_NOMEM;

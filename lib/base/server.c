@@ -1,4 +1,5 @@
 /* The loop every server runs; see include/base/server.h. */
+#include <base/error.h>
 #include <base/rpc.h>
 #include <base/runtime.h>
 #include <base/server.h>
@@ -23,14 +24,53 @@ server_loop(uint64_t ep, uint64_t rcv,
 		}
 		handle(badge, info, &r);
 		sys_cap_delete(rcv);
-		if (!r.error && (r.session || r.cap) && (out = slot_alloc())) {
-			if (r.session)
-				sys_cap_derive(ep, 0, out, r.rights, r.session);
-			else
-				sys_cap_derive(r.cap, 0, out, r.rights, 0);
+		if (!r.error && r.cap && (out = slot_alloc())) {
+			/* A child of r.cap, so revoking r.cap reaches it. */
+			sys_cap_derive(r.cap, 0, out, r.rights, 0);
 			u->snd_caps[0] = (uint32_t)out;
 		}
 		reply = MSG_INFO(r.error < 0 ? -r.error : 0,
 		    r.error ? 0 : r.words, !r.error && out ? 1 : 0);
 	}
+}
+
+int
+server_session_open(struct session_table *t, uint64_t ep, unsigned rights,
+    struct reply *r)
+{
+	int i = session_table_alloc(t);
+	uint64_t cap;
+
+	if (i < 0)
+		return i;
+	if (!(cap = slot_alloc())) {
+		session_table_free(t, (unsigned)i);
+		return -E_NOMEM;
+	}
+	if (sys_cap_derive(ep, 0, cap, rights,
+		session_table_badge(t, (unsigned)i))) {
+		slot_free(cap);
+		session_table_free(t, (unsigned)i);
+		return -E_NOMEM;
+	}
+	t->slots[i].cap = cap;
+	r->cap = cap;
+	r->rights = rights;
+	utcb_self()->msg[0] = session_table_badge(t, (unsigned)i);
+	r->words = 1;
+	return i;
+}
+
+int
+server_session_close(struct session_table *t, uint64_t id)
+{
+	int i = session_table_find(t, id);
+
+	if (i < 0)
+		return i;
+	sys_cap_revoke(t->slots[i].cap);
+	sys_cap_delete(t->slots[i].cap);
+	slot_free(t->slots[i].cap);
+	session_table_free(t, (unsigned)i);
+	return i;
 }

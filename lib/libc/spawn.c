@@ -48,6 +48,7 @@
 #define PROCS 16u
 #define PROC_SESSIONS 16u
 #define FD_SESSIONS 64u
+#define CONFIG_SESSIONS (PROCS * PROC_SESSIONS) /* none can run out */
 #define EXPORTS 64u
 #define CONFIG_MAX 16384u
 #define SERVER_STACK 16384u
@@ -77,6 +78,7 @@ struct proc {
 	size_t config_len;
 	struct {
 		bool used, fd;    /* fd: one of our Fd sessions */
+		bool config;      /* its config ROM, served by us */
 		uint64_t cap, id; /* else: from our parent */
 	} sessions[PROC_SESSIONS];
 };
@@ -92,6 +94,13 @@ static struct {
 	unsigned proc;
 	uint64_t sigh;
 } fd_sessions[FD_SESSIONS];
+static struct session_slot fd_slots[FD_SESSIONS];
+static struct session_table fd_table = {"libc", K_FD, FD_SESSIONS, fd_slots};
+/* Config ROM sessions: which child's config each one reads. */
+static unsigned config_proc[CONFIG_SESSIONS];
+static struct session_slot config_slots[CONFIG_SESSIONS];
+static struct session_table config_table = {"libc", K_CONFIG, CONFIG_SESSIONS,
+    config_slots};
 
 static struct proc procs[PROCS];
 static uint64_t ep, ep_sig, rcv;
@@ -112,15 +121,19 @@ static void
 session_end(struct proc *p, unsigned s)
 {
 	if (p->sessions[s].fd) {
-		unsigned f = (unsigned)p->sessions[s].id;
+		int f = server_session_close(&fd_table, p->sessions[s].id);
 
-		vfs_file_release(fd_sessions[f].file);
-		fd_sessions[f].file = NULL;
-		if (fd_sessions[f].sigh) {
-			sys_cap_delete(fd_sessions[f].sigh);
-			slot_free(fd_sessions[f].sigh);
-			fd_sessions[f].sigh = 0;
+		if (f >= 0) {
+			vfs_file_release(fd_sessions[f].file);
+			fd_sessions[f].file = NULL;
+			if (fd_sessions[f].sigh) {
+				sys_cap_delete(fd_sessions[f].sigh);
+				slot_free(fd_sessions[f].sigh);
+				fd_sessions[f].sigh = 0;
+			}
 		}
+	} else if (p->sessions[s].config) {
+		server_session_close(&config_table, p->sessions[s].id);
 	} else if (p->sessions[s].cap) {
 		session_close(p->sessions[s].cap, p->sessions[s].id);
 	}
@@ -180,8 +193,7 @@ fd_open(unsigned idx, uint64_t h, struct reply *r, int slot)
 	struct proc *p = &procs[idx];
 	uint64_t remote, *w = utcb_self()->msg;
 	char args[32];
-	unsigned i;
-	int e;
+	int i, e;
 
 	if (h >= EXPORTS || !exports[h].file || exports[h].proc != idx)
 		return -E_DENIED;
@@ -197,19 +209,17 @@ fd_open(unsigned idx, uint64_t h, struct reply *r, int slot)
 		r->words = 1;
 		return 0;
 	}
-	for (i = 0; i < FD_SESSIONS && fd_sessions[i].file; i++)
-		;
-	if (i == FD_SESSIONS)
-		return -E_NOMEM;
+	if ((i = server_session_open(&fd_table, ep, RIGHT_SEND | RIGHT_GRANT,
+		 r)) < 0)
+		return i;
 	vfs_file_hold(exports[h].file);
 	fd_sessions[i].file = exports[h].file;
 	fd_sessions[i].proc = idx;
 	p->sessions[slot].used = true;
 	p->sessions[slot].fd = true;
 	p->sessions[slot].cap = 0;
-	p->sessions[slot].id = i;
-	r->session = BADGE(K_FD, i);
-	w[0] = (uint64_t)slot;
+	p->sessions[slot].id = session_table_badge(&fd_table, (unsigned)i);
+	w[0] = (uint64_t)slot; /* the child closes it by its slot with us */
 	r->words = 1;
 	return 0;
 }
@@ -228,12 +238,18 @@ open_session(unsigned idx, uint64_t info, struct reply *r)
 	if ((slot = session_slot(p)) < 0)
 		return slot;
 	p->sessions[slot].fd = false;
+	p->sessions[slot].config = false;
 	p->sessions[slot].cap = 0;
 	if (!strcmp(q.service, "ROM") && !strcmp(q.label, "config")) {
+		if ((e = server_session_open(&config_table, ep,
+			 RIGHT_SEND | RIGHT_GRANT, r)) < 0)
+			return e;
+		config_proc[e] = idx;
 		p->sessions[slot].used = true;
-		r->session = BADGE(K_CONFIG, idx);
-		w[0] = (uint64_t)slot;
-		r->words = 1;
+		p->sessions[slot].config = true;
+		p->sessions[slot].id =
+		    session_table_badge(&config_table, (unsigned)e);
+		w[0] = (uint64_t)slot; /* the child closes it by its slot */
 		return 0;
 	}
 	if (!strcmp(q.service, "Fd"))
@@ -391,13 +407,15 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 	if (MSG_LABEL(info) == SIGNAL_LABEL) {
 		faults(badge);
 	} else if (BADGE_KIND(badge) == K_FD) {
-		r->error = idx < FD_SESSIONS && fd_sessions[idx].file
-		    ? fd_call(idx, info, r)
-		    : -E_CAP;
+		int f = session_table_lookup(&fd_table, badge);
+
+		r->error = f < 0 ? f : fd_call((unsigned)f, info, r);
+	} else if (BADGE_KIND(badge) == K_CONFIG) {
+		int c = session_table_lookup(&config_table, badge);
+
+		r->error = c < 0 ? c : config_call(config_proc[c], info, r);
 	} else if (idx >= PROCS || !procs[idx].running) {
 		r->error = -E_CAP;
-	} else if (BADGE_KIND(badge) == K_CONFIG) {
-		r->error = config_call(idx, info, r);
 	} else {
 		r->error = parent_call(idx, info, r);
 	}

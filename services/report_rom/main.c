@@ -40,7 +40,6 @@ struct published {
 };
 
 struct reader {
-	bool used;
 	char label[LABEL_MAX];
 	unsigned report;
 	uint64_t sigh;        /* slot of the reader's signal, or 0 */
@@ -49,18 +48,16 @@ struct reader {
 
 static struct published reports[REPORTS];
 static struct reader roms[ROMS];
+static unsigned writer_report[REPORTS]; /* a Report session's report */
 static struct config config;
 static bool verbose; /* config/@verbose: log every version */
 static uint64_t ep, rcv;
 static struct version empty; /* no report yet: never dropped */
 
-enum {
-	K_ROOT = 0,
-	K_REPORT = 1,
-	K_ROM = 2
-};
-#define BADGE(kind, idx) (((uint64_t)(kind) << 32) | ((idx) + 1))
-#define REPORT_ID(r) (0x1000u + (unsigned)(r)) /* ROM ids are below */
+/* Writers and readers: each a table of its own, told apart by kind. */
+static struct session_slot writer_slots[REPORTS], rom_slots[ROMS];
+static struct session_table writers = {"report_rom", 1, REPORTS, writer_slots};
+static struct session_table readers = {"report_rom", 2, ROMS, rom_slots};
 
 static int
 find_report(const char *label, bool create)
@@ -143,7 +140,7 @@ submit(struct published *r, uint64_t len)
 	drop(r->cur);
 	r->cur = v;
 	for (unsigned i = 0; i < ROMS; i++)
-		if (roms[i].used && roms[i].sigh &&
+		if (rom_slots[i].used && roms[i].sigh &&
 		    &reports[roms[i].report] == r)
 			sys_sig_submit(roms[i].sigh);
 	return 0;
@@ -156,7 +153,7 @@ create(uint64_t info, struct reply *rp_out)
 	struct session_request req;
 	char name[LABEL_MAX];
 	const char *service = req.service, *label = req.label;
-	int r;
+	int r, i;
 
 	if (session_request_get(w, MSG_NWORDS(info), &req))
 		return -E_INVAL;
@@ -169,25 +166,25 @@ create(uint64_t info, struct reply *rp_out)
 							       : REPORT_MAX;
 		if (ram_alloc(rp->size, &rp->buf, &rp->buf_ds))
 			return -E_NOMEM;
+		if ((i = server_session_open(&writers, ep,
+			 RIGHT_SEND | RIGHT_GRANT, rp_out)) < 0) {
+			ram_free(rp->buf, rp->buf_ds);
+			return i;
+		}
 		rp->open = true;
-		rp_out->session = BADGE(K_REPORT, (unsigned)r);
-		w[0] = REPORT_ID(r);
+		writer_report[i] = (unsigned)r;
 		return 0;
 	}
 	if (!strcmp(service, "ROM")) {
-		unsigned i;
-
-		for (i = 0; i < ROMS && roms[i].used; i++)
-			;
 		policy(label, name, sizeof(name));
-		if (i == ROMS || (r = find_report(name, true)) < 0)
+		if ((r = find_report(name, true)) < 0)
 			return -E_NOMEM;
+		if ((i = server_session_open(&readers, ep,
+			 RIGHT_SEND | RIGHT_GRANT, rp_out)) < 0)
+			return i;
 		memset(&roms[i], 0, sizeof(roms[i]));
-		roms[i].used = true;
 		roms[i].report = (unsigned)r;
 		fmt_snprintf(roms[i].label, LABEL_MAX, "%s", label);
-		rp_out->session = BADGE(K_ROM, i);
-		w[0] = i;
 		return 0;
 	}
 	return -E_DENIED;
@@ -196,34 +193,31 @@ create(uint64_t info, struct reply *rp_out)
 static int
 call(uint64_t badge, uint64_t info, struct reply *r)
 {
-	uint64_t *w = utcb_self()->msg, kind = badge >> 32,
-		 idx = (badge & 0xffffffff) - 1;
+	uint64_t *w = utcb_self()->msg;
+	int idx;
 
-	if (kind == K_ROOT && MSG_LABEL(info) == ROOT_CREATE) {
-		r->rights = RIGHT_SEND | RIGHT_GRANT;
-		r->words = 1;
+	if (!badge && MSG_LABEL(info) == ROOT_CREATE)
 		return create(info, r);
-	}
-	if (kind == K_ROOT && MSG_LABEL(info) == ROOT_CLOSE) {
+	if (!badge && MSG_LABEL(info) == ROOT_CLOSE) {
 		/* Reports outlive their writer; ROM sessions just go. */
-		uint64_t rid = w[0] - REPORT_ID(0);
-
-		if (w[0] < ROMS && roms[w[0]].used) {
-			if (roms[w[0]].sigh) {
-				sys_cap_delete(roms[w[0]].sigh);
-				slot_free(roms[w[0]].sigh);
+		if (session_table_find(&readers, w[0]) >= 0) {
+			idx = server_session_close(&readers, w[0]);
+			if (roms[idx].sigh) {
+				sys_cap_delete(roms[idx].sigh);
+				slot_free(roms[idx].sigh);
 			}
-			if (roms[w[0]].held != &empty)
-				drop(roms[w[0]].held);
-			roms[w[0]].used = false;
-		} else if (rid < REPORTS && reports[rid].open) {
-			ram_free(reports[rid].buf, reports[rid].buf_ds);
-			reports[rid].open = false;
+			if (roms[idx].held != &empty)
+				drop(roms[idx].held);
+		} else if ((idx = server_session_close(&writers, w[0])) >= 0) {
+			struct published *rep = &reports[writer_report[idx]];
+
+			ram_free(rep->buf, rep->buf_ds);
+			rep->open = false;
 		}
 		return 0;
 	}
-	if (kind == K_REPORT && idx < REPORTS && reports[idx].open) {
-		struct published *rep = &reports[idx];
+	if ((idx = session_table_find(&writers, badge)) >= 0) {
+		struct published *rep = &reports[writer_report[idx]];
 
 		if (MSG_LABEL(info) == REPORT_DATASPACE) {
 			r->cap = rep->buf_ds;
@@ -234,8 +228,9 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 		}
 		if (MSG_LABEL(info) == REPORT_SUBMIT)
 			return submit(rep, w[0]);
+		return -E_NOSYS;
 	}
-	if (kind == K_ROM && idx < ROMS && roms[idx].used) {
+	if ((idx = session_table_lookup(&readers, badge)) >= 0) {
 		struct reader *rom = &roms[idx];
 		struct version *v = reports[rom->report].cur;
 

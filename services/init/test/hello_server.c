@@ -23,7 +23,9 @@
 #define SESSIONS 8u
 
 static char labels[SESSIONS][LABEL_MAX];
-static bool open_[SESSIONS];
+static struct session_slot slots[SESSIONS];
+static struct session_table table = {"hello_server", 0, SESSIONS, slots};
+static uint64_t ep;
 
 static char greeting[64] = "hello";
 
@@ -52,31 +54,29 @@ static void
 handle(uint64_t badge, uint64_t info, struct reply *r)
 {
 	struct utcb *u = utcb_self();
+	int s;
 
 	r->error = -E_NOSYS;
 	if (badge == 0 && MSG_LABEL(info) == ROOT_CREATE) {
 		struct session_request req;
-		unsigned s;
 
-		for (s = 0; s < SESSIONS && open_[s]; s++)
-			;
-		if (s == SESSIONS ||
-		    session_request_get(u->msg, MSG_NWORDS(info), &req)) {
+		if (session_request_get(u->msg, MSG_NWORDS(info), &req)) {
 			r->error = -E_INVAL;
 			return;
 		}
+		if ((s = server_session_open(&table, ep,
+			 RIGHT_SEND | RIGHT_GRANT, r)) < 0) {
+			r->error = s;
+			return;
+		}
 		fmt_snprintf(labels[s], LABEL_MAX, "%s", req.label);
-		open_[s] = true;
-		u->msg[0] = s;
-		*r = (struct reply){.words = 1,
-		    .session = s + 1,
-		    .rights = RIGHT_SEND | RIGHT_GRANT};
-	} else if (badge == 0 && MSG_LABEL(info) == ROOT_CLOSE) {
-		if (u->msg[0] < SESSIONS)
-			open_[u->msg[0]] = false;
 		r->error = 0;
-	} else if (badge && badge <= SESSIONS && open_[badge - 1] &&
-	    MSG_LABEL(info) == HELLO_SAY) {
+	} else if (badge == 0 && MSG_LABEL(info) == ROOT_CLOSE) {
+		server_session_close(&table, u->msg[0]);
+		r->error = 0;
+	} else if (badge && (s = session_table_lookup(&table, badge)) < 0) {
+		r->error = s;
+	} else if (badge && MSG_LABEL(info) == HELLO_SAY) {
 		char text[160];
 		int n;
 
@@ -87,10 +87,10 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 			component_exit(3);
 		}
 		rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL);
-		log_printf("session for '%s', quota now %lu KiB",
-		    labels[badge - 1], u->msg[0] / 1024);
+		log_printf("session for '%s', quota now %lu KiB", labels[s],
+		    u->msg[0] / 1024);
 		n = fmt_snprintf(text, sizeof(text), "%s, '%s'", greeting,
-		    labels[badge - 1]);
+		    labels[s]);
 		u->msg[0] = (uint64_t)n;
 		memcpy(&u->msg[1], text, (size_t)n);
 		*r = (struct reply){.words = 1 + (unsigned)(n + 7) / 8};
@@ -103,7 +103,7 @@ int
 main(uint64_t arg)
 {
 	struct config cfg;
-	uint64_t ep, rcv = slot_alloc();
+	uint64_t rcv = slot_alloc();
 
 	if (config_load(&cfg))
 		return 1;
