@@ -38,6 +38,7 @@ struct child_session {
 	unsigned server, service; /* FROM_CHILD: who serves it, and which */
 	uint64_t cap, id;         /* FROM_PARENT: our cap and the parent's id */
 	uint64_t quota;           /* moved from the client to the server */
+	uint64_t cpu;             /* a PD's CPU quota, out of the client's */
 };
 
 struct child_service {
@@ -61,10 +62,11 @@ struct child {
 	bool used, running;
 	char name[NAME_MAX];
 	struct config_node start;
-	uint64_t ram;       /* its quota as configured */
-	int64_t moved;      /* paid for (-) or paid by (+) sessions */
-	uint64_t pd, pd_id; /* its PD session, from our parent */
-	uint64_t config_ds; /* its "config" ROM in our RAM, or 0 */
+	uint64_t ram;            /* its quota as configured */
+	uint64_t cpu, cpu_given; /* CPU quota (per mille), what it passed on */
+	int64_t moved;           /* paid for (-) or paid by (+) sessions */
+	uint64_t pd, pd_id;      /* its PD session, from our parent */
+	uint64_t config_ds;      /* its "config" ROM in our RAM, or 0 */
 	void *config_ptr;
 	uint64_t config_len;
 	uint64_t config_sigh; /* signal for config changes, or 0 */

@@ -215,6 +215,16 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 		return e;
 	}
 	s->quota = req->quota;
+	/* A PD it asks for gets CPU quota only out of its own. */
+	if (!strcmp(service, "PD"))
+		s->cpu = session_arg(req->args, "cpu", 0);
+	if (s->cpu > c->cpu - c->cpu_given) {
+		log_printf("init: denied 'PD' session for '%s': cpu %lu per "
+			   "mille, '%s' has %lu left",
+		    full, s->cpu, c->name, c->cpu - c->cpu_given);
+		e = -E_NOMEM;
+		goto refund;
+	}
 	if (config_type_is(to, "parent")) {
 		if (!parent_provides(service)) {
 			log_printf(
@@ -272,6 +282,7 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 		log_printf("init: '%s' could not take %lu KiB for a session",
 		    children[server].name, s->quota / 1024);
 done:
+	c->cpu_given += s->cpu;
 	fmt_snprintf(s->name, sizeof(s->name), "%s", service);
 	fmt_snprintf(s->label, sizeof(s->label), "%s", full);
 	s->used = true;
@@ -335,6 +346,7 @@ route_close(unsigned idx, uint64_t id)
 	}
 	if (s->quota && children[idx].running)
 		pay(&children[idx], (int64_t)s->quota);
+	children[idx].cpu_given -= s->cpu;
 	s->used = false;
 	return 0;
 }
