@@ -33,6 +33,18 @@ label_matches(struct config_node svc, const char *label)
 	return true;
 }
 
+/*
+ * Device services go only where a <service> route names them: an
+ * <any-service> route never hands an application device memory, I/O ports
+ * or interrupts.
+ */
+static bool
+device_service(const char *service)
+{
+	return !strcmp(service, "IO_MEM") || !strcmp(service, "IO_PORT") ||
+	    !strcmp(service, "IRQ");
+}
+
 /* The <service> or <any-service> node that routes (service, label). */
 static int
 find_route(struct config_node start, const char *service, const char *label,
@@ -46,7 +58,8 @@ find_route(struct config_node start, const char *service, const char *label,
 		return -E_NOENT;
 	for (int e = config_child(routes, NULL, &r); !e;
 	     e = config_next(r, NULL, &r)) {
-		if (config_type_is(r, "any-service") ||
+		if ((config_type_is(r, "any-service") &&
+			!device_service(service)) ||
 		    (config_type_is(r, "service") &&
 			!config_attr_copy(r, "name", name, sizeof(name)) &&
 			!strcmp(name, service) && label_matches(r, label))) {
@@ -104,7 +117,7 @@ pay(struct child *c, int64_t delta)
 	return e;
 }
 
-/* <parent-provides>, if there is one, lists what the parent offers. */
+/* <parent-provides> lists what the parent offers; without it, nothing. */
 static bool
 parent_provides(const char *service)
 {
@@ -112,7 +125,7 @@ parent_provides(const char *service)
 	char name[SERVICE_NAME_MAX];
 
 	if (config_child(config_root(&config), "parent-provides", &pp))
-		return true;
+		return false;
 	for (int e = config_child(pp, "service", &svc); !e;
 	     e = config_next(svc, "service", &svc))
 		if (!config_attr_copy(svc, "name", name, sizeof(name)) &&
