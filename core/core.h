@@ -61,6 +61,11 @@ const uint8_t *module_data(const struct boot_module *m);
 #define DS_MAX 512u
 #define MAP_MAX 1024u
 #define ATTACH_MAX 256u
+#define ENTRY_COST 64u
+#define PDS_DS (DS_MAX / 4)
+#define PDS_MAPS (MAP_MAX / 4)
+#define PDS_ATTACH (ATTACH_MAX / 4)
+#define RM_DEPTH 8u /* region maps nest at most so deep */
 
 #define PDS_OBJECTS 16u
 /* A fault core could not resolve, for the parent to fetch. */
@@ -72,12 +77,17 @@ struct pds {
 	bool used;
 	uint32_t gen; /* tells old capabilities from new */
 	char label[LABEL_MAX];
-	uint64_t pd, pd_pa;            /* core's slot for the kernel PD */
-	uint64_t quota, spent;         /* bytes of RAM */
+	uint64_t pd, pd_pa;    /* core's slot for the kernel PD */
+	uint64_t quota, spent; /* bytes of RAM, frames only */
+	/* Core's table entries it holds (dataspaces and region maps,
+	 * mappings, attachments into its region maps), charged to its quota
+	 * at ENTRY_COST each and bounded per PD, so that no PD takes a pool
+	 * from the others. */
+	unsigned nds, nmaps, nattach;
 	uint64_t threads[PDS_THREADS]; /* core's slots, 0: free */
-	/* What the first thread got (its creator, the parent, chose): the
-	 * PD's other threads stay at or below that priority and share that
-	 * CPU quota (per mille). */
+	/* The first thread's priority (its creator, the parent, chose it)
+	 * bounds the others'. cpu: the PD's CPU quota (per mille), which its
+	 * threads share and, for init, the PDs it asks for. */
 	unsigned prio, cpu, cpu_given;
 	uint64_t meta[PDS_META]; /* page tables, thread objects, UTCBs */
 	unsigned nmeta;
@@ -91,6 +101,7 @@ struct pds {
 struct dataspace {
 	bool used, writable;
 	bool managed;   /* a region map: pages come from what is attached */
+	unsigned rom;   /* a boot module's: its index + 1, else 0 */
 	unsigned cache; /* device memory: MAP_WC or MAP_UC, else 0 (RAM) */
 	uint32_t gen;
 	struct pds *owner;
@@ -122,7 +133,7 @@ struct thread_args {
 
 int pd_map(uint64_t pd, uint64_t va, uint64_t pa, unsigned flags,
     struct pds *tables_to);
-struct pds *pds_create(const char *label, uint64_t quota);
+struct pds *pds_create(const char *label, uint64_t quota, unsigned cpu);
 void pds_destroy(struct pds *p);
 int pds_alloc(struct pds *p, uint64_t size, struct dataspace **ds);
 int pds_map(struct pds *p, struct dataspace *ds, uint64_t va, unsigned flags);
@@ -136,10 +147,11 @@ int pds_io(struct pds *p, uint64_t base, uint64_t size, bool allow);
 uint64_t pds_index(const struct pds *p);
 struct pds *pds_of(uint64_t idx, uint32_t gen);
 uint64_t pds_free_bytes(const struct pds *p);
+uint64_t pds_used_bytes(const struct pds *p);
 int pds_load(struct pds *p, const uint8_t *img, uint64_t size, uint64_t *entry);
 int pds_start_main(struct pds *p, const struct boot_module *m,
     const struct thread_args *a, uint64_t *id);
-struct dataspace *ds_rom(uint64_t pa, uint64_t size);
+struct dataspace *ds_rom(unsigned module, uint64_t pa, uint64_t size);
 struct dataspace *ds_device(uint64_t pa, uint64_t size, unsigned cache);
 int ds_managed(struct pds *p, uint64_t size, struct dataspace **out);
 int rm_attach(struct dataspace *rm, struct dataspace *ds, uint64_t offset,

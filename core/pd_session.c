@@ -23,12 +23,19 @@ static struct mapping map_pool[MAP_MAX];
 static struct attachment attach_pool[ATTACH_MAX];
 static uint32_t generation;
 
+uint64_t
+pds_used_bytes(const struct pds *p)
+{
+	return p->spent +
+	    (uint64_t)(p->nds + p->nmaps + p->nattach) * ENTRY_COST;
+}
+
 static int
 charge(struct pds *p, uint64_t pages)
 {
 	if (!p)
 		return 0;
-	if (p->spent + pages * PAGE > p->quota)
+	if (pds_used_bytes(p) + pages * PAGE > p->quota)
 		return -E_NOMEM;
 	p->spent += pages * PAGE;
 	return 0;
@@ -39,6 +46,19 @@ refund(struct pds *p, uint64_t pages)
 {
 	if (p)
 		p->spent -= pages * PAGE;
+}
+
+/* One more table entry for p, counted in *n, which stays at most max. */
+static int
+entry_take(struct pds *p, unsigned *n, unsigned max, const char *what)
+{
+	if (*n == max || pds_used_bytes(p) + ENTRY_COST > p->quota) {
+		log_printf("core: '%s' may have no more %s (%u)", p->label,
+		    what, *n);
+		return -E_NOMEM;
+	}
+	(*n)++;
+	return 0;
 }
 
 /* A frame for the kernel's use on p's behalf, charged and recorded. */
@@ -75,7 +95,7 @@ pd_map(uint64_t pd, uint64_t va, uint64_t pa, unsigned flags,
 }
 
 struct pds *
-pds_create(const char *label, uint64_t quota)
+pds_create(const char *label, uint64_t quota, unsigned cpu)
 {
 	struct pds *p = NULL;
 
@@ -88,6 +108,7 @@ pds_create(const char *label, uint64_t quota)
 	p->used = true;
 	p->gen = ++generation;
 	p->quota = quota;
+	p->cpu = cpu;
 	fmt_snprintf(p->label, sizeof(p->label), "%s", label);
 	if (!(p->pd = cap_alloc()) || charge(p, PD_PAGES) ||
 	    frame_alloc(PD_PAGES, &p->pd_pa) ||
@@ -124,7 +145,7 @@ pds_index(const struct pds *p)
 uint64_t
 pds_free_bytes(const struct pds *p)
 {
-	return p->quota - p->spent;
+	return p->quota - pds_used_bytes(p);
 }
 
 uint64_t
@@ -147,29 +168,42 @@ pds_alloc(struct pds *p, uint64_t size, struct dataspace **out)
 			ds = &ds_pool[i];
 	if (!ds)
 		return -E_NOMEM;
+	/* p is NULL for core's own (kernel tests): nothing to count. */
+	if (p && (e = entry_take(p, &p->nds, PDS_DS, "dataspaces")))
+		return e;
 	if ((e = charge(p, pages)))
-		return e;
-	if ((e = frame_alloc((unsigned)pages, &ds->pa))) {
-		refund(p, pages);
-		return e;
-	}
+		goto no_entry;
+	if ((e = frame_alloc((unsigned)pages, &ds->pa)))
+		goto no_frames;
 	phys_zero(ds->pa, pages * PAGE);
-	ds->used = true;
-	ds->gen = ++generation;
-	ds->owner = p;
-	ds->pages = (uint32_t)pages;
-	ds->writable = true;
+	/* Whole: a slot that held a region map must not stay managed. */
+	*ds = (struct dataspace){.used = true,
+	    .writable = true,
+	    .gen = ++generation,
+	    .owner = p,
+	    .pa = ds->pa,
+	    .pages = (uint32_t)pages};
 	*out = ds;
 	return 0;
+no_frames:
+	refund(p, pages);
+no_entry:
+	if (p)
+		p->nds--;
+	return e;
 }
 
+/*
+ * Module's read-only dataspace, made once. Keyed by module, not address:
+ * the loader puts a zero-byte module where the next one starts.
+ */
 struct dataspace *
-ds_rom(uint64_t pa, uint64_t size)
+ds_rom(unsigned module, uint64_t pa, uint64_t size)
 {
 	for (unsigned i = 0; i < DS_MAX; i++) {
 		struct dataspace *ds = &ds_pool[i];
 
-		if (ds->used && !ds->owner && !ds->writable && ds->pa == pa)
+		if (ds->used && ds->rom == module + 1)
 			return ds;
 	}
 	for (unsigned i = 0; i < DS_MAX; i++) {
@@ -179,6 +213,7 @@ ds_rom(uint64_t pa, uint64_t size)
 			memset(ds, 0, sizeof(*ds));
 			ds->used = true;
 			ds->gen = ++generation;
+			ds->rom = module + 1;
 			ds->pa = pa;
 			ds->pages = (uint32_t)((size + PAGE - 1) / PAGE);
 			return ds;
@@ -226,12 +261,15 @@ pds_map(struct pds *p, struct dataspace *ds, uint64_t va, unsigned flags)
 			m = &map_pool[i];
 	if (!m)
 		return -E_NOMEM;
+	if ((e = entry_take(p, &p->nmaps, PDS_MAPS, "mappings")))
+		return e;
 	/* A region map's pages are mapped as they are touched. */
 	for (uint64_t i = 0; !ds->managed && i < ds->pages; i++) {
 		if ((e = pd_map(p->pd, va + i * PAGE, ds->pa + i * PAGE, flags,
 			 p))) {
 			while (i--)
 				sys_unmap(p->pd, va + i * PAGE);
+			p->nmaps--;
 			return e;
 		}
 	}
@@ -246,28 +284,60 @@ unmap_range(struct pds *p, uint64_t va, uint64_t pages)
 		sys_unmap(p->pd, va + i * PAGE);
 }
 
+/*
+ * Unmap pages [first, first + n) of ds, which p has at va. Of a region map
+ * only what is attached can be mapped (pds_resolve maps nothing else, and
+ * a detach unmaps), so this is linear in the attached pages, not in the
+ * region map's size; region maps form a tree of depth RM_DEPTH at most.
+ */
+static void
+unmap_part(struct pds *p, uint64_t va, struct dataspace *ds, uint64_t first,
+    uint64_t n, unsigned depth)
+{
+	if (!ds->managed) {
+		unmap_range(p, va + first * PAGE, n);
+		return;
+	}
+	for (unsigned i = 0; depth < RM_DEPTH && i < ATTACH_MAX; i++) {
+		struct attachment *a = &attach_pool[i];
+		uint64_t lo = a->offset / PAGE, hi = lo + a->ds->pages;
+
+		if (!a->used || a->rm != ds)
+			continue;
+		lo = lo > first ? lo : first;
+		hi = hi < first + n ? hi : first + n;
+		if (lo < hi)
+			unmap_part(p, va + a->offset, a->ds,
+			    lo - a->offset / PAGE, hi - lo, depth + 1);
+	}
+}
+
 static void
 unmap(struct mapping *m)
 {
-	unmap_range(m->pd, m->va, m->ds->pages);
+	unmap_part(m->pd, m->va, m->ds, 0, m->ds->pages, 0);
+	m->pd->nmaps--;
 	m->used = false;
 }
 
 /*
  * Unmap [start, start + pages) of ds wherever it is mapped: directly, or
- * inside a region map that is mapped (nested, to any depth).
+ * inside a region map that is mapped (nested, RM_DEPTH deep at most; a
+ * region map sits in one region map at most, so every level up is one).
  */
 static void
-unmap_everywhere(struct dataspace *ds, uint64_t start, uint64_t pages)
+unmap_everywhere(struct dataspace *ds, uint64_t start, uint64_t pages,
+    unsigned depth)
 {
 	for (unsigned i = 0; i < MAP_MAX; i++)
 		if (map_pool[i].used && map_pool[i].ds == ds)
-			unmap_range(map_pool[i].pd,
-			    map_pool[i].va + start * PAGE, pages);
-	for (unsigned i = 0; i < ATTACH_MAX; i++)
+			unmap_part(map_pool[i].pd, map_pool[i].va, ds, start,
+			    pages, 0);
+	for (unsigned i = 0; depth < RM_DEPTH && i < ATTACH_MAX; i++)
 		if (attach_pool[i].used && attach_pool[i].ds == ds)
 			unmap_everywhere(attach_pool[i].rm,
-			    attach_pool[i].offset / PAGE + start, pages);
+			    attach_pool[i].offset / PAGE + start, pages,
+			    depth + 1);
 }
 
 int
@@ -299,6 +369,8 @@ ds_free(struct dataspace *ds)
 		frame_free(ds->pa, ds->pages);
 		refund(ds->owner, ds->pages);
 	}
+	if (ds->owner)
+		ds->owner->nds--;
 	ds->used = false;
 }
 
@@ -313,6 +385,10 @@ ds_managed(struct pds *p, uint64_t size, struct dataspace **out)
 		struct dataspace *ds = &ds_pool[i];
 
 		if (!ds->used) {
+			int e = entry_take(p, &p->nds, PDS_DS, "dataspaces");
+
+			if (e)
+				return e;
 			*ds = (struct dataspace){.used = true,
 			    .writable = true,
 			    .managed = true,
@@ -326,19 +402,36 @@ ds_managed(struct pds *p, uint64_t size, struct dataspace **out)
 	return -E_NOMEM;
 }
 
-/* Whether rm can be reached from ds through attachments: a cycle. */
-static bool
-contains(struct dataspace *ds, struct dataspace *rm, unsigned depth)
+/*
+ * How many attachments deep region maps reach below ds, or more than
+ * RM_DEPTH once rm is among them (a cycle). Linear in the tree below ds.
+ */
+static unsigned
+height(struct dataspace *ds, struct dataspace *rm)
 {
+	unsigned h = 0;
+
 	if (ds == rm)
-		return true;
-	if (!ds->managed || depth > 8)
-		return depth > 8;
+		return RM_DEPTH + 1;
+	for (unsigned i = 0; ds->managed && i < ATTACH_MAX && h <= RM_DEPTH;
+	     i++) {
+		struct attachment *a = &attach_pool[i];
+		unsigned below;
+
+		if (a->used && a->rm == ds && (below = height(a->ds, rm)) >= h)
+			h = below + 1;
+	}
+	return h;
+}
+
+/* The region map that rm is attached in, if any (one at most). */
+static struct dataspace *
+parent_rm(struct dataspace *rm)
+{
 	for (unsigned i = 0; i < ATTACH_MAX; i++)
-		if (attach_pool[i].used && attach_pool[i].rm == ds &&
-		    contains(attach_pool[i].ds, rm, depth + 1))
-			return true;
-	return false;
+		if (attach_pool[i].used && attach_pool[i].ds == rm)
+			return attach_pool[i].rm;
+	return NULL;
 }
 
 int
@@ -346,13 +439,23 @@ rm_attach(struct dataspace *rm, struct dataspace *ds, uint64_t offset,
     unsigned flags)
 {
 	struct attachment *free = NULL;
+	int e;
 
 	if (!rm->managed || (offset & (PAGE - 1)) ||
 	    offset / PAGE > rm->pages || ds->pages > rm->pages - offset / PAGE)
 		return -E_INVAL;
 	if ((flags & MAP_W) && !ds->writable)
 		return -E_RIGHTS;
-	if (contains(ds, rm, 0))
+	/* Region maps form a tree of bounded depth, so that every walk
+	 * through them is linear in what is attached. */
+	if (ds->managed && parent_rm(ds))
+		return -E_EXISTS;
+	unsigned depth = height(ds, rm) + 1;
+
+	for (struct dataspace *up = rm;
+	     depth <= RM_DEPTH && (up = parent_rm(up));)
+		depth++;
+	if (depth > RM_DEPTH)
 		return -E_INVAL;
 	for (unsigned i = 0; i < ATTACH_MAX; i++) {
 		struct attachment *a = &attach_pool[i];
@@ -368,6 +471,9 @@ rm_attach(struct dataspace *rm, struct dataspace *ds, uint64_t offset,
 	}
 	if (!free)
 		return -E_NOMEM;
+	if ((e = entry_take(rm->owner, &rm->owner->nattach, PDS_ATTACH,
+		 "attachments")))
+		return e;
 	*free = (struct attachment){true, rm, ds, offset, flags};
 	return 0;
 }
@@ -379,7 +485,8 @@ rm_detach(struct dataspace *rm, uint64_t offset)
 		struct attachment *a = &attach_pool[i];
 
 		if (a->used && a->rm == rm && a->offset == offset) {
-			unmap_everywhere(rm, offset / PAGE, a->ds->pages);
+			unmap_everywhere(rm, offset / PAGE, a->ds->pages, 0);
+			rm->owner->nattach--;
 			a->used = false;
 			return 0;
 		}
@@ -404,7 +511,8 @@ pds_resolve(struct pds *p, uint64_t addr, uint64_t error)
 		if (!m->used || m->pd != p || !ds->managed || addr < m->va ||
 		    off >= ds->pages * PAGE)
 			continue;
-		for (unsigned depth = 0; ds->managed && depth < 9; depth++) {
+		for (unsigned depth = 0; ds->managed && depth < RM_DEPTH;
+		     depth++) {
 			struct attachment *a = NULL;
 
 			for (unsigned k = 0; k < ATTACH_MAX && !a; k++)
@@ -473,10 +581,8 @@ pds_thread(struct pds *p, const struct thread_args *a, uint64_t *id)
 	if (!e) {
 		unsigned prio = a->prio, cpu = a->quota;
 
-		if (t == 0) {
+		if (t == 0)
 			p->prio = prio;
-			p->cpu = cpu;
-		}
 		if (prio > p->prio)
 			prio = p->prio;
 		if (cpu > p->cpu - p->cpu_given)

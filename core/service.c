@@ -28,6 +28,7 @@ enum kind {
 	K_IRQ = 6,
 	K_IOMEM = 7,
 	K_FAULT = 8,
+	K_PD_OWN = 9, /* a PD's own session: no say over its faults */
 };
 
 #define BADGE(kind, gen, idx) \
@@ -36,6 +37,10 @@ enum kind {
 #define BADGE_GEN(b) ((uint32_t)(((b) >> 24) & 0xffffffff))
 #define BADGE_IDX(b) ((b)&0xffffff)
 #define SESSIONS 256u
+/* init's CPU quota (per mille): its own thread's claim, and what is left
+ * for the PDs it asks for, with their "cpu" argument. */
+#define INIT_CPU (QUOTA_FULL / 4)
+#define INIT_CPU_OWN (QUOTA_FULL / 20)
 
 static const struct boot_info *bi;
 static struct kobj_ref ep;
@@ -46,6 +51,7 @@ static struct {
 	enum kind kind;
 	struct pds *pd;       /* K_PD */
 	uint64_t quota;       /* moved from init's quota */
+	unsigned cpu;         /* K_PD: CPU budget moved from init's */
 	unsigned module;      /* K_ROM */
 	uint64_t base, size;  /* K_IO */
 	struct pds *io_pd;    /* K_IO: who got the ports */
@@ -116,13 +122,58 @@ received_ds(uint64_t info)
 	return ds_of(BADGE_IDX(b), BADGE_GEN(b));
 }
 
+/* A PD session capability that came with the message, or NULL. */
+static struct pds *
+received_pd(uint64_t info)
+{
+	uint64_t b = utcb_self()->rcv_badges[0];
+
+	if (MSG_NCAPS(info) != 1 || sys_cap_same(rcv_slot, ep.slot) != 1 ||
+	    (BADGE_KIND(b) != K_PD && BADGE_KIND(b) != K_PD_OWN))
+		return NULL;
+	return pds_of(BADGE_IDX(b), BADGE_GEN(b));
+}
+
+/*
+ * A capability into p at slot. A PD session capability goes as the PD's
+ * own: whoever gets it runs the PD but cannot replace its fault signal or
+ * clear its fault record, which are for the holder of the session.
+ */
 static int
-pd_call(struct pds *p, uint64_t label, uint64_t info)
+give(struct pds *p, uint64_t info, uint64_t slot, unsigned rights,
+    uint64_t badge)
+{
+	struct pds *q = received_pd(info);
+	uint64_t own;
+	int e;
+
+	if (!q)
+		return pds_give(p, rcv_slot, slot, rights, badge);
+	if (!(own = cap_alloc()))
+		return -E_NOMEM;
+	e = (int)sys_cap_derive(ep.slot, 0, own, RIGHT_SEND | RIGHT_GRANT,
+	    BADGE(K_PD_OWN, q->gen, pds_index(q)));
+	if (!e)
+		e = pds_give(p, own, slot, rights, 0);
+	sys_cap_delete(own);
+	cap_free(own);
+	return e;
+}
+
+static int
+pd_call(struct pds *p, bool own, uint64_t label, uint64_t info)
 {
 	uint64_t *w = utcb_self()->msg, id;
 	struct dataspace *ds;
 	int e;
 
+	/* Its faults are for its parent to see, not for the PD to hide. */
+	if (own && (label == PD_FAULT_SIGH || label == PD_FAULT)) {
+		log_printf("core: '%s' may not replace its fault signal or "
+			   "clear its fault",
+		    p->label);
+		return -E_DENIED;
+	}
 	switch (label) {
 	case PD_ALLOC:
 		if ((e = pds_alloc(p, w[0], &ds)))
@@ -159,8 +210,6 @@ pd_call(struct pds *p, uint64_t label, uint64_t info)
 		/* Priorities and quotas stay within what core gave init. */
 		if (a.prio > PRIORITY_MAX / 2)
 			a.prio = PRIORITY_MAX / 2;
-		if (a.quota > QUOTA_FULL / 4)
-			a.quota = QUOTA_FULL / 4;
 		if ((e = pds_thread(p, &a, &id)))
 			return e;
 		w[0] = id;
@@ -170,7 +219,7 @@ pd_call(struct pds *p, uint64_t label, uint64_t info)
 	case PD_GIVE:
 		if (MSG_NCAPS(info) != 1 || w[0] < CAP_CHILD_FIRST_FREE - 5)
 			return -E_INVAL;
-		return pds_give(p, rcv_slot, w[0], (unsigned)w[1], w[2]);
+		return give(p, info, w[0], (unsigned)w[1], w[2]);
 	case PD_STOP:
 		return pds_stop(p, w[0]);
 	case PD_QUOTA:
@@ -216,33 +265,63 @@ last_element(const char *label)
 	return last;
 }
 
+static bool
+overlaps(uint64_t base, uint64_t size, uint64_t b, uint64_t n)
+{
+	return base < b + n && b < base + size;
+}
+
+/*
+ * What the kernel drives itself: the local and I/O APICs (core hands out
+ * no page of them), the PICs, the PIT's gate port 0x61, the reset ports
+ * 0x92 and 0xcf9, the debug-exit port and core's serial port. A component
+ * with any of them could take the whole machine down. The PIT's channel
+ * ports stay free: the kernel calibrates with them before core runs, and
+ * the timer driver drives them after.
+ */
+static const struct {
+	uint64_t base, size;
+} kept_mem[] = {{0xfec00000, 0x100000}, {0xfee00000, 0x100000}},
+  kept_ports[] = {{0x20, 2}, {0xa0, 2}, {0x4d0, 2}, {0x61, 1}, {0x92, 1},
+      {0xcf9, 1}, {EXIT_PORT, 1}, {0x3f8, 8}};
+
 /* Device memory is what the loader did not call RAM; exclusive, too. */
 static bool
 io_mem_taken(uint64_t base, uint64_t size)
 {
+	for (unsigned i = 0; i < sizeof(kept_mem) / sizeof(kept_mem[0]); i++)
+		if (overlaps(base, size, kept_mem[i].base, kept_mem[i].size))
+			return true;
 	for (unsigned i = 0; i < bi->nram; i++)
-		if (base < bi->ram[i].base + bi->ram[i].size &&
-		    bi->ram[i].base < base + size)
+		if (overlaps(base, size, bi->ram[i].base, bi->ram[i].size))
 			return true;
 	for (unsigned k = 0; k < SESSIONS; k++)
 		if (slots[k].used && sessions[k].kind == K_IOMEM &&
-		    base < sessions[k].base + sessions[k].size &&
-		    sessions[k].base < base + size)
+		    overlaps(base, size, sessions[k].base, sessions[k].size))
 			return true;
 	return false;
 }
 
-/* Core keeps its serial port and the exit port; ranges are exclusive. */
+/*
+ * Core keeps what the kernel drives; ranges are exclusive. 0xcf9 shares
+ * the PCI configuration address register's dword (0xcf8-0xcfb): it goes
+ * only with that whole register, to the one driver that takes it first,
+ * the platform driver.
+ */
 static bool
 io_taken(uint64_t base, uint64_t size)
 {
-	if ((base < 0x400 && base + size > 0x3f8) ||
-	    (base <= EXIT_PORT && base + size > EXIT_PORT))
-		return true;
+	bool pci = base == 0xcf8 && (size == 4 || size == 8);
+
+	for (unsigned i = 0; i < sizeof(kept_ports) / sizeof(kept_ports[0]);
+	     i++)
+		if (overlaps(base, size, kept_ports[i].base,
+			kept_ports[i].size) &&
+		    !(pci && kept_ports[i].base == 0xcf9))
+			return true;
 	for (unsigned k = 0; k < SESSIONS; k++)
 		if (slots[k].used && sessions[k].kind == K_IO &&
-		    base < sessions[k].base + sessions[k].size &&
-		    sessions[k].base < base + size)
+		    overlaps(base, size, sessions[k].base, sessions[k].size))
 			return true;
 	return false;
 }
@@ -263,6 +342,7 @@ open_kind(uint64_t info, unsigned s)
 	fmt_snprintf(full, sizeof(full), r.label[0] ? "init -> %s" : "init",
 	    r.label);
 	if (!strcmp(service, "PD")) {
+		uint64_t cpu = session_arg(r.args, "cpu", 0);
 		struct pds *p;
 
 		if (quota > pds_free_bytes(init)) {
@@ -272,11 +352,20 @@ open_kind(uint64_t info, unsigned s)
 			    full, quota, pds_free_bytes(init));
 			return -E_NOMEM;
 		}
-		if (!(p = pds_create(full, quota)))
+		/* CPU quota, like RAM, comes out of init's. */
+		if (cpu > init->cpu - init->cpu_given) {
+			log_printf("core: PD '%s' refused: cpu %lu per mille, "
+				   "init has %u left",
+			    full, cpu, init->cpu - init->cpu_given);
+			return -E_NOMEM;
+		}
+		if (!(p = pds_create(full, quota, (unsigned)cpu)))
 			return -E_NOMEM;
 		init->quota -= quota;
+		init->cpu_given += (unsigned)cpu;
 		sessions[s].pd = p;
 		sessions[s].quota = quota;
+		sessions[s].cpu = (unsigned)cpu;
 		sessions[s].kind = K_PD;
 		reply_cap(K_PD, p->gen, pds_index(p), RIGHT_SEND | RIGHT_GRANT);
 	} else if (!strcmp(service, "ROM") &&
@@ -406,6 +495,7 @@ close_session(uint64_t id)
 		fmt_snprintf(label, sizeof(label), "%s", p->label);
 		pds_destroy(p);
 		init->quota += sessions[id].quota;
+		init->cpu_given -= sessions[id].cpu;
 		if (frame_free_count() - before == held)
 			log_printf(
 			    "core: '%s' closed, all its %lu KiB returned, "
@@ -434,7 +524,7 @@ upgrade_session(uint64_t id, uint64_t new_quota)
 	if (id >= SESSIONS || !slots[id].used || sessions[id].kind != K_PD)
 		return -E_NOENT;
 	p = sessions[id].pd;
-	if (new_quota < p->spent)
+	if (new_quota < pds_used_bytes(p))
 		return -E_BUSY;
 	if (new_quota > p->quota &&
 	    new_quota - p->quota > pds_free_bytes(init)) {
@@ -523,7 +613,8 @@ rom_call(unsigned module, uint64_t label)
 	if (module == bi->nmods) { /* platform_info */
 		if (label == ROM_SIGH)
 			return 0;
-		if (label != ROM_DATASPACE || !(ds = ds_rom(info_pa, info_len)))
+		if (label != ROM_DATASPACE ||
+		    !(ds = ds_rom(module, info_pa, info_len)))
 			return -E_INVAL;
 		reply_cap(K_DS, ds->gen, ds_index(ds),
 		    RIGHT_SEND | RIGHT_GRANT);
@@ -536,24 +627,12 @@ rom_call(unsigned module, uint64_t label)
 		return 0; /* boot modules never change */
 	if (label != ROM_DATASPACE)
 		return -E_NOSYS;
-	if ((m->base & (PAGE - 1)) || !(ds = ds_rom(m->base, m->size)))
+	if ((m->base & (PAGE - 1)) || !(ds = ds_rom(module, m->base, m->size)))
 		return -E_INVAL;
 	reply_cap(K_DS, ds->gen, ds_index(ds), RIGHT_SEND | RIGHT_GRANT);
 	utcb_self()->msg[0] = m->size;
 	reply_words = 1;
 	return 0;
-}
-
-/* A PD session capability that came with the message, or NULL. */
-static struct pds *
-received_pd(uint64_t info)
-{
-	uint64_t b = utcb_self()->rcv_badges[0];
-
-	if (MSG_NCAPS(info) != 1 || sys_cap_same(rcv_slot, ep.slot) != 1 ||
-	    BADGE_KIND(b) != K_PD)
-		return NULL;
-	return pds_of(BADGE_IDX(b), BADGE_GEN(b));
 }
 
 static int
@@ -683,9 +762,10 @@ dispatch(uint64_t badge, uint64_t info)
 	case K_CHILD:
 		return child_call(label, info);
 	case K_PD:
+	case K_PD_OWN:
 		if (!(p = pds_of(idx, BADGE_GEN(badge))))
 			return -E_CAP;
-		return pd_call(p, label, info);
+		return pd_call(p, BADGE_KIND(badge) == K_PD_OWN, label, info);
 	case K_ROM:
 		return idx <= bi->nmods ? rom_call((unsigned)idx, label)
 					: -E_CAP;
@@ -749,21 +829,22 @@ core_run_init(const struct boot_info *info, const struct boot_module *m)
 	uint64_t id;
 	struct thread_args a = {.arg = 0,
 	    .prio = PRIORITY_MAX / 2,
-	    .quota = QUOTA_FULL / 4};
+	    .quota = INIT_CPU_OWN};
 
 	bi = info;
 	if (kobj_new(KOBJ_ENDPOINT, 0, 0, &ep) || !(rcv_slot = cap_alloc()))
 		power_off(100);
 	platform_info();
 	/* init gets all RAM but what core keeps for its own bookkeeping. */
-	init = pds_create("init", frame_free_count() * PAGE - CORE_RESERVE);
+	init = pds_create("init", frame_free_count() * PAGE - CORE_RESERVE,
+	    INIT_CPU);
 	a.fault_ep = ep.slot;
 	a.badge = BADGE(K_CHILD, 0, 0);
 	if (!init ||
 	    pds_give(init, ep.slot, CAP_PARENT, RIGHT_SEND | RIGHT_GRANT,
 		BADGE(K_CHILD, 0, 0)) ||
 	    pds_give(init, ep.slot, CAP_PD, RIGHT_SEND | RIGHT_GRANT,
-		BADGE(K_PD, init->gen, pds_index(init))) ||
+		BADGE(K_PD_OWN, init->gen, pds_index(init))) ||
 	    pds_start_main(init, m, &a, &id)) {
 		log_printf("core: cannot start init");
 		power_off(100);

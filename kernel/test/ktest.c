@@ -55,7 +55,7 @@ spawn(unsigned idx)
 
 	memset(&status[idx], 0, sizeof(status[idx]));
 	fmt_snprintf(name, sizeof(name), "kt%u", idx);
-	if (!(kids[idx] = pds_create(name, CHILD_QUOTA)) ||
+	if (!(kids[idx] = pds_create(name, CHILD_QUOTA, QUOTA_FULL)) ||
 	    pds_map(kids[idx], shared_ds, SHARED_VA, MAP_W) ||
 	    pds_give(kids[idx], parent_ep.slot, CAP_PARENT,
 		RIGHT_SEND | RIGHT_GRANT, idx + 1))

@@ -92,7 +92,8 @@ child_start(unsigned idx, struct config_node start)
 {
 	struct child *c = &children[idx];
 	char bin[NAME_MAX];
-	uint64_t prio, cpu, stack;
+	uint64_t prio, stack;
+	char args[32];
 	const void *img;
 	size_t size;
 	int e;
@@ -114,7 +115,7 @@ child_start(unsigned idx, struct config_node start)
 	    stack > (16ul << 20) || (stack & 4095) ||
 	    config_attr_u64(start, "ram", 1ul << 20, &c->ram) ||
 	    config_attr_u64(start, "priority", 2, &prio) ||
-	    config_attr_u64(start, "cpu", 0, &cpu)) {
+	    config_attr_u64(start, "cpu", 0, &c->cpu) || c->cpu > QUOTA_FULL) {
 		log_printf("init: '%s': malformed ram, priority or cpu",
 		    c->name);
 		return -E_INVAL;
@@ -122,7 +123,9 @@ child_start(unsigned idx, struct config_node start)
 	c->used = true;
 	c->state = CHILD_FAULTED; /* until it runs */
 	c->exit_code = -1;
-	if ((e = session_open("PD", c->name, c->ram, &c->pd, &c->pd_id))) {
+	fmt_snprintf(args, sizeof(args), "cpu=%lu", c->cpu);
+	if ((e = session_open_args("PD", c->name, args, c->ram, &c->pd,
+		 &c->pd_id))) {
 		log_printf("init: '%s': no PD session (error %d)", c->name, -e);
 		return e;
 	}
@@ -149,7 +152,7 @@ child_start(unsigned idx, struct config_node start)
 	    .parent = init_ep,
 	    .parent_badge = BADGE(K_CHILD, idx),
 	    .priority = prio,
-	    .cpu = cpu};
+	    .cpu = c->cpu};
 
 	if ((e = child_build(&ci))) {
 		log_printf("init: '%s': %s (error %d)", c->name,

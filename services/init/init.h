@@ -39,6 +39,7 @@ struct child_session {
 	uint64_t instance;        /* FROM_CHILD: the server's instance */
 	uint64_t cap, id;         /* FROM_PARENT: our cap and the parent's id */
 	uint64_t quota;           /* moved from the client to the server */
+	uint64_t cpu;             /* a PD's CPU quota, out of the client's */
 };
 
 struct child_service {
@@ -63,6 +64,7 @@ struct child {
 	char name[NAME_MAX];
 	struct config_node start;
 	uint64_t ram; /* its quota as configured */
+	uint64_t cpu, cpu_given; /* CPU quota (per mille), what it passed on */
 	/*
 	 * Its PD quota at our parent is ram - paid + earned: what it paid
 	 * for the sessions it holds, what it was paid for those it serves.

@@ -34,6 +34,18 @@ label_matches(struct config_node svc, const char *label)
 	return true;
 }
 
+/*
+ * Device services go only where a <service> route names them: an
+ * <any-service> route never hands an application device memory, I/O ports
+ * or interrupts.
+ */
+static bool
+device_service(const char *service)
+{
+	return !strcmp(service, "IO_MEM") || !strcmp(service, "IO_PORT") ||
+	    !strcmp(service, "IRQ");
+}
+
 /* The <service> or <any-service> node that routes (service, label). */
 static int
 find_route(struct config_node start, const char *service, const char *label,
@@ -47,7 +59,8 @@ find_route(struct config_node start, const char *service, const char *label,
 		return -E_NOENT;
 	for (int e = config_child(routes, NULL, &r); !e;
 	     e = config_next(r, NULL, &r)) {
-		if (config_type_is(r, "any-service") ||
+		if ((config_type_is(r, "any-service") &&
+			!device_service(service)) ||
 		    (config_type_is(r, "service") &&
 			!config_attr_copy(r, "name", name, sizeof(name)) &&
 			!strcmp(name, service) && label_matches(r, label))) {
@@ -165,7 +178,7 @@ give_back(struct child *c, uint64_t q)
 	return q;
 }
 
-/* <parent-provides>, if there is one, lists what the parent offers. */
+/* <parent-provides> lists what the parent offers; without it, nothing. */
 static bool
 parent_provides(const char *service)
 {
@@ -173,7 +186,7 @@ parent_provides(const char *service)
 	char name[SERVICE_NAME_MAX];
 
 	if (config_child(config_root(&config), "parent-provides", &pp))
-		return true;
+		return false;
 	for (int e = config_child(pp, "service", &svc); !e;
 	     e = config_next(svc, "service", &svc))
 		if (!config_attr_copy(svc, "name", name, sizeof(name)) &&
@@ -285,6 +298,16 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 		return e;
 	}
 	s->quota = req->quota;
+	/* A PD it asks for gets CPU quota only out of its own. */
+	if (!strcmp(service, "PD"))
+		s->cpu = session_arg(req->args, "cpu", 0);
+	if (s->cpu > c->cpu - c->cpu_given) {
+		log_printf("init: denied 'PD' session for '%s': cpu %lu per "
+			   "mille, '%s' has %lu left",
+		    full, s->cpu, c->name, c->cpu - c->cpu_given);
+		e = -E_NOMEM;
+		goto undo;
+	}
 	if (config_type_is(to, "parent")) {
 		if (!parent_provides(service)) {
 			log_printf(
@@ -353,6 +376,7 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 		goto undo;
 	}
 done:
+	c->cpu_given += s->cpu;
 	fmt_snprintf(s->name, sizeof(s->name), "%s", service);
 	fmt_snprintf(s->label, sizeof(s->label), "%s", full);
 	s->used = true;
@@ -445,6 +469,7 @@ route_close(unsigned idx, uint64_t id)
 	/* What the server kept stays paid for by the client. */
 	if (back && children[idx].running)
 		refund(&children[idx], back);
+	children[idx].cpu_given -= s->cpu;
 	s->used = false;
 	return 0;
 }

@@ -15,6 +15,8 @@
 #include <kernel/syscalls.h>
 
 #define BODY                                                                  \
+	"<parent-provides><service name=\"ROM\"/><service name=\"PD\"/>"      \
+	"<service name=\"Report\"/></parent-provides>"                        \
 	"<default-route><any-service><parent/></any-service></default-route>" \
 	"<report/>"                                                           \
 	"<start name=\"server_a\" binary=\"test_hello_server\">"              \
