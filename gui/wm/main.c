@@ -196,29 +196,15 @@ put(size_t at, const char *fmt, ...)
 	return n < 0 ? REPORT_BYTES : at + (size_t)n;
 }
 
-/* The text of s with the five entities, as an attribute value. */
+/* s as an attribute value: labels and titles come from clients. */
 static size_t
 put_escaped(size_t at, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			at = put(at, "&lt;");
-			break;
-		case '>':
-			at = put(at, "&gt;");
-			break;
-		case '&':
-			at = put(at, "&amp;");
-			break;
-		case '"':
-			at = put(at, "&quot;");
-			break;
-		default:
-			at = put(at, "%c", *s);
-		}
-	}
-	return at;
+	if (at >= REPORT_BYTES)
+		return at;
+	return at +
+	    config_escape((char *)report.buf + at, REPORT_BYTES - at, s,
+		strlen(s));
 }
 
 static void

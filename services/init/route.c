@@ -15,24 +15,6 @@
 
 extern struct config config;
 
-static bool
-label_matches(struct config_node svc, const char *label)
-{
-	char want[LABEL_MAX];
-	size_t n = strlen(label), k;
-
-	if (!config_attr_copy(svc, "label", want, sizeof(want)) &&
-	    strcmp(want, label))
-		return false;
-	if (!config_attr_copy(svc, "label_prefix", want, sizeof(want)) &&
-	    strncmp(want, label, strlen(want)))
-		return false;
-	if (!config_attr_copy(svc, "label_suffix", want, sizeof(want)) &&
-	    ((k = strlen(want)) > n || strcmp(want, label + n - k)))
-		return false;
-	return true;
-}
-
 /* The <service> or <any-service> node that routes (service, label). */
 static int
 find_route(struct config_node start, const char *service, const char *label,
@@ -49,7 +31,8 @@ find_route(struct config_node start, const char *service, const char *label,
 		if (config_type_is(r, "any-service") ||
 		    (config_type_is(r, "service") &&
 			!config_attr_copy(r, "name", name, sizeof(name)) &&
-			!strcmp(name, service) && label_matches(r, label))) {
+			!strcmp(name, service) &&
+			config_label_matches(r, label))) {
 			*out = r;
 			return 0;
 		}
