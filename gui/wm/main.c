@@ -43,7 +43,8 @@
 
 #define CLIENTS 16u
 #define WINDOWS 32u
-#define REPORT_BYTES 16384u
+/* Room for WINDOWS windows with the longest labels and titles, escaped. */
+#define REPORT_BYTES (48u * 1024)
 #define BADGE(idx, gen) (((uint64_t)(gen) << 8) | ((idx) + 1))
 #define SIG_CLIENT(i) (1ul << (i)) /* nitpicker has events for client i */
 #define SIG_LATER (1ul << 31)      /* sessions to close, a log line */
@@ -840,6 +841,10 @@ call(struct client *c, uint64_t info, struct reply *r)
 			;
 		if (i == WINDOWS) {
 			np(c, GUI_VIEW_DESTROY, 1, (uint64_t[]){m[0]});
+			fmt_snprintf(later, sizeof(later),
+			    "wm: '%.60s' asks for a window beyond the %u wm "
+			    "shows: refused",
+			    c->label, WINDOWS);
 			return -E_NOMEM;
 		}
 		w = &windows[i];
