@@ -391,19 +391,19 @@ upgrade_session(uint64_t id, uint64_t new_quota)
 
 /*
  * s as a child may show it: a control character (a CR back to the start of
- * the line, an escape sequence) as '?', and in a label a bracket too, so
- * nothing it sends can end its own prefix or begin another's.
+ * the line, an escape sequence) as '?', and in a label a bracket and a tab
+ * too, so nothing it sends can end its own prefix or begin another's. A
+ * tab in the text stays (cat -n writes them); it starts no line.
  */
 static void
 log_clean(char *out, const char *s, unsigned n, bool label)
 {
 	for (unsigned i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		bool bad = (c < 0x20 && (label || c != '\t')) || c == 0x7f ||
+		    (label && (c == '[' || c == ']'));
 
-		out[i] =
-		    c < 0x20 || c == 0x7f || (label && (c == '[' || c == ']'))
-		    ? '?'
-		    : (char)c;
+		out[i] = bad ? '?' : (char)c;
 	}
 }
 

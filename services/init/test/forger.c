@@ -89,6 +89,7 @@ main(uint64_t arg)
 	log_printf("\r[init -> judge] forged by carriage return");
 	log_labelled("x] [init -> judge", "forged by label");
 	log_printf("\x1b[2K[init -> judge] forged by escape");
+	log_printf("a tab\tstays");
 	log_printf("labels: done");
 	return ok ? 0 : 1;
 }
