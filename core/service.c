@@ -539,6 +539,46 @@ upgrade_session(uint64_t id, uint64_t new_quota)
 	return 0;
 }
 
+/*
+ * s as a child may show it: a control character (a CR back to the start of
+ * the line, an escape sequence) as '?', and in a label a bracket and a tab
+ * too, so nothing it sends can end its own prefix or begin another's. A
+ * tab in the text stays (cat -n writes them); it starts no line.
+ */
+static void
+log_clean(char *out, const char *s, unsigned n, bool label)
+{
+	for (unsigned i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool bad = (c < 0x20 && (label || c != '\t')) || c == 0x7f ||
+		    (label && (c == '[' || c == ']'));
+
+		out[i] = bad ? '?' : (char)c;
+	}
+}
+
+/* Every line of a child's log text on a line of its own, each with the
+ * prefix its forwarders wrote, so none can pass for another's line. */
+static void
+log_child(const struct parent_log *log)
+{
+	static char label[PARENT_LOG_MAX], line[PARENT_LOG_MAX];
+	unsigned at = 0;
+
+	log_clean(label, log->label, log->nlabel, true);
+	do {
+		unsigned n = 0;
+
+		while (at + n < log->ntext && log->text[at + n] != '\n')
+			n++;
+		log_clean(line, log->text + at, n, false);
+		log_printf(log->nlabel ? "[init -> %.*s] %.*s"
+				       : "[init%.*s] %.*s",
+		    (int)log->nlabel, label, (int)n, line);
+		at += n + 1;
+	} while (at < log->ntext);
+}
+
 static int
 child_call(uint64_t label, uint64_t info)
 {
@@ -550,9 +590,7 @@ child_call(uint64_t label, uint64_t info)
 
 		if (parent_log_parse(w, MSG_NWORDS(info), &log))
 			return -E_INVAL;
-		log_printf(log.nlabel ? "[init -> %.*s] %.*s"
-				      : "[init%.*s] %.*s",
-		    (int)log.nlabel, log.label, (int)log.ntext, log.text);
+		log_child(&log);
 		return 0;
 	}
 	case PARENT_EXIT:

@@ -110,9 +110,18 @@ report_devices(void)
 		if (n < max && v->irq != PLATFORM_NO_IRQ)
 			n += (size_t)fmt_snprintf(p + n, max - n, " irq=\"%u\"",
 			    v->irq);
-		if (n < max && owner[d])
-			n += (size_t)fmt_snprintf(p + n, max - n,
-			    " owner=\"%s\"", sessions[owner[d] - 1].label);
+		if (n < max && owner[d]) {
+			const char *label = sessions[owner[d] - 1].label;
+
+			/* The label is the client's: escaped, it adds nothing.
+			 */
+			n += (size_t)fmt_snprintf(p + n, max - n, " owner=\"");
+			if (n < max)
+				n += config_escape(p + n, max - n, label,
+				    strlen(label));
+			if (n < max)
+				n += (size_t)fmt_snprintf(p + n, max - n, "\"");
+		}
 		if (n < max)
 			n += (size_t)fmt_snprintf(p + n, max - n, "/>\n");
 	}
@@ -145,11 +154,10 @@ later(void)
 static bool
 policy_matches(struct config_node p, const char *label, const struct pci_dev *d)
 {
-	char want[LABEL_MAX];
 	uint64_t vendor, device, class;
 
-	if (config_attr_copy(p, "label", want, sizeof(want)) ||
-	    strcmp(want, label))
+	/* A device goes only to a client the policy names. */
+	if (!config_has_label(p) || !config_label_matches(p, label))
 		return false;
 	if (config_attr_u64(p, "vendor", 0x10000, &vendor) ||
 	    config_attr_u64(p, "device", 0x10000, &device) ||

@@ -24,6 +24,7 @@
 
 struct deco {
 	bool used, seen;
+	bool refused; /* logged that it has no buffer: once is enough */
 	unsigned id;
 	uint64_t buffer, view;
 	uint32_t *pix;
@@ -175,8 +176,10 @@ window(struct config_node win, uint64_t border, uint64_t th)
 
 		if (gui_buffer(&gui, (unsigned)w, (unsigned)h, &d->buffer,
 			&d->pix)) {
-			printf("decorator: no buffer for window %u\n",
-			    (unsigned)id);
+			if (!d->refused)
+				printf("decorator: no buffer for window %u\n",
+				    (unsigned)id);
+			d->refused = true;
 			d->buffer = 0;
 			return;
 		}

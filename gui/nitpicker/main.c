@@ -168,24 +168,6 @@ domain_named(const char *name)
 	return NULL;
 }
 
-static bool
-label_matches(struct config_node p, const char *label)
-{
-	char want[LABEL_MAX];
-	size_t n = strlen(label), m;
-
-	if (!config_attr_copy(p, "label", want, sizeof(want)) &&
-	    strcmp(want, label))
-		return false;
-	if (!config_attr_copy(p, "label_prefix", want, sizeof(want)) &&
-	    strncmp(want, label, strlen(want)))
-		return false;
-	if (!config_attr_copy(p, "label_suffix", want, sizeof(want)) &&
-	    ((m = strlen(want)) > n || strcmp(want, label + n - m)))
-		return false;
-	return true;
-}
-
 /* The first <policy> that matches, else <default-policy>, names it. */
 static struct domain *
 policy_domain(const char *label)
@@ -195,7 +177,7 @@ policy_domain(const char *label)
 
 	for (int e = config_child(root, "policy", &p); !e;
 	     e = config_next(p, "policy", &p)) {
-		if (label_matches(p, label)) {
+		if (config_label_matches(p, label)) {
 			if (config_attr_copy(p, "domain", name, sizeof(name)))
 				return NULL;
 			return domain_named(name);

@@ -113,7 +113,8 @@ publish(void)
 {
 	struct config_node fixed, c;
 	const char *raw;
-	size_t len, at = 0;
+	static const char start[] = "\n<start name=\"";
+	size_t len, need, at = 0;
 	char *out = apps.buf;
 
 	at += (size_t)snprintf(out, CONFIG_MAX, "<config>\n");
@@ -135,8 +136,15 @@ publish(void)
 		/* "<start ..." with our name first */
 		if (len < 6 || at + len + 64 >= CONFIG_MAX)
 			break;
-		at += (size_t)snprintf(out + at, CONFIG_MAX - at,
-		    "\n<start name=\"%s\"", running[i].name);
+		/* The name comes from our config decoded: escape it again. */
+		need = config_escape(out + at + sizeof(start) - 1,
+		    CONFIG_MAX - at - (sizeof(start) - 1), running[i].name,
+		    strlen(running[i].name));
+		if (at + sizeof(start) + need + len + 64 >= CONFIG_MAX)
+			break;
+		memcpy(out + at, start, sizeof(start) - 1);
+		at += sizeof(start) - 1 + need;
+		out[at++] = '"';
 		memcpy(out + at, raw + 6, len - 6);
 		at += len - 6;
 	}

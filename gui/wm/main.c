@@ -43,7 +43,8 @@
 
 #define CLIENTS 16u
 #define WINDOWS 32u
-#define REPORT_BYTES 16384u
+/* Room for WINDOWS windows with the longest labels and titles, escaped. */
+#define REPORT_BYTES (48u * 1024)
 #define SIG_CLIENT(i) (1ul << (i)) /* nitpicker has events for client i */
 #define SIG_LATER (1ul << 31)      /* sessions to close, a log line */
 
@@ -198,29 +199,15 @@ put(size_t at, const char *fmt, ...)
 	return n < 0 ? REPORT_BYTES : at + (size_t)n;
 }
 
-/* The text of s with the five entities, as an attribute value. */
+/* s as an attribute value: labels and titles come from clients. */
 static size_t
 put_escaped(size_t at, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			at = put(at, "&lt;");
-			break;
-		case '>':
-			at = put(at, "&gt;");
-			break;
-		case '&':
-			at = put(at, "&amp;");
-			break;
-		case '"':
-			at = put(at, "&quot;");
-			break;
-		default:
-			at = put(at, "%c", *s);
-		}
-	}
-	return at;
+	if (at >= REPORT_BYTES)
+		return at;
+	return at +
+	    config_escape((char *)report.buf + at, REPORT_BYTES - at, s,
+		strlen(s));
 }
 
 static void
@@ -860,6 +847,10 @@ call(struct client *c, uint64_t info, struct reply *r)
 			;
 		if (i == WINDOWS) {
 			np(c, GUI_VIEW_DESTROY, 1, (uint64_t[]){m[0]});
+			fmt_snprintf(later, sizeof(later),
+			    "wm: '%.60s' asks for a window beyond the %u wm "
+			    "shows: refused",
+			    c->label, WINDOWS);
 			return -E_NOMEM;
 		}
 		w = &windows[i];

@@ -13,6 +13,9 @@
 /* Elements nest at most this deep; the root is at depth 1. */
 #define CONFIG_MAX_DEPTH 64
 
+/* A policy's label attribute longer than this matches no label. */
+#define CONFIG_LABEL_MAX 256
+
 /* A slice of the document: not NUL-terminated, entities not decoded. */
 struct config_str {
 	const char *ptr;
@@ -85,3 +88,23 @@ int config_text(struct config_node node, char *buf, size_t n);
 
 int config_decode(struct config_str raw, char *buf, size_t n);
 bool config_str_eq(struct config_str s, const char *cstr);
+
+/*
+ * Writing config text: s (n bytes) as an attribute value or text, with the
+ * five entities and '?' for each control character the parser refuses
+ * (all but tab, LF and CR). Like snprintf: writes whole pieces into out
+ * while they fit, always NUL-terminates (size > 0), and returns the length
+ * the whole escaped text needs; a result >= size means it was cut.
+ */
+size_t config_escape(char *out, size_t size, const char *s, size_t n);
+
+/*
+ * Label policies: whether node's label (exact), label_prefix (the first
+ * elements of the label) and label_suffix (the last elements) attributes
+ * all match label, compared at " -> " boundaries only, so "panel" never
+ * matches "panel2". Missing attributes pass; a node with none matches
+ * every label (config_has_label tells); an attribute longer than
+ * CONFIG_LABEL_MAX matches none.
+ */
+bool config_label_matches(struct config_node node, const char *label);
+bool config_has_label(struct config_node node);

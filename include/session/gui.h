@@ -60,8 +60,10 @@ enum gui_stack {
 };
 
 /* Limits, per session. Ids run from 1; 0 names nothing. */
-#define GUI_BUFFERS_MAX 4u
-#define GUI_VIEWS_MAX 16u
+/* The decorator holds a buffer and a view for every window wm shows (at
+ * most 32), in one session: so as many of both. */
+#define GUI_BUFFERS_MAX 32u
+#define GUI_VIEWS_MAX 32u
 #define GUI_DIM_MAX 4096u   /* a buffer's width and height */
 #define GUI_COORD_MAX 65536 /* |x|, |y| of a view */
 #define GUI_TITLE_MAX 64u

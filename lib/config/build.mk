@@ -1,6 +1,7 @@
 # The config parser (include/base/config.h), its host unit test and its
 # libFuzzer target.
-CONFIG_PARSER := lib/config/parse.c lib/config/node.c
+CONFIG_PARSER := lib/config/parse.c lib/config/node.c lib/config/write.c \
+	lib/config/label.c
 LIBS += config
 config_SRC := $(CONFIG_PARSER) lib/config/rom.c
 HOST_TESTS += test_config

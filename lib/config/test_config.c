@@ -757,6 +757,119 @@ test_prefixes(const char *text)
 	}
 }
 
+/* A hostile string, escaped into a value, reads back as itself (control
+ * characters as '?') and adds nothing to the document. */
+static void
+test_escape(void)
+{
+	static const char evil[] = "a\" b=\"c\"/><child name=\"x\"/>"
+				   "</state>\n<x y='1'>&amp;\x01\x1b[2J\x7f";
+	static const char want[] = "a\" b=\"c\"/><child name=\"x\"/>"
+				   "</state>\n<x y='1'>&amp;??[2J?";
+	char buf[512], val[256], small[8];
+	struct config doc;
+	struct config_node root, n;
+	size_t at, need;
+
+	at = (size_t)snprintf(buf, sizeof(buf), "<r label=\"");
+	need = config_escape(buf + at, sizeof(buf) - at, evil, strlen(evil));
+	CHECK(need < sizeof(buf) - at);
+	at += need;
+	at += (size_t)snprintf(buf + at, sizeof(buf) - at, "\" t='");
+	at += config_escape(buf + at, sizeof(buf) - at, evil, strlen(evil));
+	at += (size_t)snprintf(buf + at, sizeof(buf) - at, "'>");
+	at += config_escape(buf + at, sizeof(buf) - at, evil, strlen(evil));
+	at += (size_t)snprintf(buf + at, sizeof(buf) - at, "</r>");
+	CHECK(at < sizeof(buf));
+	CHECK(config_parse(&doc, buf, at, NULL) == 0);
+	root = config_root(&doc);
+	CHECK(config_attr_copy(root, "label", val, sizeof(val)) == 0 &&
+	    strcmp(val, want) == 0);
+	CHECK(config_attr_copy(root, "t", val, sizeof(val)) == 0 &&
+	    strcmp(val, want) == 0);
+	CHECK(config_text(root, val, sizeof(val)) == 0 &&
+	    strcmp(val, want) == 0);
+	CHECK(!config_has_attr(root, "b") && !config_has_attr(root, "y"));
+	CHECK(config_child(root, NULL, &n) == -E_NOENT);
+
+	/* Cut only between pieces, always terminated, length as snprintf. */
+	CHECK(config_escape(small, sizeof(small), "ab<cd", 5) == 8);
+	CHECK(strcmp(small, "ab&lt;c") == 0);
+	CHECK(config_escape(small, sizeof(small), "abc&", 4) == 8);
+	CHECK(strcmp(small, "abc") == 0);
+	CHECK(config_escape(small, 1, "x", 1) == 1 && small[0] == '\0');
+	CHECK(config_escape(NULL, 0, "<", 1) == 4);
+	CHECK(config_escape(small, sizeof(small), "a\0b", 3) == 3 &&
+	    strcmp(small, "a?b") == 0);
+}
+
+/* Whether the policy <p ATTRS/> matches label. */
+static bool
+policy_matches(const char *attrs, const char *label)
+{
+	char buf[1024];
+	struct config doc;
+	int n = snprintf(buf, sizeof(buf), "<p %s/>", attrs);
+
+	if (config_parse(&doc, buf, (size_t)n, NULL))
+		abort();
+	return config_label_matches(config_root(&doc), label);
+}
+
+static void
+test_label_matches(void)
+{
+	char longer[CONFIG_LABEL_MAX + 32];
+	struct config doc;
+
+	CHECK(policy_matches("", "anything -> at all"));
+	CHECK(policy_matches("label='panel'", "panel"));
+	CHECK(!policy_matches("label='panel'", "panel2"));
+	CHECK(!policy_matches("label='panel'", "panel -> x"));
+
+	CHECK(policy_matches("label_prefix='panel'", "panel"));
+	CHECK(policy_matches("label_prefix='panel'", "panel -> x"));
+	CHECK(!policy_matches("label_prefix='panel'", "panel2"));
+	CHECK(!policy_matches("label_prefix='panel'", "panel2 -> x"));
+	CHECK(!policy_matches("label_prefix='panel'", "panel ->x"));
+	CHECK(!policy_matches("label_prefix='panel'", "pane"));
+	CHECK(policy_matches("label_prefix='a -> b'", "a -> b -> c"));
+	CHECK(!policy_matches("label_prefix='a -> b'", "a -> bc"));
+	CHECK(policy_matches("label_prefix='a -> '", "a -> bc"));
+	CHECK(policy_matches("label_prefix=''", "x"));
+
+	CHECK(policy_matches("label_suffix='fs'", "fs"));
+	CHECK(policy_matches("label_suffix='fs'", "app -> fs"));
+	CHECK(!policy_matches("label_suffix='fs'", "app -> myfs"));
+	CHECK(!policy_matches("label_suffix='fs'", "appfs"));
+	CHECK(!policy_matches("label_suffix='fs'", "app ->fs"));
+	CHECK(!policy_matches("label_suffix='fs'", "s"));
+	CHECK(policy_matches("label_suffix=' -> fs'", "app -> fs"));
+	CHECK(policy_matches("label_suffix='b -> fs'", "a -> b -> fs"));
+	CHECK(!policy_matches("label_suffix='b -> fs'", "a -> xb -> fs"));
+
+	/* All attributes must pass. */
+	CHECK(policy_matches("label_prefix='a' label_suffix='c'",
+	    "a -> b -> c"));
+	CHECK(!policy_matches("label_prefix='a' label_suffix='c'", "a -> b"));
+	CHECK(policy_matches("label='a &amp; b'", "a & b"));
+
+	/* An attribute too long to hold names nobody, rather than everybody. */
+	memset(longer, 'x', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	{
+		char attrs[sizeof(longer) + 32];
+
+		snprintf(attrs, sizeof(attrs), "label_prefix='%s'", longer);
+		CHECK(!policy_matches(attrs, "x"));
+		CHECK(!policy_matches(attrs, longer));
+	}
+	CHECK(config_parse(&doc, "<p label_suffix='x'/>", 21, NULL) == 0);
+	CHECK(config_has_label(config_root(&doc)));
+	CHECK(config_parse(&doc, "<p name='x'/>", 13, NULL) == 0);
+	CHECK(!config_has_label(config_root(&doc)));
+}
+
 int
 main(void)
 {
@@ -771,6 +884,8 @@ main(void)
 	test_limits();
 	test_error_format();
 	test_empty_nodes();
+	test_escape();
+	test_label_matches();
 	test_prefixes(init_config);
 	test_prefixes("<a b='1' c=\"&amp;&lt;\">t&gt;<!-- c --><d/></a>");
 	test_prefixes("<!-- x --><r><s a='x'>text &quot;q&quot;</s></r>\n");

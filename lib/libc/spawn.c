@@ -591,31 +591,19 @@ put(struct text *t, const char *fmt, const char *s)
 		t->len += (size_t)n;
 }
 
-/* s as an attribute value: the five entities where needed. */
+/* s as an attribute value: arguments and environment are the caller's. */
 static void
 put_escaped(struct text *t, const char *s, size_t n)
 {
-	char c[2] = {0, 0};
+	size_t need;
 
-	for (size_t i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '<':
-			put(t, "%s", "&lt;");
-			break;
-		case '>':
-			put(t, "%s", "&gt;");
-			break;
-		case '&':
-			put(t, "%s", "&amp;");
-			break;
-		case '"':
-			put(t, "%s", "&quot;");
-			break;
-		default:
-			c[0] = s[i];
-			put(t, "%s", c);
-		}
-	}
+	if (t->full)
+		return;
+	need = config_escape(t->buf + t->len, t->max - t->len, s, n);
+	if (need >= t->max - t->len)
+		t->full = true;
+	else
+		t->len += need;
 }
 
 /* The child's config: arguments, environment, cwd, vfs, descriptors. */
@@ -674,7 +662,9 @@ child_config(struct text *t, unsigned idx, char *const *argv, char *const *envp,
 			    " <fd id=\"%ld\" flags=\"%d\" ", fd,
 			    vfs_file_flags(f));
 			put(t, "%s", num);
-			put(t, "path=\"%s\"/>\n", dev);
+			put(t, "%s", "path=\"");
+			put_escaped(t, dev, strlen(dev));
+			put(t, "%s", "\"/>\n");
 			continue;
 		}
 		for (h = 0; h < EXPORTS && exports[h].file; h++)

@@ -5,6 +5,8 @@
  * policy says so), and applies a changed config while it runs. See
  * README.md for the configuration and the exact semantics of a change.
  */
+#include <stdarg.h>
+
 #include <base/error.h>
 #include <base/log.h>
 #include <base/tsc.h>
@@ -457,17 +459,51 @@ state_changed(void)
 	sys_sig_submit(report_sig);
 }
 
+/* The state report as far as it is written; len may pass size (cut). */
+struct state_text {
+	char *p;
+	size_t size, len;
+};
+
+static void
+state_put(struct state_text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (t->len >= t->size)
+		return;
+	va_start(ap, fmt);
+	n = fmt_vsnprintf(t->p + t->len, t->size - t->len, fmt, ap);
+	va_end(ap);
+	t->len += n < 0 ? t->size : (size_t)n;
+}
+
+/* s as an attribute value: labels come from children, names from a
+ * config; neither may add to the report. */
+static void
+state_put_value(struct state_text *t, const char *name, const char *s)
+{
+	state_put(t, " %s=\"", name);
+	if (t->len < t->size)
+		t->len += config_escape(t->p + t->len, t->size - t->len, s,
+		    strlen(s));
+	state_put(t, "\"");
+}
+
 /* <report/>: publish our children's state as the report "state". */
 static void
 state_report(void)
 {
-	char *p = state.buf;
-	size_t n = 0, max = state.size;
+	struct state_text t = {state.buf, state.size, 0};
 	uint64_t hash = 14695981039346656037ul;
+	static bool cut_logged;
 
-	n += (size_t)fmt_snprintf(p + n, max - n,
-	    "<state config=\"%lu\" rejected=\"%lu\">\n", configs, rejected);
-	for (unsigned i = 0; i < CHILDREN && n < max; i++) {
+	if (!reporting)
+		return;
+	state_put(&t, "<state config=\"%lu\" rejected=\"%lu\">\n", configs,
+	    rejected);
+	for (unsigned i = 0; i < CHILDREN; i++) {
 		struct child *c = &children[i];
 		static const char *const names[] = {"running", "exited",
 		    "faulted"};
@@ -477,43 +513,54 @@ state_report(void)
 			continue;
 		if (c->running && !rpc_call(c->pd, PD_QUOTA, 0, 0, 0, NULL))
 			used = w[1];
-		n += (size_t)fmt_snprintf(p + n, max - n,
-		    " <child name=\"%s\" instance=\"%lu\" state=\"%s\" "
-		    "ram=\"%lu\" ram_used=\"%lu\" restarts=\"%u\"",
-		    c->name, c->instance, names[c->state], c->ram, used,
-		    c->restarts);
+		state_put(&t, " <child");
+		state_put_value(&t, "name", c->name);
+		state_put(&t,
+		    " instance=\"%lu\" state=\"%s\" ram=\"%lu\" "
+		    "ram_used=\"%lu\" restarts=\"%u\"",
+		    c->instance, names[c->state], c->ram, used, c->restarts);
 		if (c->state == CHILD_EXITED)
-			n += (size_t)fmt_snprintf(p + n, max - n,
-			    " exit_code=\"%ld\"", c->exit_code);
-		n += (size_t)fmt_snprintf(p + n, max - n, ">\n");
-		for (unsigned k = 0; k < CHILD_SESSIONS && n < max; k++) {
+			state_put(&t, " exit_code=\"%ld\"", c->exit_code);
+		state_put(&t, ">\n");
+		for (unsigned k = 0; k < CHILD_SESSIONS; k++) {
 			struct child_session *s = &c->sessions[k];
 			static const char *const from[] = {"parent", "child",
 			    "init"};
 
-			if (s->used)
-				n += (size_t)fmt_snprintf(p + n, max - n,
-				    "  <session service=\"%s\" label=\"%s\" "
-				    "from=\"%s\"%s%s%s/>\n",
-				    s->name, s->label, from[s->from],
-				    s->from == FROM_CHILD ? " server=\"" : "",
-				    s->from == FROM_CHILD
-					? children[s->server].name
-					: "",
-				    s->from == FROM_CHILD ? "\"" : "");
+			if (!s->used)
+				continue;
+			state_put(&t, "  <session");
+			state_put_value(&t, "service", s->name);
+			state_put_value(&t, "label", s->label);
+			state_put(&t, " from=\"%s\"", from[s->from]);
+			if (s->from == FROM_CHILD)
+				state_put_value(&t, "server",
+				    children[s->server].name);
+			state_put(&t, "/>\n");
 		}
-		n += (size_t)fmt_snprintf(p + n, max - n, " </child>\n");
+		state_put(&t, " </child>\n");
 	}
-	n += (size_t)fmt_snprintf(p + n, max - n, "</state>\n");
-	if (n > max)
-		n = max;
+	state_put(&t, "</state>\n");
+	if (t.len >= t.size) {
+		/* Half a report would not parse: say that it is cut. */
+		t.len = 0;
+		state_put(&t,
+		    "<state config=\"%lu\" rejected=\"%lu\" cut=\"yes\"/>\n",
+		    configs, rejected);
+		if (!cut_logged)
+			log_printf(
+			    "init: state report is larger than %lu bytes, "
+			    "reported as cut",
+			    (unsigned long)t.size);
+		cut_logged = true;
+	}
 	/* Only a report that differs from the last one is sent (FNV-1a). */
-	for (size_t i = 0; i < n; i++)
-		hash = (hash ^ (uint8_t)p[i]) * 1099511628211ul;
+	for (size_t i = 0; i < t.len; i++)
+		hash = (hash ^ (uint8_t)t.p[i]) * 1099511628211ul;
 	if (hash == report_hash)
 		return;
 	report_hash = hash;
-	report_submit(&state, n);
+	report_submit(&state, t.len);
 }
 
 /*

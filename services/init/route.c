@@ -16,24 +16,6 @@
 
 extern struct config config;
 
-static bool
-label_matches(struct config_node svc, const char *label)
-{
-	char want[LABEL_MAX];
-	size_t n = strlen(label), k;
-
-	if (!config_attr_copy(svc, "label", want, sizeof(want)) &&
-	    strcmp(want, label))
-		return false;
-	if (!config_attr_copy(svc, "label_prefix", want, sizeof(want)) &&
-	    strncmp(want, label, strlen(want)))
-		return false;
-	if (!config_attr_copy(svc, "label_suffix", want, sizeof(want)) &&
-	    ((k = strlen(want)) > n || strcmp(want, label + n - k)))
-		return false;
-	return true;
-}
-
 /*
  * Device services go only where a <service> route names them: an
  * <any-service> route never hands an application device memory, I/O ports
@@ -63,7 +45,8 @@ find_route(struct config_node start, const char *service, const char *label,
 			!device_service(service)) ||
 		    (config_type_is(r, "service") &&
 			!config_attr_copy(r, "name", name, sizeof(name)) &&
-			!strcmp(name, service) && label_matches(r, label))) {
+			!strcmp(name, service) &&
+			config_label_matches(r, label))) {
 			*out = r;
 			return 0;
 		}

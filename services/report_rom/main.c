@@ -83,13 +83,12 @@ static void
 policy(const char *rom_label, char *report, size_t n)
 {
 	struct config_node p;
-	char label[LABEL_MAX];
 
 	fmt_snprintf(report, n, "%s", rom_label);
 	for (int e = config_child(config_root(&config), "policy", &p); !e;
 	     e = config_next(p, "policy", &p)) {
-		if (!config_attr_copy(p, "label", label, sizeof(label)) &&
-		    !strcmp(label, rom_label)) {
+		/* A policy that names no label is no policy for everyone. */
+		if (config_has_label(p) && config_label_matches(p, rom_label)) {
 			config_attr_copy(p, "report", report, n);
 			return;
 		}

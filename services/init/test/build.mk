@@ -1,7 +1,8 @@
 # Test components for init's scenarios.
 PROGS += test_hello_server test_hello_client test_hog test_config_watcher \
 	test_reconfig test_crasher test_bench_rpc \
-	test_beater test_iomem test_rm test_sequencer test_session_hostile
+	test_beater test_iomem test_rm test_sequencer test_session_hostile \
+	test_forger
 test_hello_server_SRC := services/init/test/hello_server.c
 test_hello_server_LIBS := base base_child config
 test_hello_client_SRC := services/init/test/hello_client.c
@@ -26,3 +27,5 @@ test_sequencer_SRC := services/init/test/sequencer.c
 test_sequencer_LIBS := base base_child config
 test_session_hostile_SRC := services/init/test/hostile.c
 test_session_hostile_LIBS := base base_child config
+test_forger_SRC := services/init/test/forger.c
+test_forger_LIBS := base base_child config
