@@ -158,13 +158,14 @@ prepare/%:
 
 all: kernel $(PROGS) $(LIBC_PROGS) $(foreach l,$(LIBS),$(B)/lib/$(l).a) host-tests fuzz-tests
 
-# Host unit tests: our lib code built for the host with sanitizers.
+# Host unit tests: our lib code built for the host with sanitizers;
+# NAME_CFLAGS adds flags (such as the host libc's feature macros).
 HOST_CFLAGS := -std=c11 -O1 -g -Iinclude -I$(B)/gen/include $(WARN) \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -DHOST_TEST
 define host_test_rule
 $(B)/host-test/$(1): $($(1)_SRC) | $(ABI_GEN)
 	@mkdir -p $$(@D)
-	$(CC) $(HOST_CFLAGS) -MMD -MP -o $$@ $($(1)_SRC)
+	$(CC) $(HOST_CFLAGS) $($(1)_CFLAGS) -MMD -MP -o $$@ $($(1)_SRC)
 endef
 $(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(t))))
 # Host tests that build third-party port sources: their warnings are not

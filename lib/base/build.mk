@@ -6,3 +6,6 @@ base_SRC := lib/base/start.S lib/base/string.c lib/base/format.c \
 base_child_SRC := lib/base/parent.c lib/base/runtime.c lib/base/heap.c \
 	lib/base/child.c \
 	lib/base/server.c
+# The message parsers with hostile lengths, on the host.
+HOST_TESTS += test_msg
+test_msg_SRC := lib/base/msg.c lib/base/test/test_msg.c
