@@ -1320,6 +1320,7 @@ inherit(const struct config *cfg)
 		char path[64], args[32];
 		struct node *n;
 		long r;
+		int err;
 
 		if (config_attr_u64(fd, "id", FDS, &id) || id >= FDS ||
 		    config_attr_u64(fd, "flags", O_RDWR, &flags)) {
@@ -1340,9 +1341,10 @@ inherit(const struct config *cfg)
 		    handle == ~0ul || !(n = heap_alloc(sizeof(*n))))
 			continue;
 		fmt_snprintf(args, sizeof(args), "file=%lu", handle);
-		if (remote_open(n, "Fd", "fd", args)) {
-			log_printf("libc: no inherited file for descriptor %lu",
-			    id);
+		if ((err = remote_open(n, "Fd", "fd", args))) {
+			log_printf("libc: no inherited file for descriptor %lu "
+				   "(error %d)",
+			    id, -err);
 			heap_free(n);
 			continue;
 		}
