@@ -106,7 +106,7 @@ LIBC_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g -fno-stack-protector -fno-pic -
 	-isystem $(shell $(CC) -print-file-name=include) \
 	-Iinclude -I$(B)/gen/include $(WARN) -MMD -MP
 LIBC_BACKEND := lib/libc/syscall.c lib/libc/vfs.c lib/libc/thread.c \
-	lib/libc/spawn.c
+	lib/libc/spawn.c lib/libc/signal.c
 LIBC_CRT := $(B)/libc-obj/lib/libc/crt0.o
 libc_obj = $(patsubst %.c,$(B)/libc-obj/%.o,$(1))
 

@@ -15,7 +15,8 @@
 enum parent_label {
 	/* w0: label bytes | text bytes << 16; then the label, then the text */
 	PARENT_LOG = 1,
-	/* w0: the exit code */
+	/* w0: the exit code, or PARENT_EXIT_SIGNAL | n: ended by signal n
+	 * (a libc program's default action, lib/libc/signal.c) */
 	PARENT_EXIT = 2,
 	/*
 	 * A struct session_request (session_request_put): the service name,
@@ -41,6 +42,8 @@ enum root_label {
 	/* w0: the server's id for the session */
 	ROOT_CLOSE = 2,
 };
+
+#define PARENT_EXIT_SIGNAL 0x100u
 
 #define ARGS_MAX 64u
 

@@ -306,7 +306,9 @@ parent_call(unsigned idx, uint64_t info, struct reply *r)
 	case PARENT_LOG:
 		return log_forward(procs[idx].name, MSG_NWORDS(info));
 	case PARENT_EXIT:
-		proc_end(idx, (int)(w[0] & 0xff) << 8);
+		proc_end(idx,
+		    w[0] & PARENT_EXIT_SIGNAL ? (int)(w[0] & 0x7f)
+					      : (int)(w[0] & 0xff) << 8);
 		return -E_ABORT;
 	case PARENT_SESSION:
 		return open_session(idx, info, r);
@@ -873,12 +875,16 @@ libc_wait4(int pid, int *status, int options)
 long
 libc_kill(long pid, int sig)
 {
-	if (pid == 1) /* ourselves: we are there; no signals are delivered */
-		return sig ? -EPERM : 0;
+	if (sig < 0 || sig > 64)
+		return -EINVAL;
+	if (pid == 1) /* ourselves */
+		return libc_signal_self(sig);
+	/* A child runs no handlers we could call: the default action. */
 	for (unsigned i = 0; i < PROCS; i++) {
 		if (procs[i].used && procs[i].pid == pid) {
-			if (sig && procs[i].running)
-				proc_end(i, sig & 0x7f);
+			if (sig && procs[i].running &&
+			    !libc_signal_ignored_by_default(sig))
+				proc_end(i, sig);
 			return 0;
 		}
 	}

@@ -1245,6 +1245,7 @@ terminal(struct config_node vfs, struct node *dev)
 	}
 	n->terminal = true;
 	n->mode = TERMINAL_CANON | TERMINAL_ECHO;
+	libc_signal_terminal(n->cap_);
 	for (int fd = 0; fd < 3; fd++) {
 		vfs_close(fd);
 		new_fd(n, fd ? O_WRONLY : O_RDONLY, fd);

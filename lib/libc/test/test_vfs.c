@@ -74,6 +74,11 @@ spawn_file_changed(const void *node)
 {
 }
 
+void
+libc_signal_terminal(uint64_t cap)
+{
+}
+
 long
 vfs_log(const char *buf, size_t len)
 {
