@@ -33,6 +33,9 @@ enum parent_label {
 	PARENT_UPGRADE = 6,
 	/* I am alive (for a parent that watches heartbeats) */
 	PARENT_HEARTBEAT = 7,
+	/* w0: bytes of RAM I need beyond my quota -> 0: my PD session's
+	 * quota was raised (from the parent's own), so ask core again */
+	PARENT_RESOURCE = 8,
 };
 
 enum root_label {
@@ -81,3 +84,6 @@ int parent_log_parse(const uint64_t *words, unsigned nwords,
  * parent, the child's name before its label.
  */
 int log_forward(const char *name, unsigned nwords);
+
+/* Asks our parent to set the RAM quota of our session id (PARENT_UPGRADE). */
+int parent_upgrade(uint64_t id, uint64_t quota);

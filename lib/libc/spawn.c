@@ -61,7 +61,9 @@
 #define CONFIG_FIXED 8192u
 #define SERVER_STACK 16384u
 #define STACK 65536u
-#define RAM_DEFAULT (32ul << 20)
+#define RAM_DEFAULT (8ul << 20) /* a program's quota to start with */
+#define RAM_STEP (1ul << 20)    /* what it gets more, at least */
+#define RAM_ASK_MAX (1ul << 40) /* the most it may ask for at once */
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
 
@@ -297,6 +299,46 @@ close_session(unsigned idx, uint64_t s)
 	return 0;
 }
 
+/*
+ * A child needs more RAM than its quota (PARENT_RESOURCE): we raise its
+ * PD session's quota, which our parent takes from ours, so the tree of
+ * programs shares what the shell was given instead of halving it at
+ * every generation.
+ */
+static int
+more_ram(unsigned idx, uint64_t bytes)
+{
+	struct proc *p = &procs[idx];
+	uint64_t quota;
+	int e;
+
+	if (!bytes || bytes > RAM_ASK_MAX)
+		return -E_INVAL;
+	quota =
+	    p->ram + (bytes + RAM_STEP - 1) / RAM_STEP * RAM_STEP + RAM_STEP;
+	if ((e = parent_upgrade(p->pd_id, quota))) {
+		log_printf("libc: no more RAM for '%s' (%lu KiB asked, "
+			   "error %d)",
+		    p->name, bytes >> 10, -e);
+		return e;
+	}
+	p->ram = quota;
+	return 0;
+}
+
+/* A child raises the quota of a session it has from our parent (a PD
+ * session for a grandchild): our parent decides. */
+static int
+upgrade(unsigned idx, uint64_t s, uint64_t quota)
+{
+	struct proc *p = &procs[idx];
+
+	if (s >= p->nsessions || !p->sessions[s].used || p->sessions[s].fd ||
+	    !p->sessions[s].cap)
+		return -E_NOSYS;
+	return parent_upgrade(p->sessions[s].id, quota);
+}
+
 static int
 parent_call(unsigned idx, uint64_t info, struct reply *r)
 {
@@ -316,8 +358,12 @@ parent_call(unsigned idx, uint64_t info, struct reply *r)
 		return close_session(idx, w[0]);
 	case PARENT_HEARTBEAT:
 		return 0;
+	case PARENT_RESOURCE:
+		return more_ram(idx, w[0]);
+	case PARENT_UPGRADE:
+		return upgrade(idx, w[0], w[1]);
 	}
-	return -E_NOSYS; /* no services of children, no quota upgrades */
+	return -E_NOSYS; /* no services of children */
 }
 
 static int
@@ -669,7 +715,7 @@ child_config(struct text *t, unsigned idx, char *const *argv, char *const *envp,
 		put_escaped(t, cwd, strlen(cwd));
 		put(t, "%s", "\"/>\n");
 	}
-	fmt_snprintf(num, sizeof(num), " <spawn ram=\"%lu\"/>\n", ram / 2);
+	fmt_snprintf(num, sizeof(num), " <spawn ram=\"%lu\"/>\n", ram);
 	put(t, "%s", num);
 	if ((vfs = vfs_config(&vfs_len))) {
 		put(t, "%s", " ");

@@ -367,6 +367,10 @@ call(long n, long a, long b, long c, long d, long e)
 		return do_mmap(a, (size_t)b, c, d, e);
 	case SYS_munmap:
 		return libc_munmap((void *)a, (size_t)b);
+	case SYS_mremap:
+		/* Mappings do not grow in place or move: musl's realloc then
+		 * allocates anew and copies. */
+		return -ENOMEM;
 	case SYS_mprotect:
 	case SYS_madvise:
 		return 0;

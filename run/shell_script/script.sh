@@ -20,4 +20,7 @@ while [ $n -lt 20 ]; do
 done
 echo "script: four-stage pipelines in \$(): $ok of 20"
 echo "script: nested $(echo 1 $(echo 2 $(echo 3 $(echo 4 $(echo 5)))))"
+# sort keeps every line: more RAM than a program starts with (4M here),
+# which it asks for as it goes.
+echo "script: sorted $(seq 1 250000 | sort -n -r | head -n 1)"
 echo "script: done"
