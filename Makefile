@@ -106,7 +106,7 @@ LIBC_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g -fno-stack-protector -fno-pic -
 	-isystem $(shell $(CC) -print-file-name=include) \
 	-Iinclude -I$(B)/gen/include $(WARN) -MMD -MP
 LIBC_BACKEND := lib/libc/syscall.c lib/libc/vfs.c lib/libc/thread.c \
-	lib/libc/spawn.c
+	lib/libc/spawn.c lib/libc/signal.c
 LIBC_CRT := $(B)/libc-obj/lib/libc/crt0.o
 libc_obj = $(patsubst %.c,$(B)/libc-obj/%.o,$(1))
 
@@ -158,13 +158,14 @@ prepare/%:
 
 all: kernel $(PROGS) $(LIBC_PROGS) $(foreach l,$(LIBS),$(B)/lib/$(l).a) host-tests fuzz-tests
 
-# Host unit tests: our lib code built for the host with sanitizers.
+# Host unit tests: our lib code built for the host with sanitizers;
+# NAME_CFLAGS adds flags (such as the host libc's feature macros).
 HOST_CFLAGS := -std=c11 -O1 -g -Iinclude -I$(B)/gen/include $(WARN) \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -DHOST_TEST
 define host_test_rule
 $(B)/host-test/$(1): $($(1)_SRC) | $(ABI_GEN)
 	@mkdir -p $$(@D)
-	$(CC) $(HOST_CFLAGS) -MMD -MP -o $$@ $($(1)_SRC)
+	$(CC) $(HOST_CFLAGS) $($(1)_CFLAGS) -MMD -MP -o $$@ $($(1)_SRC)
 endef
 $(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(t))))
 # Host tests that build third-party port sources: their warnings are not

@@ -107,9 +107,10 @@ canon(struct ldisc *l, unsigned char c)
 		else
 			push(l, LDISC_EOF);
 		return;
-	case 0x03: /* ^C: no signals here; the line is dropped */
+	case 0x03: /* ^C: the line is dropped; the terminal interrupts */
 		echo(l, "^C\r\n", 4);
 		l->linelen = 0;
+		l->interrupts++;
 		return;
 	}
 	if (l->linelen + 1 >= LDISC_LINE) {

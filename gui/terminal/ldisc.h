@@ -21,6 +21,7 @@ struct ldisc {
 	unsigned qfirst, qlen;
 	char line[LDISC_LINE];
 	unsigned linelen;
+	unsigned interrupts; /* ^C typed in canonical mode, counted */
 	void (*echo)(void *ctx, const char *s, size_t n);
 	void *ctx;
 };

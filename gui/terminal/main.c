@@ -41,6 +41,7 @@
 
 struct session {
 	uint64_t sigh; /* 0: none yet */
+	uint64_t intr; /* TERMINAL_INTR_SIGH's, 0: none */
 	char label[LABEL_MAX];
 };
 
@@ -73,7 +74,8 @@ static struct session sessions[SESSIONS_MAX];
 static struct session_slot slots[SESSIONS_MAX];
 static struct session_table table = {"terminal", 0, SESSIONS_MAX, slots};
 static uint64_t ep, rcv;
-static bool notify; /* clients must hear of new input or a new size */
+static bool notify;         /* clients must hear of new input or a new size */
+static unsigned interrupts; /* ld.interrupts the clients heard of */
 
 /* A string attribute, if there is one; too long is an error. */
 static int
@@ -377,13 +379,31 @@ session_of(uint64_t badge)
 }
 
 static void
-drop_sigh(struct session *s)
+drop_cap(uint64_t *cap)
 {
-	if (s->sigh) {
-		sys_cap_delete(s->sigh);
-		slot_free(s->sigh);
-		s->sigh = 0;
+	if (*cap) {
+		sys_cap_delete(*cap);
+		slot_free(*cap);
+		*cap = 0;
 	}
+}
+
+/* The signal capability a client sent, in place of *cap. */
+static int
+take_cap(uint64_t info, uint64_t *cap)
+{
+	int e;
+
+	if (MSG_NCAPS(info) != 1)
+		return -E_INVAL;
+	drop_cap(cap);
+	if (!(*cap = slot_alloc()))
+		return -E_NOMEM;
+	if ((e = (int)sys_cap_derive(rcv, 0, *cap, RIGHT_SEND, 0))) {
+		slot_free(*cap);
+		*cap = 0;
+	}
+	return e;
 }
 
 static int
@@ -445,16 +465,8 @@ session_call(struct session *s, uint64_t info, struct reply *r)
 		r->words = 1;
 		return 0;
 	case FD_SIGH:
-		if (MSG_NCAPS(info) != 1)
-			return -E_INVAL;
-		drop_sigh(s);
-		if (!(s->sigh = slot_alloc()))
-			return -E_NOMEM;
-		if ((e = (int)sys_cap_derive(rcv, 0, s->sigh, RIGHT_SEND, 0))) {
-			slot_free(s->sigh);
-			s->sigh = 0;
+		if ((e = take_cap(info, &s->sigh)))
 			return e;
-		}
 		/* Input that came before the signal is not missed. */
 		if (ldisc_readable(&ld))
 			sys_sig_submit(s->sigh);
@@ -469,6 +481,8 @@ session_call(struct session *s, uint64_t info, struct reply *r)
 		w[1] = vt.rows;
 		r->words = 2;
 		return 0;
+	case TERMINAL_INTR_SIGH:
+		return take_cap(info, &s->intr);
 	case TERMINAL_MODE:
 		if (nwords < 1 ||
 		    (w[0] & ~(uint64_t)(TERMINAL_CANON | TERMINAL_ECHO)))
@@ -494,8 +508,10 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 	if (!badge && MSG_LABEL(info) == ROOT_CLOSE) {
 		int i = server_session_close(&table, w[0]);
 
-		if (i >= 0)
-			drop_sigh(&sessions[i]);
+		if (i >= 0) {
+			drop_cap(&sessions[i].sigh);
+			drop_cap(&sessions[i].intr);
+		}
 		return 0;
 	}
 	if (!(s = session_of(badge)))
@@ -510,6 +526,16 @@ signal_all(void)
 		if (slots[i].used && sessions[i].sigh)
 			sys_sig_submit(sessions[i].sigh);
 	notify = false;
+}
+
+/* Ctrl-C in canonical mode: every client that asked hears of it. */
+static void
+interrupt_all(void)
+{
+	for (unsigned i = 0; i < SESSIONS_MAX; i++)
+		if (sessions[i].intr) /* 0 once closed */
+			sys_sig_submit(sessions[i].intr);
+	interrupts = ld.interrupts;
 }
 
 /*
@@ -584,6 +610,8 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 	draw();
 	if (notify)
 		signal_all();
+	if (interrupts != ld.interrupts)
+		interrupt_all();
 	memcpy(w, save, sizeof(save));
 }
 

@@ -15,7 +15,8 @@
 enum parent_label {
 	/* w0: label bytes | text bytes << 16; then the label, then the text */
 	PARENT_LOG = 1,
-	/* w0: the exit code */
+	/* w0: the exit code, or PARENT_EXIT_SIGNAL | n: ended by signal n
+	 * (a libc program's default action, lib/libc/signal.c) */
 	PARENT_EXIT = 2,
 	/*
 	 * A struct session_request (session_request_put): the service name,
@@ -32,6 +33,9 @@ enum parent_label {
 	PARENT_UPGRADE = 6,
 	/* I am alive (for a parent that watches heartbeats) */
 	PARENT_HEARTBEAT = 7,
+	/* w0: bytes of RAM I need beyond my quota -> 0: my PD session's
+	 * quota was raised (from the parent's own), so ask core again */
+	PARENT_RESOURCE = 8,
 };
 
 enum root_label {
@@ -41,6 +45,8 @@ enum root_label {
 	/* w0: the server's id for the session */
 	ROOT_CLOSE = 2,
 };
+
+#define PARENT_EXIT_SIGNAL 0x100u
 
 #define ARGS_MAX 64u
 
@@ -78,3 +84,6 @@ int parent_log_parse(const uint64_t *words, unsigned nwords,
  * parent, the child's name before its label.
  */
 int log_forward(const char *name, unsigned nwords);
+
+/* Asks our parent to set the RAM quota of our session id (PARENT_UPGRADE). */
+int parent_upgrade(uint64_t id, uint64_t quota);

@@ -18,6 +18,9 @@ enum terminal_label {
 	/* w0: TERMINAL_CANON | TERMINAL_ECHO, as the program's termios
 	 * (ICANON, ECHO) asks -> w0: the previous mode */
 	TERMINAL_MODE = 17,
+	/* a signal capability, submitted when Ctrl-C is typed in canonical
+	 * mode (the tty's SIGINT): every session that gave one gets it */
+	TERMINAL_INTR_SIGH = 18,
 };
 
 /*

@@ -9,3 +9,6 @@ base_child_SRC := lib/base/parent.c lib/base/runtime.c lib/base/heap.c \
 HOST_TESTS += test_session_table
 test_session_table_SRC := lib/base/session_table.c lib/base/format.c \
 	lib/base/test/test_session_table.c
+# The message parsers with hostile lengths, on the host.
+HOST_TESTS += test_msg
+test_msg_SRC := lib/base/msg.c lib/base/test/test_msg.c

@@ -44,14 +44,17 @@ void *
 heap_alloc(size_t size)
 {
 	size_t need = size + sizeof(struct header);
-	unsigned c = class_of(need);
+	unsigned c;
 	struct header *h;
 
+	if (size > (1ul << 40)) /* need would wrap near SIZE_MAX */
+		return NULL;
+	c = class_of(need);
 	if (c == CLASSES) {
 		void *p;
 		uint64_t ds;
 
-		if (size > (1ul << 40) || ram_alloc(need, &p, &ds))
+		if (ram_alloc(need, &p, &ds))
 			return NULL;
 		h = p;
 		h->ds = ds;

@@ -21,6 +21,8 @@ msg_get_str(const uint64_t *words, unsigned nwords, unsigned at, uint64_t len,
 {
 	uint64_t room = nwords > at ? (uint64_t)(nwords - at) * 8 : 0;
 
+	if (!max)
+		return 0;
 	if (len > room)
 		len = room;
 	if (len >= max)
@@ -33,9 +35,13 @@ msg_get_str(const uint64_t *words, unsigned nwords, unsigned at, uint64_t len,
 int
 parent_log_parse(const uint64_t *w, unsigned nwords, struct parent_log *out)
 {
-	uint64_t nl = w[0] & 0xffff, nt = (w[0] >> 16) & 0xffff;
+	uint64_t nl, nt;
 
-	if (!nwords || nl + nt > PARENT_LOG_MAX ||
+	if (!nwords)
+		return -E_INVAL;
+	nl = w[0] & 0xffff;
+	nt = (w[0] >> 16) & 0xffff;
+	if (nwords > MSG_WORDS_MAX || nl + nt > PARENT_LOG_MAX ||
 	    (nl + nt + 7) / 8 > nwords - 1)
 		return -E_INVAL;
 	out->label = (const char *)&w[1];
@@ -66,10 +72,13 @@ int
 session_request_get(const uint64_t *w, unsigned nwords,
     struct session_request *r)
 {
-	uint64_t nl = w[3] & 0xffff, na = (w[3] >> 16) & 0xffff;
+	uint64_t nl, na;
 
-	if (nwords < 4 || nl >= LABEL_MAX || na >= ARGS_MAX ||
-	    (nl + na + 7) / 8 > nwords - 4)
+	if (nwords < 4 || nwords > MSG_WORDS_MAX)
+		return -E_INVAL;
+	nl = w[3] & 0xffff;
+	na = (w[3] >> 16) & 0xffff;
+	if (nl >= LABEL_MAX || na >= ARGS_MAX || (nl + na + 7) / 8 > nwords - 4)
 		return -E_INVAL;
 	msg_get_str(w, nwords, 0, SERVICE_NAME_MAX, r->service,
 	    SERVICE_NAME_MAX);
@@ -110,6 +119,9 @@ session_arg(const char *args, const char *key, uint64_t def)
 					d = (unsigned)(*p - 'a' + 10);
 				else
 					break;
+				/* A number that does not fit is not there. */
+				if (v > (UINT64_MAX - d) / base)
+					return def;
 				v = v * base + d;
 			}
 			return v;

@@ -55,6 +55,16 @@ component_exit(int code)
 	}
 }
 
+int
+parent_upgrade(uint64_t id, uint64_t quota)
+{
+	uint64_t *w = utcb_self()->msg;
+
+	w[0] = id;
+	w[1] = quota;
+	return (int)rpc_call(CAP_PARENT, PARENT_UPGRADE, 2, 0, 0, NULL);
+}
+
 #define SESSION_TRIES 3000u /* about 30 s */
 
 static uint64_t pause; /* a signal nobody submits: to wait a while */

@@ -118,8 +118,16 @@ ram_alloc(size_t bytes, void **ptr, uint64_t *ds)
 	if (!slot)
 		return -E_NOMEM;
 	utcb_self()->msg[0] = bytes;
-	if ((e = rpc_call(CAP_PD, PD_ALLOC, 1, 0, slot, NULL)) ||
-	    (e = ds_attach(slot, bytes, 1, ptr))) {
+	e = rpc_call(CAP_PD, PD_ALLOC, 1, 0, slot, NULL);
+	/* Beyond our quota: a parent that can (the libc's) gives us more. */
+	if (e == -E_NOMEM) {
+		utcb_self()->msg[0] = bytes;
+		if (!rpc_call(CAP_PARENT, PARENT_RESOURCE, 1, 0, 0, NULL)) {
+			utcb_self()->msg[0] = bytes;
+			e = rpc_call(CAP_PD, PD_ALLOC, 1, 0, slot, NULL);
+		}
+	}
+	if (e || (e = ds_attach(slot, bytes, 1, ptr))) {
 		sys_cap_delete(slot);
 		slot_free(slot);
 		return (int)e;

@@ -16,62 +16,96 @@
 
 #include <base/config.h>
 #include <base/env.h>
+#include <base/heap.h>
 #include <base/log.h>
 #include <base/runtime.h>
 
 #include "libc.h"
 #include "vfs.h"
 
-#define ARGS_MAX 64u  /* arguments and environment variables together */
-#define STRINGS 8192u /* their text */
 #define NAME "component"
+#define AUXV 7u /* the words after the environment's NULL */
 
 int main(int argc, char **argv, char **envp);
 int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
     void (*init)(void), void (*fini)(void), void (*ldso)(void));
 
 static unsigned char random_bytes[16];
-/* argc, argv..., NULL, envp..., NULL, auxv pairs, AT_NULL */
-static uintptr_t stack[1 + ARGS_MAX + 2 + 6];
-static char strings[STRINGS];
-static size_t used;
 
-/* Copies attribute attr of node into strings; NULL if it does not fit. */
-static char *
-string(struct config_node node, const char *attr, const char *prefix)
+/*
+ * The words and bytes the arguments and environment need: no fixed count,
+ * the config (which the parent keeps within ARG_MAX) is the limit. Raw
+ * attribute lengths bound the decoded ones. -1: an <arg> without value or
+ * an <env> without key or value.
+ */
+static int
+measure(const struct config *cfg, size_t *words, size_t *bytes)
 {
-	char *s = strings + used;
-	size_t n = 0;
+	struct config_node n;
+	struct config_str k, v;
+	size_t argc = 0, envc = 0;
 
-	if (prefix) {
-		n = (size_t)fmt_snprintf(s, STRINGS - used, "%s=", prefix);
-		if (n >= STRINGS - used)
-			return NULL;
+	*bytes = 0;
+	for (int e = config_child(config_root(cfg), "arg", &n); !e;
+	     e = config_next(n, "arg", &n), argc++) {
+		if (config_attr(n, "value", &v) < 0) {
+			log_printf("libc: config: <arg> %lu has no value",
+			    (unsigned long)argc + 1);
+			return -1;
+		}
+		*bytes += v.len + 1;
 	}
-	if (config_attr_copy(node, attr, s + n, STRINGS - used - n))
+	for (int e = config_child(config_root(cfg), "env", &n); !e;
+	     e = config_next(n, "env", &n), envc++) {
+		if (config_attr(n, "key", &k) < 0 ||
+		    config_attr(n, "value", &v) < 0) {
+			log_printf(
+			    "libc: config: <env> %lu needs key and value",
+			    (unsigned long)envc + 1);
+			return -1;
+		}
+		*bytes += k.len + 1 + v.len + 1;
+	}
+	/* argc, argv (at least NAME), NULL, envp, NULL, auxv */
+	*words = 1 + (argc ? argc : 1) + 1 + envc + 1 + AUXV;
+	return 0;
+}
+
+/* Decodes attribute attr of node to *at; NULL if it does not decode. */
+static char *
+string(struct config_node node, const char *attr, char **at, char *end)
+{
+	char *s = *at;
+
+	if (config_attr_copy(node, attr, s, (size_t)(end - s)))
 		return NULL;
-	used += n + strlen(s + n) + 1;
+	*at = s + strlen(s) + 1;
 	return s;
 }
 
-/* Fills stack[] with argv and envp from the config; returns argc or -1. */
-static int
+/* The stack musl wants, from the config's <arg> and <env>; NULL: none. */
+static uintptr_t *
 arguments(const struct config *cfg)
 {
 	struct config_node n;
-	unsigned k = 1, argc = 0;
-	char key[64];
+	size_t words, bytes, k = 1, argc = 0;
+	uintptr_t *stack;
+	char *at, *end;
 
-	for (int e = config_child(config_root(cfg), "arg", &n); !e;
-	     e = config_next(n, "arg", &n), argc++) {
-		if (k == ARGS_MAX ||
-		    !(stack[k++] = (uintptr_t)string(n, "value", NULL))) {
-			log_printf("libc: config: <arg> %u: no value, or too "
-				   "many arguments",
-			    argc + 1);
-			return -1;
-		}
+	if (measure(cfg, &words, &bytes))
+		return NULL;
+	if (!(stack = heap_alloc(words * sizeof(*stack))) ||
+	    !(at = heap_alloc(bytes ? bytes : 1))) {
+		log_printf("libc: no room for %lu bytes of arguments and "
+			   "environment",
+		    (unsigned long)bytes);
+		return NULL;
 	}
+	end = at + bytes;
+	for (int e = config_child(config_root(cfg), "arg", &n); !e;
+	     e = config_next(n, "arg", &n), argc++)
+		if (!(stack[k++] = (uintptr_t)string(n, "value", &at, end)))
+			return NULL;
 	if (!argc) {
 		stack[k++] = (uintptr_t)NAME;
 		argc = 1;
@@ -79,14 +113,13 @@ arguments(const struct config *cfg)
 	stack[k++] = 0;
 	for (int e = config_child(config_root(cfg), "env", &n); !e;
 	     e = config_next(n, "env", &n)) {
-		if (config_attr_copy(n, "key", key, sizeof(key)) ||
-		    k == ARGS_MAX ||
-		    !(stack[k++] = (uintptr_t)string(n, "value", key))) {
-			log_printf("libc: config: <env> needs key and value, "
-				   "within %u entries and %u bytes",
-			    ARGS_MAX, STRINGS);
-			return -1;
-		}
+		char *key = string(n, "key", &at, end);
+
+		/* key=value: the key's NUL becomes the '=' */
+		if (!key || !string(n, "value", &at, end))
+			return NULL;
+		key[strlen(key)] = '=';
+		stack[k++] = (uintptr_t)key;
 	}
 	stack[k++] = 0;
 	stack[k++] = AT_PAGESZ;
@@ -96,7 +129,7 @@ arguments(const struct config *cfg)
 	stack[k++] = AT_NULL;
 	stack[k] = 0;
 	stack[0] = argc;
-	return (int)argc;
+	return stack;
 }
 
 void _start_c(uint64_t arg);
@@ -105,6 +138,7 @@ void
 _start_c(uint64_t arg)
 {
 	struct config cfg;
+	uintptr_t *stack;
 	uint64_t tsc;
 
 	__asm__ volatile("rdtsc; shl $32, %%rdx; or %%rdx, %%rax"
@@ -113,7 +147,7 @@ _start_c(uint64_t arg)
 			 : "rdx");
 	for (unsigned i = 0; i < sizeof(random_bytes); i++)
 		random_bytes[i] = (unsigned char)(tsc >> (8 * (i % 8)) ^ arg);
-	if (config_load(&cfg) || arguments(&cfg) < 0)
+	if (config_load(&cfg) || !(stack = arguments(&cfg)))
 		libc_exit(1);
 	vfs_init(&cfg);
 	spawn_init(&cfg);

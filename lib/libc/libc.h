@@ -1,7 +1,9 @@
 /* What the backend's parts (syscall.c, thread.c) share. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 /*
@@ -14,6 +16,7 @@ void libc_lock(volatile int *l);
 void libc_unlock(volatile int *l);
 
 _Noreturn void libc_exit(int code); /* the component, with its code */
+void libc_flush_log(void);          /* a started line of the log */
 long libc_munmap(void *addr, size_t len);
 long libc_clock(struct timespec *ts);
 
@@ -32,3 +35,12 @@ _Noreturn void libc_vfork_exit(int code);
 int libc_clone_vfork(int (*fn)(void *), void *stack, void *arg);
 struct config;
 void spawn_init(const struct config *cfg); /* <spawn ram="32M"/> */
+
+/* signal.c */
+struct k_sigaction;
+long libc_sigaction(int sig, const struct k_sigaction *act,
+    struct k_sigaction *old);
+bool libc_signal_ignored_by_default(int sig);
+long libc_signal_self(int sig); /* with the backend's lock */
+_Noreturn void libc_signal_exit(int sig);
+void libc_signal_terminal(uint64_t cap); /* its Ctrl-C interrupts us */

@@ -46,14 +46,26 @@
 #include "vfs.h"
 
 #define PROCS 16u
-#define PROC_SESSIONS 16u
+/*
+ * A child's sessions, its descendants' among them (each asks for a PD and
+ * ROMs, through us): the table grows as they come; the slots each one
+ * costs us are what bounds it, and a child beyond this many is refused.
+ */
+#define PROC_SESSIONS_MAX 4096u
 #define FD_SESSIONS 64u
-#define CONFIG_SESSIONS (PROCS * PROC_SESSIONS) /* none can run out */
+/* Config ROM sessions: each child opens its own config a few times. */
+#define CONFIG_SESSIONS (PROCS * 16u)
 #define EXPORTS 64u
-#define CONFIG_MAX 16384u
+/* Arguments and environment of a program: their strings and pointers, as
+ * Linux counts them, within musl's ARG_MAX (what sysconf says). */
+#define SPAWN_ARG_MAX 131072u
+/* A config beyond the escaped arguments: cwd, spawn, fds, the tags. */
+#define CONFIG_FIXED 8192u
 #define SERVER_STACK 16384u
 #define STACK 65536u
-#define RAM_DEFAULT (32ul << 20)
+#define RAM_DEFAULT (8ul << 20) /* a program's quota to start with */
+#define RAM_STEP (1ul << 20)    /* what it gets more, at least */
+#define RAM_ASK_MAX (1ul << 40) /* the most it may ask for at once */
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
 
@@ -67,6 +79,12 @@ enum kind {
 #define BADGE_KIND(b) ((unsigned)((b) >> 56))
 #define BADGE_IDX(b) ((unsigned)((b)&0xffff))
 
+struct proc_session {
+	bool used, fd;    /* fd: one of our Fd sessions */
+	bool config;      /* its config ROM, served by us */
+	uint64_t cap, id; /* else: from our parent */
+};
+
 struct proc {
 	bool used;    /* has a pid, until waited for */
 	bool running; /* its PD exists */
@@ -76,11 +94,8 @@ struct proc {
 	void *config;
 	uint64_t config_ds;
 	size_t config_len;
-	struct {
-		bool used, fd;    /* fd: one of our Fd sessions */
-		bool config;      /* its config ROM, served by us */
-		uint64_t cap, id; /* else: from our parent */
-	} sessions[PROC_SESSIONS];
+	struct proc_session *sessions;
+	unsigned nsessions;
 };
 
 /* Our open files that a child inherited: what <fd file="H"/> names. */
@@ -147,9 +162,12 @@ proc_end(unsigned idx, int status)
 
 	if (!p->running)
 		return;
-	for (unsigned s = 0; s < PROC_SESSIONS; s++)
+	for (unsigned s = 0; s < p->nsessions; s++)
 		if (p->sessions[s].used)
 			session_end(p, s);
+	heap_free(p->sessions);
+	p->sessions = NULL;
+	p->nsessions = 0;
 	for (unsigned i = 0; i < EXPORTS; i++) {
 		if (exports[i].file && exports[i].proc == idx) {
 			vfs_file_release(exports[i].file);
@@ -180,10 +198,24 @@ spawn_file_changed(const void *node)
 static int
 session_slot(struct proc *p)
 {
-	for (unsigned s = 0; s < PROC_SESSIONS; s++)
+	unsigned n, old = p->nsessions;
+	struct proc_session *more;
+
+	for (unsigned s = 0; s < p->nsessions; s++)
 		if (!p->sessions[s].used)
 			return (int)s;
-	return -E_NOMEM;
+	n = old ? 2 * old : 16;
+	if (n > PROC_SESSIONS_MAX || !(more = heap_alloc(n * sizeof(*more)))) {
+		log_printf("libc: no room for session %u of '%s'", old + 1,
+		    p->name);
+		return -E_NOMEM;
+	}
+	if (p->sessions)
+		memcpy(more, p->sessions, old * sizeof(*more));
+	heap_free(p->sessions);
+	p->sessions = more;
+	p->nsessions = n;
+	return (int)old; /* the first new one */
 }
 
 /* An Fd session for the file a child inherited as handle h. */
@@ -195,8 +227,11 @@ fd_open(unsigned idx, uint64_t h, struct reply *r, int slot)
 	char args[32];
 	int i, e;
 
-	if (h >= EXPORTS || !exports[h].file || exports[h].proc != idx)
+	if (h >= EXPORTS || !exports[h].file || exports[h].proc != idx) {
+		log_printf("libc: '%s' asks for file %lu, not its own", p->name,
+		    h);
 		return -E_DENIED;
+	}
 	/* A file we inherited ourselves: the child asks our parent for it. */
 	if (vfs_file_remote(exports[h].file, &remote)) {
 		fmt_snprintf(args, sizeof(args), "file=%lu", remote);
@@ -271,10 +306,50 @@ close_session(unsigned idx, uint64_t s)
 {
 	struct proc *p = &procs[idx];
 
-	if (s >= PROC_SESSIONS || !p->sessions[s].used)
+	if (s >= p->nsessions || !p->sessions[s].used)
 		return -E_NOENT;
 	session_end(p, (unsigned)s);
 	return 0;
+}
+
+/*
+ * A child needs more RAM than its quota (PARENT_RESOURCE): we raise its
+ * PD session's quota, which our parent takes from ours, so the tree of
+ * programs shares what the shell was given instead of halving it at
+ * every generation.
+ */
+static int
+more_ram(unsigned idx, uint64_t bytes)
+{
+	struct proc *p = &procs[idx];
+	uint64_t quota;
+	int e;
+
+	if (!bytes || bytes > RAM_ASK_MAX)
+		return -E_INVAL;
+	quota =
+	    p->ram + (bytes + RAM_STEP - 1) / RAM_STEP * RAM_STEP + RAM_STEP;
+	if ((e = parent_upgrade(p->pd_id, quota))) {
+		log_printf("libc: no more RAM for '%s' (%lu KiB asked, "
+			   "error %d)",
+		    p->name, bytes >> 10, -e);
+		return e;
+	}
+	p->ram = quota;
+	return 0;
+}
+
+/* A child raises the quota of a session it has from our parent (a PD
+ * session for a grandchild): our parent decides. */
+static int
+upgrade(unsigned idx, uint64_t s, uint64_t quota)
+{
+	struct proc *p = &procs[idx];
+
+	if (s >= p->nsessions || !p->sessions[s].used || p->sessions[s].fd ||
+	    !p->sessions[s].cap)
+		return -E_NOSYS;
+	return parent_upgrade(p->sessions[s].id, quota);
 }
 
 static int
@@ -286,7 +361,9 @@ parent_call(unsigned idx, uint64_t info, struct reply *r)
 	case PARENT_LOG:
 		return log_forward(procs[idx].name, MSG_NWORDS(info));
 	case PARENT_EXIT:
-		proc_end(idx, (int)(w[0] & 0xff) << 8);
+		proc_end(idx,
+		    w[0] & PARENT_EXIT_SIGNAL ? (int)(w[0] & 0x7f)
+					      : (int)(w[0] & 0xff) << 8);
 		return -E_ABORT;
 	case PARENT_SESSION:
 		return open_session(idx, info, r);
@@ -294,8 +371,12 @@ parent_call(unsigned idx, uint64_t info, struct reply *r)
 		return close_session(idx, w[0]);
 	case PARENT_HEARTBEAT:
 		return 0;
+	case PARENT_RESOURCE:
+		return more_ram(idx, w[0]);
+	case PARENT_UPGRADE:
+		return upgrade(idx, w[0], w[1]);
 	}
-	return -E_NOSYS; /* no services of children, no quota upgrades */
+	return -E_NOSYS; /* no services of children */
 }
 
 static int
@@ -637,7 +718,7 @@ child_config(struct text *t, unsigned idx, char *const *argv, char *const *envp,
 		put_escaped(t, cwd, strlen(cwd));
 		put(t, "%s", "\"/>\n");
 	}
-	fmt_snprintf(num, sizeof(num), " <spawn ram=\"%lu\"/>\n", ram / 2);
+	fmt_snprintf(num, sizeof(num), " <spawn ram=\"%lu\"/>\n", ram);
 	put(t, "%s", num);
 	if ((vfs = vfs_config(&vfs_len))) {
 		put(t, "%s", " ");
@@ -683,6 +764,40 @@ child_config(struct text *t, unsigned idx, char *const *argv, char *const *envp,
 	return t->full ? -E2BIG : 0;
 }
 
+/*
+ * What the strings of v take in a config at worst, each character an
+ * entity ("&quot;") in its <arg> or <env>; *raw adds what Linux counts
+ * against ARG_MAX (the strings and their pointers).
+ */
+static size_t
+strings_size(char *const *v, size_t *raw)
+{
+	size_t n = 0;
+
+	for (unsigned i = 0; v && v[i] && *raw <= SPAWN_ARG_MAX; i++) {
+		size_t len = strlen(v[i]);
+
+		*raw += len + 1 + sizeof(char *);
+		n += 6 * len + sizeof(" <env key=\"\" value=\"\"/>\n");
+	}
+	return n;
+}
+
+/* The most the config of a program can take, or 0: beyond ARG_MAX
+ * (execve's E2BIG). */
+static size_t
+config_size(char *const *argv, char *const *envp)
+{
+	size_t raw = 0, vfs_len, n;
+
+	n = strings_size(argv, &raw);
+	n += strings_size(envp, &raw);
+	if (raw > SPAWN_ARG_MAX)
+		return 0;
+	vfs_config(&vfs_len);
+	return n + vfs_len + CONFIG_FIXED;
+}
+
 /* The quota of each program we start: <spawn ram="32M"/>. */
 static uint64_t spawn_ram = RAM_DEFAULT;
 
@@ -703,6 +818,7 @@ start(unsigned idx, const char *path, const void *img, size_t size,
 	struct proc *p = &procs[idx];
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	struct text t;
+	size_t max;
 	int e;
 
 	fmt_snprintf(p->name, sizeof(p->name), "%s",
@@ -711,9 +827,11 @@ start(unsigned idx, const char *path, const void *img, size_t size,
 		memmove(p->name, strrchr(p->name, '/') + 1,
 		    strlen(strrchr(p->name, '/')));
 	p->ram = spawn_ram;
-	if (ram_alloc(CONFIG_MAX, &p->config, &p->config_ds))
+	if (!(max = config_size(argv, envp)))
+		return -E2BIG;
+	if (ram_alloc(max, &p->config, &p->config_ds))
 		return -ENOMEM;
-	t = (struct text){.buf = p->config, .max = CONFIG_MAX};
+	t = (struct text){.buf = p->config, .max = max};
 	if ((e = child_config(&t, idx, argv, envp, p->ram))) {
 		ram_free(p->config, p->config_ds);
 		return e;
@@ -808,12 +926,16 @@ libc_wait4(int pid, int *status, int options)
 long
 libc_kill(long pid, int sig)
 {
-	if (pid == 1) /* ourselves: we are there; no signals are delivered */
-		return sig ? -EPERM : 0;
+	if (sig < 0 || sig > 64)
+		return -EINVAL;
+	if (pid == 1) /* ourselves */
+		return libc_signal_self(sig);
+	/* A child runs no handlers we could call: the default action. */
 	for (unsigned i = 0; i < PROCS; i++) {
 		if (procs[i].used && procs[i].pid == pid) {
-			if (sig && procs[i].running)
-				proc_end(i, sig & 0x7f);
+			if (sig && procs[i].running &&
+			    !libc_signal_ignored_by_default(sig))
+				proc_end(i, sig);
 			return 0;
 		}
 	}

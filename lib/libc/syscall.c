@@ -246,13 +246,19 @@ unsupported(long n)
 	return -ENOSYS;
 }
 
+void
+libc_flush_log(void)
+{
+	if (line_len)
+		put("\n", 1);
+}
+
 _Noreturn void
 libc_exit(int code)
 {
 	if (libc_vfork_child())
 		libc_vfork_exit(code);
-	if (line_len)
-		put("\n", 1);
+	libc_flush_log();
 	component_exit(code);
 }
 
@@ -361,6 +367,10 @@ call(long n, long a, long b, long c, long d, long e)
 		return do_mmap(a, (size_t)b, c, d, e);
 	case SYS_munmap:
 		return libc_munmap((void *)a, (size_t)b);
+	case SYS_mremap:
+		/* Mappings do not grow in place or move: musl's realloc then
+		 * allocates anew and copies. */
+		return -ENOMEM;
 	case SYS_mprotect:
 	case SYS_madvise:
 		return 0;
@@ -376,8 +386,13 @@ call(long n, long a, long b, long c, long d, long e)
 	case SYS_clock_gettime:
 		return libc_clock((struct timespec *)b);
 	case SYS_rt_sigprocmask:
-	case SYS_rt_sigaction:
 		return 0;
+	case SYS_rt_sigaction:
+		return libc_sigaction((int)a, (const void *)b, (void *)c);
+	case SYS_tkill: /* raise(): any of our threads is all of us */
+		return libc_signal_self((int)b);
+	case SYS_tgkill:
+		return libc_signal_self((int)c);
 	}
 	return unsupported(n);
 }

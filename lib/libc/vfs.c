@@ -37,6 +37,12 @@
 #define FDS 64u
 #define NAME 64u
 #define PIPE_SIZE 4096u
+/*
+ * The largest RAM file, the heap's largest block: every offset and size
+ * stays below it, so offset + length never overflows, whatever a child's
+ * FD_SEEK and FD_WRITE ask for.
+ */
+#define FILE_MAX (1ul << 40)
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
 
@@ -218,13 +224,14 @@ void
 vfs_file_release(struct file *f)
 {
 	struct node *n = f->node;
+	int flags = f->flags;
 
 	if (--f->refs)
 		return;
 	heap_free(f);
 	n->files--;
 	if (n->kind == K_PIPE) {
-		if ((f->flags & O_ACCMODE) == O_RDONLY)
+		if ((flags & O_ACCMODE) == O_RDONLY)
 			n->pipe->readers--;
 		else
 			n->pipe->writers--;
@@ -395,7 +402,7 @@ remote_write(struct file *f, const char *buf, size_t len, bool block)
 			wait_remote();
 			continue;
 		}
-		if (e || w[0] > n)
+		if (e || !w[0] || w[0] > n)
 			return done ? (long)done : e ? remote_errno(e) : -EIO;
 		done += w[0];
 	}
@@ -536,9 +543,13 @@ vfs_file_write(struct file *f, const char *buf, size_t len, bool block)
 	}
 	if (f->flags & O_APPEND)
 		f->off = n->size;
+	if (f->off > FILE_MAX || len > FILE_MAX - f->off)
+		return -EFBIG;
 	end = f->off + len;
 	if (end > n->cap) {
-		size_t cap = end * 2 < 4096 ? 4096 : end * 2;
+		size_t cap = end < 2048  ? 4096
+		    : end > FILE_MAX / 2 ? FILE_MAX
+					 : end * 2;
 		char *data = heap_alloc(cap);
 
 		if (!data)
@@ -577,20 +588,24 @@ vfs_write(long fd, const char *buf, size_t len)
 long
 vfs_file_seek(struct file *f, long off, int whence)
 {
-	uint64_t *w = utcb_self()->msg;
+	uint64_t *w;
 	long base, e;
 
 	switch (f->node->kind) {
 	case K_PIPE:
 		return -ESPIPE;
 	case K_REMOTE:
+		w = utcb_self()->msg;
 		w[0] = (uint64_t)off;
 		w[1] = (uint64_t)whence;
 		e = rpc_call(f->node->cap_, FD_SEEK, 2, 0, 0, NULL);
-		return e ? remote_errno(e) : (long)w[0];
+		if (e)
+			return remote_errno(e);
+		return (long)w[0] < 0 ? -EIO : (long)w[0];
 	default:
 		break;
 	}
+	/* f->off and the size are below FILE_MAX: base + off cannot wrap. */
 	switch (whence) {
 	case SEEK_SET:
 		base = 0;
@@ -604,8 +619,10 @@ vfs_file_seek(struct file *f, long off, int whence)
 	default:
 		return -EINVAL;
 	}
-	if (base + off < 0)
+	if (off < -base)
 		return -EINVAL;
+	if (off > (long)FILE_MAX - base)
+		return -EFBIG;
 	f->off = (size_t)(base + off);
 	return (long)f->off;
 }
@@ -619,13 +636,14 @@ vfs_lseek(long fd, long off, int whence)
 static void
 fill_stat(struct node *n, struct stat *st)
 {
-	uint64_t *w = utcb_self()->msg;
-
 	memset(st, 0, sizeof(*st));
 	if (n->kind == K_REMOTE) {
+		uint64_t *w = utcb_self()->msg;
+
+		/* The server's word for it, within what a stat can say. */
 		if (!rpc_call(n->cap_, FD_STAT, 0, 0, 0, NULL)) {
-			st->st_mode = (mode_t)w[0];
-			st->st_size = (off_t)w[1];
+			st->st_mode = (mode_t)(w[0] & (S_IFMT | 07777));
+			st->st_size = (long)w[1] < 0 ? 0 : (off_t)w[1];
 		}
 		st->st_ino = n->ino;
 		st->st_nlink = 1;
@@ -1227,6 +1245,7 @@ terminal(struct config_node vfs, struct node *dev)
 	}
 	n->terminal = true;
 	n->mode = TERMINAL_CANON | TERMINAL_ECHO;
+	libc_signal_terminal(n->cap_);
 	for (int fd = 0; fd < 3; fd++) {
 		vfs_close(fd);
 		new_fd(n, fd ? O_WRONLY : O_RDONLY, fd);
@@ -1302,6 +1321,7 @@ inherit(const struct config *cfg)
 		char path[64], args[32];
 		struct node *n;
 		long r;
+		int err;
 
 		if (config_attr_u64(fd, "id", FDS, &id) || id >= FDS ||
 		    config_attr_u64(fd, "flags", O_RDWR, &flags)) {
@@ -1322,9 +1342,10 @@ inherit(const struct config *cfg)
 		    handle == ~0ul || !(n = heap_alloc(sizeof(*n))))
 			continue;
 		fmt_snprintf(args, sizeof(args), "file=%lu", handle);
-		if (remote_open(n, "Fd", "fd", args)) {
-			log_printf("libc: no inherited file for descriptor %lu",
-			    id);
+		if ((err = remote_open(n, "Fd", "fd", args))) {
+			log_printf("libc: no inherited file for descriptor %lu "
+				   "(error %d)",
+			    id, -err);
 			heap_free(n);
 			continue;
 		}

@@ -103,7 +103,6 @@ int child_config_update(unsigned idx, struct config_node start);
 #define SIGNAL_FAULT(idx) (1ul << (8 + (idx)))
 uint64_t init_signal(uint64_t badge);
 
-int parent_upgrade(uint64_t id, uint64_t quota);
 
 /* route.c */
 int route_session(unsigned idx, const struct session_request *r,

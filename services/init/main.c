@@ -128,16 +128,6 @@ ended(unsigned idx, enum child_state how, long code, const char *why)
 	    c->name, c->restarts, budget, c->restart_at - beats);
 }
 
-int
-parent_upgrade(uint64_t id, uint64_t quota)
-{
-	uint64_t *w = utcb_self()->msg;
-
-	w[0] = id;
-	w[1] = quota;
-	return (int)rpc_call(CAP_PARENT, PARENT_UPGRADE, 2, 0, 0, NULL);
-}
-
 /* Handle a call; a capability to send back goes to *out. */
 static int
 child_call(unsigned idx, uint64_t info, uint64_t *out)

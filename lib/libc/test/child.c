@@ -11,6 +11,7 @@
  *   env NAME       the variable's value on stdout
  */
 #include <spawn.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,14 @@ copy(int from, int to)
 			if ((w = write(to, buf + at, (size_t)(n - at))) <= 0)
 				return 1;
 	return n < 0;
+}
+
+static volatile sig_atomic_t caught;
+
+static void
+handled(int sig)
+{
+	caught = sig;
 }
 
 int
@@ -56,6 +65,18 @@ main(int argc, char **argv)
 		return copy(0, 1);
 	if (!strcmp(what, "fault"))
 		*(volatile int *)0 = 1;
+	/* raise: ignored, then handled, then the default action ends us */
+	if (!strcmp(what, "raise")) {
+		signal(SIGINT, SIG_IGN);
+		raise(SIGINT);
+		signal(SIGINT, handled);
+		raise(SIGINT);
+		if (caught != SIGINT)
+			return 3;
+		signal(SIGINT, SIG_DFL);
+		raise(SIGINT);
+		return 4;
+	}
 	if (!strcmp(what, "nest") && argc > 2) {
 		pid_t pid;
 		int st;

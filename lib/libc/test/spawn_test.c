@@ -207,6 +207,19 @@ test_fault_kill(void)
 	CHECK(read(p[0], &c, 1) == 0); /* no writer: the end */
 	close(p[0]);
 	CHECK(kill(12345, SIGTERM) == -1 && errno == ESRCH);
+	/* A default that is to be ignored leaves the child; SIGTERM not. */
+	CHECK(pipe2(p, O_CLOEXEC) == 0);
+	pid = spawn(p[0], -1, (const char *[]){"cat", 0});
+	close(p[0]);
+	CHECK(kill(pid, SIGWINCH) == 0 && kill(pid, SIGCHLD) == 0);
+	CHECK(waitpid(pid, NULL, WNOHANG) == 0);
+	CHECK(kill(pid, SIGTERM) == 0);
+	CHECK(wait_code(pid) == -SIGTERM);
+	close(p[1]);
+	CHECK(kill(getpid(), 99) == -1 && errno == EINVAL);
+	/* raise (tkill) in the child: its default action is the status. */
+	CHECK(wait_code(spawn(-1, -1, (const char *[]){"raise", 0})) ==
+	    -SIGINT);
 }
 
 /* A child starts a grandchild that writes into our pipe. */
