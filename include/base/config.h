@@ -54,7 +54,7 @@ int config_parse(struct config *doc, const char *buf, size_t len,
     struct config_error *err);
 int config_error_format(char *out, size_t n, const char *file,
     const struct config_error *e);
-/* In a component: its ROM "config" (missing: <config/>), parsed; a
+/* In a component: its ROM "config" (missing or empty: <config/>), parsed; a
  * malformed one is logged with line and column, and -E_INVAL. */
 int config_load(struct config *cfg);
 
