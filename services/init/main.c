@@ -183,10 +183,11 @@ rom_call(unsigned idx, uint64_t info, uint64_t *out, unsigned *words)
 		return (int)sys_cap_derive(rcv_slot, 0, c->config_sigh,
 		    RIGHT_SEND, 0);
 	}
-	if (MSG_LABEL(info) != ROM_DATASPACE || !c->config_ds)
+	if (MSG_LABEL(info) != ROM_DATASPACE || !c->config_cur.ds)
 		return -E_NOSYS;
-	*out = c->config_ds;
-	utcb_self()->msg[0] = c->config_len;
+	/* Fetching frees the old version, a call that reuses our UTCB. */
+	*out = child_config_fetch(idx);
+	utcb_self()->msg[0] = c->config_cur.len;
 	*words = 1;
 	return 0;
 }
@@ -342,6 +343,20 @@ heartbeat_check(void)
 	}
 }
 
+/* A config parsed and checked whole, or why not in msg. */
+static int
+config_take(struct config *doc, const void *data, size_t size, char *msg,
+    size_t n)
+{
+	struct config_error err;
+
+	if (config_parse(doc, data, size, &err)) {
+		config_error_format(msg, n, "config", &err);
+		return -E_INVAL;
+	}
+	return config_check(doc, msg, n);
+}
+
 /* The config ROM changed: check the new version whole, then apply it. */
 static void
 reconfigure(void)
@@ -355,8 +370,8 @@ reconfigure(void)
 
 	if (rom_update(&config_rom) || !config_rom.size)
 		return;
-	if (config_parse(&next, config_rom.data, config_rom.size, &err)) {
-		config_error_format(msg, sizeof(msg), "config", &err);
+	if (config_take(&next, config_rom.data, config_rom.size, msg,
+		sizeof(msg))) {
 		log_printf(
 		    "init: %s: rejected, the running system stays as it is",
 		    msg);
@@ -535,9 +550,8 @@ main(uint64_t arg)
 	if (!config_rom.size) {
 		log_printf("init: waiting for a config");
 		config_parse(&config, "<config/>", 9, &err);
-	} else if (config_parse(&config, config_rom.data, config_rom.size,
-		       &err)) {
-		config_error_format(msg, sizeof(msg), "config", &err);
+	} else if (config_take(&config, config_rom.data, config_rom.size, msg,
+		       sizeof(msg))) {
 		log_printf("init: %s: waiting for a better one", msg);
 		config_parse(&config, "<config/>", 9, &err);
 	} else if (!ram_alloc(config_rom.size, &config_buf, &config_ds)) {

@@ -1,7 +1,7 @@
 # Test components for init's scenarios.
 PROGS += test_hello_server test_hello_client test_hog test_config_watcher \
 	test_reconfig test_crasher test_bench_rpc \
-	test_beater test_iomem test_rm test_sequencer
+	test_beater test_iomem test_rm test_sequencer test_config_steps
 test_hello_server_SRC := services/init/test/hello_server.c
 test_hello_server_LIBS := base base_child config
 test_hello_client_SRC := services/init/test/hello_client.c
@@ -24,3 +24,5 @@ test_rm_SRC := services/init/test/rm.c
 test_rm_LIBS := base base_child
 test_sequencer_SRC := services/init/test/sequencer.c
 test_sequencer_LIBS := base base_child config
+test_config_steps_SRC := services/init/test/config_steps.c
+test_config_steps_LIBS := base base_child config
