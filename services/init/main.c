@@ -126,6 +126,21 @@ parent_upgrade(uint64_t id, uint64_t quota)
 	return (int)rpc_call(CAP_PARENT, PARENT_UPGRADE, 2, 0, 0, NULL);
 }
 
+/*
+ * A label goes into servers' policies and log lines: like config text, it
+ * must be UTF-8 without control characters.
+ */
+static bool
+is_text(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20)
+			return false;
+	return config_utf8_valid(s, n);
+}
+
 /* Handle a call; a capability to send back goes to *out. */
 static int
 child_call(unsigned idx, uint64_t info, uint64_t *out)
@@ -149,6 +164,13 @@ child_call(unsigned idx, uint64_t info, uint64_t *out)
 
 		if (session_request_get(w, MSG_NWORDS(info), &r))
 			return -E_INVAL;
+		if (!is_text(r.service) || !is_text(r.label)) {
+			log_printf("init: '%s' asked for a session with a "
+				   "service or label that is not UTF-8 text: "
+				   "refused",
+			    c->name);
+			return -E_INVAL;
+		}
 		if ((e = route_session(idx, &r, out, &id)))
 			return e;
 		w[0] = id;

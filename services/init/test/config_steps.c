@@ -6,7 +6,8 @@
  * the children that must keep running. It shows that a live <config>
  * change leaves a server that keeps its config (report_rom) able to open
  * new sessions, that a child without a <config> reads an empty one, and
- * that each hostile config is refused whole.
+ * that each hostile config is refused whole. First it asks for sessions
+ * whose labels are not text, which init must refuse.
  */
 #include <base/config.h>
 #include <base/error.h>
@@ -126,6 +127,18 @@ main(uint64_t arg)
 	    rom_sigh(&state, copy)) {
 		log_printf("cannot set up");
 		return 1;
+	}
+	/* A label is text: a cut-off UTF-8 character or a newline is not. */
+	static const char *const labels[] = {"caf\xc3", "line\nfeed"};
+
+	for (unsigned k = 0; k < 2; k++) {
+		uint64_t cap, id;
+		int e = session_open("ROM", labels[k], 0, &cap, &id);
+
+		log_printf("label %u that is no text: %s", k + 1,
+		    e == -E_INVAL ? "refused" : "NOT refused");
+		if (!e)
+			session_close(cap, id);
 	}
 	for (unsigned k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
 		size_t n = strlen(steps[k].config);
