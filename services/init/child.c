@@ -124,22 +124,14 @@ child_start(unsigned idx, struct config_node start)
 	c->t_start = rdtsc();
 	c->restarts = restarts;
 	c->start = start;
-	if (config_attr_copy(start, "name", c->name, sizeof(c->name)) ||
-	    !c->name[0]) {
-		log_printf("init: a <start> node has no name");
-		return -E_INVAL;
-	}
+	/* config_check (check.c) refused every config these could fail on. */
+	config_attr_copy(start, "name", c->name, sizeof(c->name));
 	if (config_attr_copy(start, "binary", bin, sizeof(bin)))
 		fmt_snprintf(bin, sizeof(bin), "%s", c->name);
-	if (config_attr_u64(start, "stack", STACK_DEFAULT, &stack) ||
-	    stack > (16ul << 20) || (stack & 4095) ||
-	    config_attr_u64(start, "ram", 1ul << 20, &c->ram) ||
-	    config_attr_u64(start, "priority", 2, &prio) ||
-	    config_attr_u64(start, "cpu", 0, &cpu)) {
-		log_printf("init: '%s': malformed ram, priority or cpu",
-		    c->name);
-		return -E_INVAL;
-	}
+	config_attr_u64(start, "stack", STACK_DEFAULT, &stack);
+	config_attr_u64(start, "ram", 1ul << 20, &c->ram);
+	config_attr_u64(start, "priority", 2, &prio);
+	config_attr_u64(start, "cpu", 0, &cpu);
 	c->used = true;
 	c->state = CHILD_FAULTED; /* until it runs */
 	c->exit_code = -1;
