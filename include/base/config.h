@@ -57,7 +57,7 @@ int config_parse(struct config *doc, const char *buf, size_t len,
     struct config_error *err);
 int config_error_format(char *out, size_t n, const char *file,
     const struct config_error *e);
-/* In a component: its ROM "config" (missing: <config/>), parsed; a
+/* In a component: its ROM "config" (missing or empty: <config/>), parsed; a
  * malformed one is logged with line and column, and -E_INVAL. */
 int config_load(struct config *cfg);
 
@@ -87,6 +87,12 @@ int config_attr_color(struct config_node node, const char *name, uint32_t def,
 int config_text(struct config_node node, char *buf, size_t n);
 
 int config_decode(struct config_str raw, char *buf, size_t n);
+/* Line and column (1-based, columns in bytes) of offset pos in buf. */
+void config_where(const char *buf, size_t len, size_t pos, size_t *line,
+    size_t *column);
+/* The length of the well-formed UTF-8 character at s (1 to 4), or 0. */
+size_t config_utf8_char(const char *s, size_t n);
+bool config_utf8_valid(const char *s, size_t n);
 bool config_str_eq(struct config_str s, const char *cstr);
 
 /*

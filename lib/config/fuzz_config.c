@@ -110,6 +110,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		require(strlen(line) < sizeof(line));
 		return 0;
 	}
+	/* Everything accepted is text: labels and log lines rely on it. */
+	require(config_utf8_valid((const char *)data, size));
 	path[0] = config_root(&doc);
 	while (depth > 0) {
 		visit(path[depth - 1], size);

@@ -485,3 +485,69 @@ config_attr_bool(struct config_node node, const char *name, bool def, bool *out)
 		return -E_INVAL;
 	return 0;
 }
+
+/* Counts from the buffer's start: errors are rare, documents small. */
+void
+config_where(const char *buf, size_t len, size_t pos, size_t *line,
+    size_t *column)
+{
+	*line = 1;
+	*column = 1;
+	for (size_t i = 0; i < pos && i < len; i++) {
+		if (buf[i] == '\n') {
+			++*line;
+			*column = 1;
+		} else {
+			++*column;
+		}
+	}
+}
+
+/*
+ * The shortest form only, no surrogates, nothing past U+10FFFF (RFC 3629):
+ * the second byte's range depends on the first, which rules out overlong
+ * forms and surrogates without decoding.
+ */
+size_t
+config_utf8_char(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (n == 0)
+		return 0;
+	if (u[0] < 0x80)
+		return 1;
+	if (u[0] >= 0xc2 && u[0] <= 0xdf)
+		len = 2;
+	else if (u[0] >= 0xe0 && u[0] <= 0xef)
+		len = 3;
+	else if (u[0] >= 0xf0 && u[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (u[0] == 0xe0)
+		lo = 0xa0;
+	else if (u[0] == 0xed)
+		hi = 0x9f;
+	else if (u[0] == 0xf0)
+		lo = 0x90;
+	else if (u[0] == 0xf4)
+		hi = 0x8f;
+	if (n < len || u[1] < lo || u[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (u[i] < 0x80 || u[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+bool
+config_utf8_valid(const char *s, size_t n)
+{
+	for (size_t i = 0, k; i < n; i += k)
+		if (!(k = config_utf8_char(s + i, n - i)))
+			return false;
+	return true;
+}

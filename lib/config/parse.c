@@ -50,20 +50,10 @@ fail_what(struct parser *p, size_t pos, const char *msg, size_t what,
     size_t what_len)
 {
 	struct config_error *e = p->err;
-	size_t line = 1, col = 1;
 
 	if (e == NULL)
 		return -E_INVAL;
-	for (size_t i = 0; i < pos && i < p->len; i++) {
-		if (p->buf[i] == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
-	}
-	e->line = line;
-	e->column = col;
+	config_where(p->buf, p->len, pos, &e->line, &e->column);
 	e->message = msg;
 	e->what.ptr = what_len ? p->buf + what : NULL;
 	e->what.len = what_len;
@@ -74,6 +64,25 @@ static int
 fail(struct parser *p, size_t pos, const char *msg)
 {
 	return fail_what(p, pos, msg, 0, 0);
+}
+
+/*
+ * One character of text, a comment or a value: control characters and
+ * malformed UTF-8 are refused, so that whatever reaches a label or a log
+ * line from a config is text.
+ */
+static int
+character(struct parser *p)
+{
+	size_t n = 1;
+
+	if (is_forbidden(p->buf[p->pos]))
+		return fail(p, p->pos, "control character");
+	if ((unsigned char)p->buf[p->pos] >= 0x80 &&
+	    !(n = config_utf8_char(p->buf + p->pos, p->len - p->pos)))
+		return fail(p, p->pos, "invalid UTF-8");
+	p->pos += n;
+	return 0;
 }
 
 static int
@@ -135,19 +144,22 @@ comment(struct parser *p)
 {
 	size_t start = p->pos;
 
-	for (p->pos += 4; p->len - p->pos >= 2; p->pos++) {
+	for (p->pos += 4; p->len - p->pos >= 2;) {
 		const char *c = p->buf + p->pos;
+		int r;
 
-		if (is_forbidden(c[0]))
-			return fail(p, p->pos, "control character");
-		if (c[0] != '-' || c[1] != '-')
+		if (c[0] != '-' || c[1] != '-') {
+			if ((r = character(p)) < 0)
+				return r;
 			continue;
+		}
 		if (p->len - p->pos >= 3 && c[2] == '>') {
 			p->pos += 3;
 			return 0;
 		}
 		if (p->len - p->pos >= 3)
 			return fail(p, p->pos, "'--' in comment");
+		p->pos++;
 	}
 	return fail(p, start, "unterminated comment");
 }
@@ -188,21 +200,18 @@ entity(struct parser *p)
 static int
 text(struct parser *p)
 {
+	int r;
+
 	while (!at_end(p) && p->buf[p->pos] != '<') {
-		char c = p->buf[p->pos];
-
-		if (c == '&') {
-			int r = entity(p);
-
-			if (r < 0)
+		if (p->buf[p->pos] == '&') {
+			if ((r = entity(p)) < 0)
 				return r;
 			continue;
 		}
-		if (is_forbidden(c))
-			return fail(p, p->pos, "control character");
 		if (looking_at(p, "]]>"))
 			return fail(p, p->pos, "']]>' in text");
-		p->pos++;
+		if ((r = character(p)) < 0)
+			return r;
 	}
 	return 0;
 }
@@ -217,8 +226,9 @@ attr_value(struct parser *p)
 	quote = p->buf[p->pos];
 	if (quote != '"' && quote != '\'')
 		return fail(p, p->pos, "expected a quoted attribute value");
-	for (p->pos++; !at_end(p); p->pos++) {
+	for (p->pos++; !at_end(p);) {
 		char c = p->buf[p->pos];
+		int r;
 
 		if (c == quote) {
 			p->pos++;
@@ -226,15 +236,8 @@ attr_value(struct parser *p)
 		}
 		if (c == '<')
 			return fail(p, p->pos, "'<' in attribute value");
-		if (is_forbidden(c))
-			return fail(p, p->pos, "control character");
-		if (c == '&') {
-			int r = entity(p);
-
-			if (r < 0)
-				return r;
-			p->pos--;
-		}
+		if ((r = c == '&' ? entity(p) : character(p)) < 0)
+			return r;
 	}
 	return fail_eof(p);
 }

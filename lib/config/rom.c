@@ -15,7 +15,9 @@ config_load(struct config *cfg)
 	size_t size;
 	char msg[128];
 
-	if (rom_attach("config", &data, &size))
+	/* No config and an empty one (init's for a child without a
+	 * <config>) mean the same: every default. */
+	if (rom_attach("config", &data, &size) || !size)
 		data = "<config/>", size = 9;
 	if (config_parse(cfg, data, size, &err)) {
 		config_error_format(msg, sizeof(msg), "config", &err);

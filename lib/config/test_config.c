@@ -468,6 +468,8 @@ test_valid_forms(void)
 	    "<a>] ]></a>",
 	    "<a>\xc3\xa9\xe2\x82\xac</a>",
 	    "<a x='\xc3\xa9'/>",
+	    "<a x='\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf\xed\x9f\xbf'/>",
+	    "<a><!-- \xe2\x82\xac --></a>",
 	    "<a>\x7f</a>",
 	    "<a><b><c/></b><b/></a>",
 	};
@@ -604,6 +606,87 @@ nested(size_t n, bool leaf)
 	for (size_t i = 0; i < n; i++)
 		p += sprintf(p, "</e>");
 	return s;
+}
+
+/*
+ * Whatever a config holds ends up in labels and log lines: malformed UTF-8
+ * is refused where it starts, in text, values and comments alike.
+ */
+static void
+test_utf8(void)
+{
+	static const struct {
+		const char *s;
+		size_t len; /* what config_utf8_char says of the first byte */
+	} chars[] = {
+	    {"a", 1},
+	    {"\x7f", 1},
+	    {"\xc2\x80", 2},
+	    {"\xdf\xbf", 2},
+	    {"\xe0\xa0\x80", 3},
+	    {"\xed\x9f\xbf", 3},
+	    {"\xee\x80\x80", 3},
+	    {"\xf0\x90\x80\x80", 4},
+	    {"\xf4\x8f\xbf\xbf", 4},
+	    {"\x80", 0}, /* a lone continuation byte */
+	    {"\xbf", 0},
+	    {"\xc0\xaf", 0},         /* overlong '/' */
+	    {"\xc1\xbf", 0},         /* overlong */
+	    {"\xe0\x80\xaf", 0},     /* overlong '/' */
+	    {"\xe0\x9f\xbf", 0},     /* overlong */
+	    {"\xed\xa0\x80", 0},     /* surrogate U+D800 */
+	    {"\xed\xbf\xbf", 0},     /* surrogate U+DFFF */
+	    {"\xf0\x80\x80\xaf", 0}, /* overlong */
+	    {"\xf4\x90\x80\x80", 0}, /* U+110000 */
+	    {"\xf5\x80\x80\x80", 0},
+	    {"\xff", 0},
+	    {"\xc3", 0}, /* cut off */
+	    {"\xe2\x82", 0},
+	    {"\xc3"
+	     "a",
+		0}, /* not a continuation */
+	    {"\xe2\x82"
+	     "a",
+		0},
+	};
+
+	for (size_t i = 0; i < sizeof(chars) / sizeof(chars[0]); i++) {
+		size_t n = strlen(chars[i].s);
+		char *p = exact(chars[i].s, n);
+
+		CHECK(config_utf8_char(p, n) == chars[i].len);
+		CHECK(config_utf8_valid(p, n) == (chars[i].len == n));
+		free(p);
+	}
+	CHECK(config_utf8_char("a", 0) == 0);
+	CHECK(config_utf8_valid("", 0));
+	CHECK(config_utf8_valid("ok \xc3\xa9", 5));
+	CHECK(!config_utf8_valid("ok \xc3\xa9\xc3", 6));
+
+	EXPECT_ERROR("<a>\xff</a>", 1, 4, "invalid UTF-8", NULL);
+	EXPECT_ERROR("<a>\xc3\xa9\xc3</a>", 1, 6, "invalid UTF-8", NULL);
+	EXPECT_ERROR("<a n=\"x\xc0\xaf\"/>", 1, 8, "invalid UTF-8", NULL);
+	EXPECT_ERROR("<a n='\xed\xa0\x80'/>", 1, 7, "invalid UTF-8", NULL);
+	EXPECT_ERROR("<a>\n<!-- \xf4\x90\x80\x80 --></a>", 2, 6,
+	    "invalid UTF-8", NULL);
+	/* Cut off inside a character at the end of the input. */
+	expect_error_len(__LINE__, "<a n='\xe2\x82", 8, 1, 7, "invalid UTF-8",
+	    NULL);
+}
+
+static void
+test_where(void)
+{
+	const char *doc = "<a>\n\t<b x='1'/>\n</a>";
+	size_t line, col;
+
+	config_where(doc, strlen(doc), 0, &line, &col);
+	CHECK(line == 1 && col == 1);
+	config_where(doc, strlen(doc), 6, &line, &col);
+	CHECK(line == 2 && col == 3);
+	/* Past the end: the end. */
+	config_where(doc, strlen(doc), 1000, &line, &col);
+	CHECK(line == 3 && col == 5);
 }
 
 static void
@@ -881,6 +964,8 @@ main(void)
 	test_bool_and_str();
 	test_valid_forms();
 	test_errors();
+	test_utf8();
+	test_where();
 	test_limits();
 	test_error_format();
 	test_empty_nodes();

@@ -50,29 +50,50 @@ binary(const char *name, const void **data, size_t *size)
 	return 0;
 }
 
-/* The child's "config" ROM: a copy of its <config> node in our RAM. */
+static void
+version_free(struct config_version *v)
+{
+	if (v->ds)
+		ram_free(v->ptr, v->ds);
+	memset(v, 0, sizeof(*v));
+}
+
+/*
+ * The child's "config" ROM: a copy of its <config> node in our RAM, or an
+ * empty one, so that it never reads anybody else's. The version it holds
+ * stays mapped; one it never fetched goes at once.
+ */
 static int
 config_rom(struct child *c, struct config_node start)
 {
 	struct config_node cfg;
-	const char *raw;
-	uint64_t ds;
-	void *ptr;
-	size_t len;
+	struct config_version v;
+	const char *raw = "";
+	size_t len = 0;
 	int e;
 
-	if (config_child(start, "config", &cfg))
-		return 0;
-	config_node_raw(cfg, &raw, &len);
-	if ((e = ram_alloc(len, &ptr, &ds)))
+	if (!config_child(start, "config", &cfg))
+		config_node_raw(cfg, &raw, &len);
+	if ((e = ram_alloc(len ? len : 1, &v.ptr, &v.ds)))
 		return e;
-	memcpy(ptr, raw, len);
-	if (c->config_ds)
-		ram_free(c->config_ptr, c->config_ds);
-	c->config_ds = ds;
-	c->config_ptr = ptr;
-	c->config_len = len;
+	memcpy(v.ptr, raw, len);
+	v.len = len;
+	if (c->config_cur.ds != c->config_held.ds)
+		version_free(&c->config_cur);
+	c->config_cur = v;
 	return 0;
+}
+
+/* The child fetches its current config: the one it held can go. */
+uint64_t
+child_config_fetch(unsigned idx)
+{
+	struct child *c = &children[idx];
+
+	if (c->config_held.ds != c->config_cur.ds)
+		version_free(&c->config_held);
+	c->config_held = c->config_cur;
+	return c->config_cur.ds;
 }
 
 /* A changed <config> reaches the running child as a new ROM version. */
@@ -104,22 +125,14 @@ child_start(unsigned idx, struct config_node start)
 	c->t_start = rdtsc();
 	c->restarts = restarts;
 	c->start = start;
-	if (config_attr_copy(start, "name", c->name, sizeof(c->name)) ||
-	    !c->name[0]) {
-		log_printf("init: a <start> node has no name");
-		return -E_INVAL;
-	}
+	/* config_check (check.c) refused every config these could fail on. */
+	config_attr_copy(start, "name", c->name, sizeof(c->name));
 	if (config_attr_copy(start, "binary", bin, sizeof(bin)))
 		fmt_snprintf(bin, sizeof(bin), "%s", c->name);
-	if (config_attr_u64(start, "stack", STACK_DEFAULT, &stack) ||
-	    stack > (16ul << 20) || (stack & 4095) ||
-	    config_attr_u64(start, "ram", 1ul << 20, &c->ram) ||
-	    config_attr_u64(start, "priority", 2, &prio) ||
-	    config_attr_u64(start, "cpu", 0, &c->cpu) || c->cpu > QUOTA_FULL) {
-		log_printf("init: '%s': malformed ram, priority or cpu",
-		    c->name);
-		return -E_INVAL;
-	}
+	config_attr_u64(start, "stack", STACK_DEFAULT, &stack);
+	config_attr_u64(start, "ram", 1ul << 20, &c->ram);
+	config_attr_u64(start, "priority", 2, &prio);
+	config_attr_u64(start, "cpu", 0, &c->cpu);
 	c->used = true;
 	c->state = CHILD_FAULTED; /* until it runs */
 	c->exit_code = -1;
@@ -190,10 +203,10 @@ child_stop(unsigned idx, enum child_state state, long code)
 		slot_free(c->config_sigh);
 		c->config_sigh = 0;
 	}
-	if (c->config_ds) {
-		ram_free(c->config_ptr, c->config_ds);
-		c->config_ds = 0;
-	}
+	if (c->config_held.ds != c->config_cur.ds)
+		version_free(&c->config_held);
+	version_free(&c->config_cur);
+	memset(&c->config_held, 0, sizeof(c->config_held));
 	session_close(c->pd, c->pd_id);
 	c->running = false;
 	c->announced = false;

@@ -54,6 +54,12 @@ enum child_state {
 	CHILD_FAULTED,
 };
 
+struct config_version {
+	uint64_t ds; /* 0: none */
+	void *ptr;
+	uint64_t len;
+};
+
 /*
  * A child as the config names it (used), and, while it runs, its PD and
  * what it holds. An exited child stays until the config drops it, so that
@@ -71,9 +77,12 @@ struct child {
 	 */
 	uint64_t paid, earned;
 	uint64_t pd, pd_id; /* its PD session, from our parent */
-	uint64_t config_ds; /* its "config" ROM in our RAM, or 0 */
-	void *config_ptr;
-	uint64_t config_len;
+	/*
+	 * Its "config" ROM in our RAM: the current version, and the one it
+	 * fetched last, which it may still read (config_load keeps it for
+	 * good), so it lives until the child fetches the next.
+	 */
+	struct config_version config_cur, config_held;
 	uint64_t config_sigh; /* signal for config changes, or 0 */
 	struct child_session sessions[CHILD_SESSIONS];
 	struct child_service services[CHILD_SERVICES];
@@ -95,6 +104,10 @@ extern uint64_t init_ep;
 int child_start(unsigned idx, struct config_node start);
 void child_stop(unsigned idx, enum child_state state, long code);
 int child_config_update(unsigned idx, struct config_node start);
+uint64_t child_config_fetch(unsigned idx);
+
+/* check.c: what init would refuse in a config that parses. */
+int config_check(const struct config *cfg, char *msg, size_t n);
 
 /* main.c: init's one signal, bound to its endpoint; badges say why. */
 #define SIGNAL_CONFIG 1u

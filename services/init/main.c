@@ -128,6 +128,21 @@ ended(unsigned idx, enum child_state how, long code, const char *why)
 	    c->name, c->restarts, budget, c->restart_at - beats);
 }
 
+/*
+ * A label goes into servers' policies and log lines: like config text, it
+ * must be UTF-8 without control characters.
+ */
+static bool
+is_text(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20)
+			return false;
+	return config_utf8_valid(s, n);
+}
+
 /* Handle a call; a capability to send back goes to *out. */
 static int
 child_call(unsigned idx, uint64_t info, uint64_t *out)
@@ -151,6 +166,13 @@ child_call(unsigned idx, uint64_t info, uint64_t *out)
 
 		if (session_request_get(w, MSG_NWORDS(info), &r))
 			return -E_INVAL;
+		if (!is_text(r.service) || !is_text(r.label)) {
+			log_printf("init: '%s' asked for a session with a "
+				   "service or label that is not UTF-8 text: "
+				   "refused",
+			    c->name);
+			return -E_INVAL;
+		}
 		if ((e = route_session(idx, &r, out, &id)))
 			return e;
 		w[0] = id;
@@ -185,10 +207,11 @@ rom_call(unsigned idx, uint64_t info, uint64_t *out, unsigned *words)
 		return (int)sys_cap_derive(rcv_slot, 0, c->config_sigh,
 		    RIGHT_SEND, 0);
 	}
-	if (MSG_LABEL(info) != ROM_DATASPACE || !c->config_ds)
+	if (MSG_LABEL(info) != ROM_DATASPACE || !c->config_cur.ds)
 		return -E_NOSYS;
-	*out = c->config_ds;
-	utcb_self()->msg[0] = c->config_len;
+	/* Fetching frees the old version, a call that reuses our UTCB. */
+	*out = child_config_fetch(idx);
+	utcb_self()->msg[0] = c->config_cur.len;
 	*words = 1;
 	return 0;
 }
@@ -374,6 +397,20 @@ heartbeat_check(void)
 	}
 }
 
+/* A config parsed and checked whole, or why not in msg. */
+static int
+config_take(struct config *doc, const void *data, size_t size, char *msg,
+    size_t n)
+{
+	struct config_error err;
+
+	if (config_parse(doc, data, size, &err)) {
+		config_error_format(msg, n, "config", &err);
+		return -E_INVAL;
+	}
+	return config_check(doc, msg, n);
+}
+
 /* The config ROM changed: check the new version whole, then apply it. */
 static void
 reconfigure(void)
@@ -387,8 +424,8 @@ reconfigure(void)
 
 	if (rom_update(&config_rom) || !config_rom.size)
 		return;
-	if (config_parse(&next, config_rom.data, config_rom.size, &err)) {
-		config_error_format(msg, sizeof(msg), "config", &err);
+	if (config_take(&next, config_rom.data, config_rom.size, msg,
+		sizeof(msg))) {
 		log_printf(
 		    "init: %s: rejected, the running system stays as it is",
 		    msg);
@@ -665,9 +702,8 @@ main(uint64_t arg)
 	if (!config_rom.size) {
 		log_printf("init: waiting for a config");
 		config_parse(&config, "<config/>", 9, &err);
-	} else if (config_parse(&config, config_rom.data, config_rom.size,
-		       &err)) {
-		config_error_format(msg, sizeof(msg), "config", &err);
+	} else if (config_take(&config, config_rom.data, config_rom.size, msg,
+		       sizeof(msg))) {
 		log_printf("init: %s: waiting for a better one", msg);
 		config_parse(&config, "<config/>", 9, &err);
 	} else if (!ram_alloc(config_rom.size, &config_buf, &config_ds)) {

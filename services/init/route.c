@@ -222,6 +222,23 @@ from_child(uint64_t root, const struct session_request *r, uint64_t slot,
 	return (int)e;
 }
 
+/*
+ * A child's ROM "config" is its <config> node, served by init. Without one
+ * only a route to a sibling (a report_rom holding a live config) may serve
+ * it: upward, the name would reach our own config, so every other child
+ * gets an empty one.
+ */
+static bool
+config_from_init(const struct child *c)
+{
+	struct config_node n, route, to;
+
+	if (!config_child(c->start, "config", &n))
+		return true;
+	return find_route(c->start, "ROM", "config", &route) ||
+	    config_child(route, NULL, &to) || config_type_is(to, "parent");
+}
+
 int
 route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
     uint64_t *id)
@@ -249,7 +266,7 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 	}
 	memset(s, 0, sizeof(*s));
 	if (!strcmp(service, "ROM") && !strcmp(label, "config") &&
-	    c->config_ds) {
+	    config_from_init(c)) {
 		if (!(*cap = slot_alloc()))
 			return -E_NOMEM;
 		if ((e = (int)sys_cap_derive(init_ep, 0, *cap,
