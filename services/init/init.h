@@ -69,7 +69,7 @@ struct child {
 	bool used, running;
 	char name[NAME_MAX];
 	struct config_node start;
-	uint64_t ram; /* its quota as configured */
+	uint64_t ram;            /* its quota as configured */
 	uint64_t cpu, cpu_given; /* CPU quota (per mille), what it passed on */
 	/*
 	 * Its PD quota at our parent is ram - paid + earned: what it paid
@@ -115,7 +115,6 @@ int config_check(const struct config *cfg, char *msg, size_t n);
 #define SIGNAL_REPORT 4u
 #define SIGNAL_FAULT(idx) (1ul << (8 + (idx)))
 uint64_t init_signal(uint64_t badge);
-
 
 /* route.c */
 int route_session(unsigned idx, const struct session_request *r,

@@ -18,6 +18,8 @@
 
 #define HEAD                                                                  \
 	"<config>"                                                            \
+	"<parent-provides><service name=\"ROM\"/><service name=\"PD\"/>"      \
+	"</parent-provides>"                                                  \
 	"<default-route><any-service><parent/></any-service></default-route>" \
 	"<report/>"                                                           \
 	"<start name=\"bare\" binary=\"test_config_watcher\"/>"

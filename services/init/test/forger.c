@@ -1,6 +1,7 @@
 /*
  * A hostile child for run/walls_labels.run: it opens a session whose label
- * is XML with a newline and a control character, then reads its init's
+ * is XML (init refuses a label with control characters outright, see
+ * run/init_config.run), then reads its init's
  * state report back and checks that the label stayed a value and added no
  * element; then it logs lines forged to look like another component's
  * (after a newline, after a CR, and through a label of its own making).
@@ -15,9 +16,9 @@
 #include <kernel/syscalls.h>
 
 /* Within LABEL_MAX once init has put "forger -> " before it. */
-static const char evil[] = "a\"/><child name=\"fake\"/>\n<x y='1'>&\x01";
-static const char evil_read[] = "forger -> a\"/><child name=\"fake\"/>\n"
-				"<x y='1'>&?";
+static const char evil[] = "a\"/><child name=\"fake\"/> <x y='1'>&amp;'";
+static const char evil_read[] = "forger -> a\"/><child name=\"fake\"/> "
+				"<x y='1'>&amp;'";
 
 /* Whether the report parses, names only us, and holds our label intact. */
 static bool

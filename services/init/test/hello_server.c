@@ -80,10 +80,10 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 		char text[160];
 		int n;
 
-		if (ends_with(labels[badge - 1], "keep"))
+		if (ends_with(labels[s], "keep"))
 			spend_all();
-		if (ends_with(labels[badge - 1], "die")) {
-			log_printf("exiting, as '%s' asked", labels[badge - 1]);
+		if (ends_with(labels[s], "die")) {
+			log_printf("exiting, as '%s' asked", labels[s]);
 			component_exit(3);
 		}
 		rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL);
