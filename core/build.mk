@@ -6,6 +6,3 @@ PROGS += core
 core_SRC := core/main.c core/service.c
 core_LIBS := core_lib base
 # A hostile component for run/walls_core.run.
-PROGS += test_walls
-test_walls_SRC := core/test/walls.c
-test_walls_LIBS := base base_child
