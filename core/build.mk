@@ -5,4 +5,3 @@ core_lib_SRC := core/memory.c core/caps.c core/serial.c core/pd_session.c core/i
 PROGS += core
 core_SRC := core/main.c core/service.c
 core_LIBS := core_lib base
-# A hostile component for run/walls_core.run.
