@@ -16,6 +16,8 @@
 #include <base/string.h>
 #include <kernel/syscalls.h>
 
+#include "state.h"
+
 #define HEAD                                                                  \
 	"<config>"                                                            \
 	"<parent-provides><service name=\"ROM\"/><service name=\"PD\"/>"      \
@@ -69,32 +71,6 @@ static const struct {
 };
 
 static struct rom state;
-static struct config doc;
-
-/* The state report's <child> node of that name, if there is one. */
-static bool
-child(const char *name, struct config_node *out)
-{
-	char n[32];
-
-	for (int e = config_child(config_root(&doc), "child", out); !e;
-	     e = config_next(*out, "child", out))
-		if (!config_attr_copy(*out, "name", n, sizeof(n)) &&
-		    !strcmp(n, name))
-			return true;
-	return false;
-}
-
-static uint64_t
-attr(const char *name, const char *a)
-{
-	struct config_node c;
-	uint64_t v = 0;
-
-	if (child(name, &c))
-		config_attr_u64(c, a, 0, &v);
-	return v;
-}
 
 /* Whether the child holds a session that server serves. */
 static bool
@@ -103,7 +79,7 @@ served_by(const char *name, const char *server)
 	struct config_node c, s;
 	char n[32];
 
-	if (!child(name, &c))
+	if (!state_child(name, &c))
 		return false;
 	for (int e = config_child(c, "session", &s); !e;
 	     e = config_next(s, "session", &s))
@@ -157,10 +133,13 @@ main(uint64_t arg)
 
 			sys_sig_wait(sig, NULL);
 			rom_update(&state);
-			if (config_parse(&doc, state.data, state.size, &err))
+			if (config_parse(&state_doc, state.data, state.size,
+				&err))
 				continue;
-			config_attr_u64(config_root(&doc), "config", 0, &a);
-			config_attr_u64(config_root(&doc), "rejected", 0, &r);
+			config_attr_u64(config_root(&state_doc), "config", 0,
+			    &a);
+			config_attr_u64(config_root(&state_doc), "rejected", 0,
+			    &r);
 			/* After step 2: the reader got its session at rr. */
 			done = a == applied && r == refused &&
 			    (k == 0 || served_by("reader", "rr"));
@@ -170,15 +149,16 @@ main(uint64_t arg)
 			return 1;
 		}
 		if (k == 0) {
-			keeper = attr("keeper", "instance");
-			rr = attr("rr", "instance");
+			keeper = state_attr("keeper", "instance");
+			rr = state_attr("rr", "instance");
 		}
 		log_printf("step %u: %s; keeper %s, ram %lu KiB, rr %s", k + 1,
 		    steps[k].applied ? "applied" : "rejected",
-		    attr("keeper", "instance") == keeper ? "runs on"
-							 : "restarted",
-		    attr("keeper", "ram") / 1024,
-		    attr("rr", "instance") == rr ? "runs on" : "restarted");
+		    state_attr("keeper", "instance") == keeper ? "runs on"
+							       : "restarted",
+		    state_attr("keeper", "ram") / 1024,
+		    state_attr("rr", "instance") == rr ? "runs on"
+						       : "restarted");
 	}
 	log_printf("all steps done");
 	return 0;

@@ -14,6 +14,8 @@
 #include <base/string.h>
 #include <kernel/syscalls.h>
 
+#include "state.h"
+
 #define BODY                                                                  \
 	"<parent-provides><service name=\"ROM\"/><service name=\"PD\"/>"      \
 	"<service name=\"Report\"/></parent-provides>"                        \
@@ -45,37 +47,6 @@ static const char *const steps[] = {
 };
 
 static struct rom state, seen;
-static struct config doc;
-
-/* The state report's <child> node of that name, if there is one. */
-static bool
-child(const char *name, struct config_node *out)
-{
-	struct config_node c;
-	char n[32];
-
-	for (int e = config_child(config_root(&doc), "child", &c); !e;
-	     e = config_next(c, "child", &c)) {
-		if (!config_attr_copy(c, "name", n, sizeof(n)) &&
-		    !strcmp(n, name)) {
-			if (out)
-				*out = c;
-			return true;
-		}
-	}
-	return false;
-}
-
-static uint64_t
-attr(const char *name, const char *a)
-{
-	struct config_node c;
-	uint64_t v = 0;
-
-	if (child(name, &c))
-		config_attr_u64(c, a, 0, &v);
-	return v;
-}
 
 static bool
 running(const char *name)
@@ -83,7 +54,8 @@ running(const char *name)
 	struct config_node c;
 	char s[16] = "";
 
-	return child(name, &c) && !config_attr_copy(c, "state", s, sizeof(s)) &&
+	return state_child(name, &c) &&
+	    !config_attr_copy(c, "state", s, sizeof(s)) &&
 	    !strcmp(s, "running");
 }
 
@@ -94,7 +66,7 @@ served_by(const char *name, const char *server)
 	struct config_node c, s;
 	char n[32];
 
-	if (!child(name, &c))
+	if (!state_child(name, &c))
 		return false;
 	for (int e = config_child(c, "session", &s); !e;
 	     e = config_next(s, "session", &s))
@@ -140,13 +112,14 @@ main(uint64_t arg)
 			sys_sig_wait(sig, NULL);
 			rom_update(&state);
 			rom_update(&seen);
-			if (config_parse(&doc, state.data, state.size, &err))
+			if (config_parse(&state_doc, state.data, state.size,
+				&err))
 				continue;
 			/* Wait for this config (the malformed one is not
 			 * applied, but counted as rejected). */
-			config_attr_u64(config_root(&doc), "config", 0,
+			config_attr_u64(config_root(&state_doc), "config", 0,
 			    &applied);
-			config_attr_u64(config_root(&doc), "rejected", 0,
+			config_attr_u64(config_root(&state_doc), "rejected", 0,
 			    &refused);
 			if (k == 5 ? refused < 1
 				   : applied < (k > 5 ? k : k + 1))
@@ -155,8 +128,8 @@ main(uint64_t arg)
 			case 0:
 				done = seen_is("1") &&
 				    served_by("pinger", "server_a");
-				watcher = attr("watcher", "instance");
-				pinger = attr("pinger", "instance");
+				watcher = state_attr("watcher", "instance");
+				pinger = state_attr("pinger", "instance");
 				break;
 			case 1:
 				done = seen_is("2");
@@ -165,16 +138,16 @@ main(uint64_t arg)
 				done = served_by("pinger", "server_b");
 				break;
 			case 3:
-				done = attr("watcher", "ram") == 2u << 20;
+				done = state_attr("watcher", "ram") == 2u << 20;
 				break;
 			case 4:
-				done = attr("watcher", "ram") == 1u << 20;
+				done = state_attr("watcher", "ram") == 1u << 20;
 				break;
 			case 5:
 				done = running("watcher") && running("pinger");
 				break;
 			case 6:
-				done = !child("watcher", NULL) &&
+				done = !state_child("watcher", NULL) &&
 				    running("server_b");
 				break;
 			}
@@ -193,26 +166,26 @@ main(uint64_t arg)
 		case 1:
 			log_printf(
 			    "step 2: watcher saw value 2, instance %lu -> %lu",
-			    watcher, attr("watcher", "instance"));
+			    watcher, state_attr("watcher", "instance"));
 			break;
 		case 2:
 			log_printf(
 			    "step 3: route changed, pinger (instance %lu -> "
 			    "%lu) talks to server_b",
-			    pinger, attr("pinger", "instance"));
+			    pinger, state_attr("pinger", "instance"));
 			break;
 		case 3:
 			log_printf("step 4: watcher quota raised to %lu KiB",
-			    attr("watcher", "ram") / 1024);
+			    state_attr("watcher", "ram") / 1024);
 			break;
 		case 4:
 			log_printf("step 5: watcher quota lowered to %lu KiB",
-			    attr("watcher", "ram") / 1024);
+			    state_attr("watcher", "ram") / 1024);
 			break;
 		case 5:
 			log_printf("step 6: malformed config rejected; watcher "
 				   "instance %lu and pinger still running",
-			    attr("watcher", "instance"));
+			    state_attr("watcher", "instance"));
 			break;
 		case 6:
 			log_printf("step 7: watcher removed; server_a %s, "
