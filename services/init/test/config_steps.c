@@ -72,23 +72,6 @@ static const struct {
 
 static struct rom state;
 
-/* Whether the child holds a session that server serves. */
-static bool
-served_by(const char *name, const char *server)
-{
-	struct config_node c, s;
-	char n[32];
-
-	if (!state_child(name, &c))
-		return false;
-	for (int e = config_child(c, "session", &s); !e;
-	     e = config_next(s, "session", &s))
-		if (!config_attr_copy(s, "server", n, sizeof(n)) &&
-		    !strcmp(n, server))
-			return true;
-	return false;
-}
-
 int main(uint64_t arg);
 
 int
@@ -142,7 +125,7 @@ main(uint64_t arg)
 			    &r);
 			/* After step 2: the reader got its session at rr. */
 			done = a == applied && r == refused &&
-			    (k == 0 || served_by("reader", "rr"));
+			    (k == 0 || state_served_by("reader", "rr"));
 		}
 		if (!done) {
 			log_printf("step %u: the state never showed it", k + 1);

@@ -59,23 +59,6 @@ running(const char *name)
 	    !strcmp(s, "running");
 }
 
-/* Whether the child holds a session served by that server. */
-static bool
-served_by(const char *name, const char *server)
-{
-	struct config_node c, s;
-	char n[32];
-
-	if (!state_child(name, &c))
-		return false;
-	for (int e = config_child(c, "session", &s); !e;
-	     e = config_next(s, "session", &s))
-		if (!config_attr_copy(s, "server", n, sizeof(n)) &&
-		    !strcmp(n, server))
-			return true;
-	return false;
-}
-
 static bool
 seen_is(const char *value)
 {
@@ -127,7 +110,7 @@ main(uint64_t arg)
 			switch (k) {
 			case 0:
 				done = seen_is("1") &&
-				    served_by("pinger", "server_a");
+				    state_served_by("pinger", "server_a");
 				watcher = state_attr("watcher", "instance");
 				pinger = state_attr("pinger", "instance");
 				break;
@@ -135,7 +118,7 @@ main(uint64_t arg)
 				done = seen_is("2");
 				break;
 			case 2:
-				done = served_by("pinger", "server_b");
+				done = state_served_by("pinger", "server_b");
 				break;
 			case 3:
 				done = state_attr("watcher", "ram") == 2u << 20;

@@ -36,3 +36,19 @@ state_attr(const char *name, const char *attr)
 		config_attr_u64(c, attr, 0, &v);
 	return v;
 }
+
+bool
+state_served_by(const char *name, const char *server)
+{
+	struct config_node c, s;
+	char n[32];
+
+	if (!state_child(name, &c))
+		return false;
+	for (int e = config_child(c, "session", &s); !e;
+	     e = config_next(s, "session", &s))
+		if (!config_attr_copy(s, "server", n, sizeof(n)) &&
+		    !strcmp(n, server))
+			return true;
+	return false;
+}

@@ -16,3 +16,5 @@ extern struct config state_doc;
 bool state_child(const char *name, struct config_node *out);
 /* A number of that child's node; 0 if there is no such child or value. */
 uint64_t state_attr(const char *name, const char *attr);
+/* Whether that child holds a session the server of that name serves. */
+bool state_served_by(const char *name, const char *server);
