@@ -18,6 +18,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <base/parent.h>
+#include <base/rpc.h>
+#include <session/pd.h>
+
 extern char **environ;
 
 static int
@@ -65,6 +69,34 @@ main(int argc, char **argv)
 		return copy(0, 1);
 	if (!strcmp(what, "fault"))
 		*(volatile int *)0 = 1;
+	/*
+	 * greedy: asks its parent for RAM it must refuse (none, more than
+	 * 2^40 at once, amounts that would wrap a sum) and checks that its
+	 * quota did not move; then for one honest MiB, which it gets.
+	 */
+	if (!strcmp(what, "greedy")) {
+		static const uint64_t ask[] = {0, (1ul << 40) + 1, 1ul << 63,
+		    ~0ul, ~0ul - (1ul << 20)};
+		uint64_t *w = utcb_self()->msg, before;
+
+		if (rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL))
+			return 5;
+		before = w[0];
+		for (unsigned i = 0; i < sizeof(ask) / sizeof(ask[0]); i++) {
+			w[0] = ask[i];
+			if (!rpc_call(CAP_PARENT, PARENT_RESOURCE, 1, 0, 0,
+				NULL))
+				return 6;
+		}
+		if (rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL) || w[0] != before)
+			return 7;
+		w[0] = 1ul << 20;
+		if (rpc_call(CAP_PARENT, PARENT_RESOURCE, 1, 0, 0, NULL) ||
+		    rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL) ||
+		    w[0] < before + (1ul << 20))
+			return 8;
+		return 0;
+	}
 	/* raise: ignored, then handled, then the default action ends us */
 	if (!strcmp(what, "raise")) {
 		signal(SIGINT, SIG_IGN);

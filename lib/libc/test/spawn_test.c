@@ -220,6 +220,8 @@ test_fault_kill(void)
 	/* raise (tkill) in the child: its default action is the status. */
 	CHECK(wait_code(spawn(-1, -1, (const char *[]){"raise", 0})) ==
 	    -SIGINT);
+	/* Hostile RAM requests are refused and move no quota. */
+	CHECK(wait_code(spawn(-1, -1, (const char *[]){"greedy", 0})) == 0);
 }
 
 /* A child starts a grandchild that writes into our pipe. */
