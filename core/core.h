@@ -15,7 +15,7 @@
 
 #define PAGE 4096ul
 
-struct pds;
+struct pd_session;
 
 /* memory.c: physical frames, and core's windows onto them. */
 void frame_init(const struct boot_info *bi);
@@ -54,7 +54,8 @@ const struct boot_module *module_find(const struct boot_info *bi,
 bool cmdline_has(const struct boot_info *bi, const char *word);
 const uint8_t *module_data(const struct boot_module *m);
 
-/* pd_session.c: PDs with a RAM quota, their dataspaces and threads. */
+/* pd_session.c, dataspace.c, region_map.c: PDs with a RAM quota, their
+ * threads, dataspaces, mappings and region maps. */
 #define PDS_MAX 64u
 #define PDS_THREADS 32u
 #define PDS_META 256u
@@ -73,7 +74,7 @@ struct pd_fault {
 	uint64_t kind, addr, ip, thread;
 };
 
-struct pds {
+struct pd_session {
 	bool used;
 	uint32_t gen; /* tells old capabilities from new */
 	char label[LABEL_MAX];
@@ -104,7 +105,7 @@ struct dataspace {
 	unsigned rom;   /* a boot module's: its index + 1, else 0 */
 	unsigned cache; /* device memory: MAP_WC or MAP_UC, else 0 (RAM) */
 	uint32_t gen;
-	struct pds *owner;
+	struct pd_session *owner;
 	uint64_t pa;
 	uint32_t pages;
 };
@@ -119,7 +120,7 @@ struct attachment {
 
 struct mapping {
 	bool used;
-	struct pds *pd;
+	struct pd_session *pd;
 	struct dataspace *ds;
 	uint64_t va;
 	unsigned flags;
@@ -131,33 +132,48 @@ struct thread_args {
 	uint64_t fault_ep, badge; /* core's slot of the fault endpoint */
 };
 
+/* The pools, shared by dataspace.c and region_map.c. */
+extern struct dataspace ds_pool[DS_MAX];
+extern struct mapping map_pool[MAP_MAX];
+extern struct attachment attach_pool[ATTACH_MAX];
+
+uint32_t gen_next(void);
+int pds_charge(struct pd_session *p, uint64_t pages);
+void pds_refund(struct pd_session *p, uint64_t pages);
+int pds_entry_take(struct pd_session *p, unsigned *n, unsigned max,
+    const char *what);
+void ds_release(struct pd_session *p);
+void ds_unmap_everywhere(struct dataspace *ds, uint64_t start, uint64_t pages,
+    unsigned depth);
 int pd_map(uint64_t pd, uint64_t va, uint64_t pa, unsigned flags,
-    struct pds *tables_to);
-struct pds *pds_create(const char *label, uint64_t quota, unsigned cpu);
-void pds_destroy(struct pds *p);
-int pds_alloc(struct pds *p, uint64_t size, struct dataspace **ds);
-int pds_map(struct pds *p, struct dataspace *ds, uint64_t va, unsigned flags);
-int pds_unmap(struct pds *p, uint64_t va);
-int pds_give(struct pds *p, uint64_t cap, uint64_t slot, unsigned rights,
+    struct pd_session *tables_to);
+struct pd_session *pds_create(const char *label, uint64_t quota, unsigned cpu);
+void pds_destroy(struct pd_session *p);
+int pds_alloc(struct pd_session *p, uint64_t size, struct dataspace **ds);
+int pds_map(struct pd_session *p, struct dataspace *ds, uint64_t va,
+    unsigned flags);
+int pds_unmap(struct pd_session *p, uint64_t va);
+int pds_give(struct pd_session *p, uint64_t cap, uint64_t slot, unsigned rights,
     uint64_t badge);
-int pds_thread(struct pds *p, const struct thread_args *a, uint64_t *id);
-int pds_stop(struct pds *p, uint64_t id);
-int pds_object(struct pds *p, unsigned type, uint64_t slot);
-int pds_io(struct pds *p, uint64_t base, uint64_t size, bool allow);
-uint64_t pds_index(const struct pds *p);
-struct pds *pds_of(uint64_t idx, uint32_t gen);
-uint64_t pds_free_bytes(const struct pds *p);
-uint64_t pds_used_bytes(const struct pds *p);
-int pds_load(struct pds *p, const uint8_t *img, uint64_t size, uint64_t *entry);
-int pds_start_main(struct pds *p, const struct boot_module *m,
+int pds_thread(struct pd_session *p, const struct thread_args *a, uint64_t *id);
+int pds_stop(struct pd_session *p, uint64_t id);
+int pds_object(struct pd_session *p, unsigned type, uint64_t slot);
+int pds_io(struct pd_session *p, uint64_t base, uint64_t size, bool allow);
+uint64_t pds_index(const struct pd_session *p);
+struct pd_session *pds_of(uint64_t idx, uint32_t gen);
+uint64_t pds_free_bytes(const struct pd_session *p);
+uint64_t pds_used_bytes(const struct pd_session *p);
+int pds_load(struct pd_session *p, const uint8_t *img, uint64_t size,
+    uint64_t *entry);
+int pds_start_main(struct pd_session *p, const struct boot_module *m,
     const struct thread_args *a, uint64_t *id);
 struct dataspace *ds_rom(unsigned module, uint64_t pa, uint64_t size);
 struct dataspace *ds_device(uint64_t pa, uint64_t size, unsigned cache);
-int ds_managed(struct pds *p, uint64_t size, struct dataspace **out);
+int ds_managed(struct pd_session *p, uint64_t size, struct dataspace **out);
 int rm_attach(struct dataspace *rm, struct dataspace *ds, uint64_t offset,
     unsigned flags);
 int rm_detach(struct dataspace *rm, uint64_t offset);
-int pds_resolve(struct pds *p, uint64_t addr, uint64_t error);
+int pds_resolve(struct pd_session *p, uint64_t addr, uint64_t error);
 struct dataspace *ds_of(uint64_t idx, uint32_t gen);
 uint64_t ds_index(const struct dataspace *ds);
 void ds_free(struct dataspace *ds);

@@ -25,7 +25,7 @@
 static const struct boot_info *bi;
 static const struct boot_module *ktchild;
 static struct kobj_ref parent_ep, timer_sig, timer_irq;
-static struct pds *kids[CHILDREN];
+static struct pd_session *kids[CHILDREN];
 static struct {
 	bool exited, faulted;
 	int code;

@@ -1,0 +1,205 @@
+/*
+ * Device sessions: I/O ports, device memory and interrupt lines, each for
+ * one component at a time, never what the kernel drives.
+ */
+#include "service.h"
+
+#include <base/error.h>
+#include <base/log.h>
+#include <base/rpc.h>
+#include <base/string.h>
+#include <kernel/syscalls.h>
+#include <session/io_mem.h>
+#include <session/io_port.h>
+#include <session/irq.h>
+
+static bool
+overlaps(uint64_t base, uint64_t size, uint64_t b, uint64_t n)
+{
+	return base < b + n && b < base + size;
+}
+
+/*
+ * What the kernel drives itself: the local and I/O APICs (core hands out
+ * no page of them), the PICs, the PIT's gate port 0x61, the reset ports
+ * 0x92 and 0xcf9, the debug-exit port and core's serial port. A component
+ * with any of them could take the whole machine down. The PIT's channel
+ * ports stay free: the kernel calibrates with them before core runs, and
+ * the timer driver drives them after.
+ */
+static const struct {
+	uint64_t base, size;
+} kept_mem[] = {{0xfec00000, 0x100000}, {0xfee00000, 0x100000}},
+  kept_ports[] = {{0x20, 2}, {0xa0, 2}, {0x4d0, 2}, {0x61, 1}, {0x92, 1},
+      {0xcf9, 1}, {EXIT_PORT, 1}, {0x3f8, 8}};
+
+/* Device memory is what the loader did not call RAM; exclusive, too. */
+static bool
+io_mem_taken(uint64_t base, uint64_t size)
+{
+	for (unsigned i = 0; i < sizeof(kept_mem) / sizeof(kept_mem[0]); i++)
+		if (overlaps(base, size, kept_mem[i].base, kept_mem[i].size))
+			return true;
+	for (unsigned i = 0; i < core_boot->nram; i++)
+		if (overlaps(base, size, core_boot->ram[i].base,
+			core_boot->ram[i].size))
+			return true;
+	for (unsigned k = 0; k < SESSIONS; k++)
+		if (slots[k].used && sessions[k].kind == K_IOMEM &&
+		    overlaps(base, size, sessions[k].base, sessions[k].size))
+			return true;
+	return false;
+}
+
+/*
+ * Core keeps what the kernel drives; ranges are exclusive. 0xcf9 shares
+ * the PCI configuration address register's dword (0xcf8-0xcfb): it goes
+ * only with that whole register, to the one driver that takes it first,
+ * the platform driver.
+ */
+static bool
+io_taken(uint64_t base, uint64_t size)
+{
+	bool pci = base == 0xcf8 && (size == 4 || size == 8);
+
+	for (unsigned i = 0; i < sizeof(kept_ports) / sizeof(kept_ports[0]);
+	     i++)
+		if (overlaps(base, size, kept_ports[i].base,
+			kept_ports[i].size) &&
+		    !(pci && kept_ports[i].base == 0xcf9))
+			return true;
+	for (unsigned k = 0; k < SESSIONS; k++)
+		if (slots[k].used && sessions[k].kind == K_IO &&
+		    overlaps(base, size, sessions[k].base, sessions[k].size))
+			return true;
+	return false;
+}
+
+int
+device_call(unsigned s, uint64_t label, uint64_t info)
+{
+	struct pd_session *p;
+	int e;
+
+	if (sessions[s].kind == K_IO && label == IO_PORT_ACCESS) {
+		if (!(p = received_pd(info)) || sessions[s].io_pd)
+			return -E_CAP;
+		if ((e = pds_io(p, sessions[s].base, sessions[s].size, true)))
+			return e;
+		sessions[s].io_pd = p;
+		return 0;
+	}
+	if (sessions[s].kind == K_IOMEM && label == IO_MEM_MAP) {
+		uint64_t va = utcb_self()->msg[0];
+		unsigned flags = MAP_W | (sessions[s].wc ? MAP_WC : MAP_UC);
+
+		if (!(p = received_pd(info)) || sessions[s].io_pd)
+			return -E_CAP;
+		if ((va & (PAGE - 1)) || va >= USER_TOP ||
+		    sessions[s].size > USER_TOP - va)
+			return -E_INVAL;
+		for (uint64_t off = 0; off < sessions[s].size; off += PAGE)
+			if ((e = pd_map(p->pd, va + off, sessions[s].base + off,
+				 flags, p)))
+				return e;
+		sessions[s].io_pd = p;
+		sessions[s].va = va;
+		return 0;
+	}
+	if (sessions[s].kind == K_IOMEM && label == IO_MEM_DATASPACE) {
+		uint64_t bytes = utcb_self()->msg[0];
+		struct dataspace *ds = sessions[s].ds;
+
+		if (!ds) {
+			if (!bytes || (bytes & (PAGE - 1)) ||
+			    bytes > sessions[s].size)
+				return -E_INVAL;
+			if (!(ds = ds_device(sessions[s].base, bytes,
+				  sessions[s].wc ? MAP_WC : MAP_UC)))
+				return -E_NOMEM;
+			sessions[s].ds = ds;
+		}
+		utcb_self()->msg[0] = (uint64_t)ds->pages * PAGE;
+		reply_words = 1;
+		reply_cap(K_DS, ds->gen, ds_index(ds), RIGHT_ALL);
+		return 0;
+	}
+	if (sessions[s].kind == K_IRQ && label == IRQ_SIGH) {
+		if (MSG_NCAPS(info) != 1 || sessions[s].irq.slot)
+			return -E_INVAL;
+		return kobj_new(KOBJ_IRQ, sessions[s].line, core_rcv,
+		    &sessions[s].irq);
+	}
+	if (sessions[s].kind == K_IRQ && label == IRQ_ACK)
+		return sessions[s].irq.slot
+		    ? (int)sys_irq_ack(sessions[s].irq.slot)
+		    : -E_INVAL;
+	return -E_NOSYS;
+}
+
+int
+io_open(unsigned s, const char *service, const struct session_request *r,
+    const char *label)
+{
+	if (!strcmp(service, "IO_PORT")) {
+		uint64_t base = session_arg(r->args, "base", 0x10000);
+		uint64_t size = session_arg(r->args, "size", 0);
+
+		if (!size || base >= 0x10000 || size > 0x10000 - base ||
+		    io_taken(base, size)) {
+			log_printf("core: I/O ports '%s' refused for '%s'",
+			    r->args, label);
+			return -E_DENIED;
+		}
+		sessions[s].kind = K_IO;
+		sessions[s].base = base;
+		sessions[s].size = size;
+		return reply_device(&io_table, s) ? -E_NOMEM : 0;
+	}
+	if (!strcmp(service, "IO_MEM")) {
+		uint64_t base = session_arg(r->args, "base", 0);
+		uint64_t size = session_arg(r->args, "size", 0);
+
+		if (!size || (base | size) & (PAGE - 1) || base + size < base ||
+		    io_mem_taken(base, size)) {
+			log_printf("core: device memory '%s' refused for '%s'",
+			    r->args, label);
+			return -E_DENIED;
+		}
+		sessions[s].kind = K_IOMEM;
+		sessions[s].base = base;
+		sessions[s].size = size;
+		sessions[s].wc = session_arg(r->args, "wc", 0);
+		return reply_device(&iomem_table, s) ? -E_NOMEM : 0;
+	}
+	uint64_t line = session_arg(r->args, "irq", 16);
+
+	for (unsigned k = 0; k < SESSIONS; k++)
+		if (slots[k].used && k != s && sessions[k].kind == K_IRQ &&
+		    sessions[k].line == line)
+			line = 16;
+	if (line >= 16 || line == 2) {
+		log_printf("core: IRQ '%s' refused for '%s'", r->args, label);
+		return -E_DENIED;
+	}
+	sessions[s].kind = K_IRQ;
+	sessions[s].line = (unsigned)line;
+	return reply_device(&irq_table, s) ? -E_NOMEM : 0;
+}
+
+/* What the session gave goes: ports, mappings, the dataspace, the IRQ. */
+void
+io_close(unsigned s)
+{
+	struct session *d = &sessions[s];
+
+	if (d->kind == K_IO && d->io_pd && d->io_pd->used)
+		pds_io(d->io_pd, d->base, d->size, false);
+	if (d->kind == K_IOMEM && d->io_pd && d->io_pd->used)
+		for (uint64_t off = 0; off < d->size; off += PAGE)
+			sys_unmap(d->io_pd->pd, d->va + off);
+	if (d->kind == K_IOMEM && d->ds)
+		ds_free(d->ds); /* unmapped wherever it is */
+	if (d->kind == K_IRQ && d->irq.slot)
+		kobj_free(&d->irq);
+}
