@@ -96,8 +96,7 @@ rom_open(unsigned s, const char *label)
 	if (!strcmp(last_element(label), "platform_info") && info_pa) {
 		sessions[s].kind = K_ROM;
 		sessions[s].module = core_boot->nmods;
-		reply_cap(K_ROM, 0, core_boot->nmods, RIGHT_SEND | RIGHT_GRANT);
-		return 0;
+		return reply_device(&rom_table, s) ? -E_NOMEM : 0;
 	}
 	if (!(m = module_find(core_boot, last_element(label)))) {
 		log_printf("core: no ROM '%s' for '%s'", last_element(label),
@@ -106,6 +105,5 @@ rom_open(unsigned s, const char *label)
 	}
 	sessions[s].kind = K_ROM;
 	sessions[s].module = (unsigned)(m - core_boot->mods);
-	reply_cap(K_ROM, 0, sessions[s].module, RIGHT_SEND | RIGHT_GRANT);
-	return 0;
+	return reply_device(&rom_table, s) ? -E_NOMEM : 0;
 }

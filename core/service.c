@@ -35,7 +35,8 @@ struct session sessions[SESSIONS];
 struct session_slot slots[SESSIONS];
 struct session_table io_table = {"core", K_IO, SESSIONS, slots},
 		     iomem_table = {"core", K_IOMEM, SESSIONS, slots},
-		     irq_table = {"core", K_IRQ, SESSIONS, slots};
+		     irq_table = {"core", K_IRQ, SESSIONS, slots},
+		     rom_table = {"core", K_ROM, SESSIONS, slots};
 
 uint64_t reply_words, reply_cap_badge, reply_cap_src;
 int reply_cap_kind;
@@ -53,7 +54,8 @@ reply_cap(enum kind kind, uint32_t gen, uint64_t idx, unsigned rights)
 	reply_cap_rights = rights;
 }
 
-/* A device session's capability, kept in its slot until the close. */
+/* A device or ROM session's capability, kept in its slot until the close
+ * revokes it with every copy. */
 int
 reply_device(const struct session_table *t, unsigned s)
 {
@@ -159,7 +161,7 @@ close_session(uint64_t id)
 	}
 	if (sessions[id].kind == K_PD)
 		pd_close((unsigned)id);
-	else
+	else if (sessions[id].kind != K_ROM)
 		io_close((unsigned)id);
 	session_table_free(&io_table, (unsigned)id);
 	return 0;
@@ -196,9 +198,13 @@ dispatch(uint64_t badge, uint64_t info)
 		if (!(p = pds_of(idx, BADGE_GEN(badge))))
 			return -E_CAP;
 		return pd_call(p, BADGE_KIND(badge) == K_PD_OWN, label, info);
-	case K_ROM:
-		return idx <= core_boot->nmods ? rom_call((unsigned)idx, label)
-					       : -E_CAP;
+	case K_ROM: {
+		int s = session_table_lookup(&rom_table, badge);
+
+		if (s < 0 || sessions[s].kind != K_ROM)
+			return -E_CAP;
+		return rom_call(sessions[s].module, label);
+	}
 	case K_DS: {
 		struct dataspace *rm = ds_of(idx, BADGE_GEN(badge));
 
@@ -263,7 +269,8 @@ core_run_init(const struct boot_info *info, const struct boot_module *m)
 	    .quota = INIT_CPU_OWN};
 
 	core_boot = info;
-	if (kobj_new(KOBJ_ENDPOINT, 0, 0, &core_ep) || !(core_rcv = cap_alloc()))
+	if (kobj_new(KOBJ_ENDPOINT, 0, 0, &core_ep) ||
+	    !(core_rcv = cap_alloc()))
 		power_off(100);
 	platform_info();
 	/* init gets all RAM but what core keeps for its own bookkeeping. */
@@ -272,8 +279,8 @@ core_run_init(const struct boot_info *info, const struct boot_module *m)
 	a.fault_ep = core_ep.slot;
 	a.badge = BADGE(K_CHILD, 0, 0);
 	if (!init_pd ||
-	    pds_give(init_pd, core_ep.slot, CAP_PARENT, RIGHT_SEND | RIGHT_GRANT,
-		BADGE(K_CHILD, 0, 0)) ||
+	    pds_give(init_pd, core_ep.slot, CAP_PARENT,
+		RIGHT_SEND | RIGHT_GRANT, BADGE(K_CHILD, 0, 0)) ||
 	    pds_give(init_pd, core_ep.slot, CAP_PD, RIGHT_SEND | RIGHT_GRANT,
 		BADGE(K_PD_OWN, init_pd->gen, pds_index(init_pd))) ||
 	    pds_start_main(init_pd, m, &a, &id)) {

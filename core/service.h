@@ -53,7 +53,7 @@ extern uint64_t core_rcv;       /* where a received capability lands */
 extern struct pd_session *init_pd;
 extern struct session sessions[SESSIONS];
 extern struct session_slot slots[SESSIONS];
-extern struct session_table io_table, iomem_table, irq_table;
+extern struct session_table io_table, iomem_table, irq_table, rom_table;
 /* The reply the handlers fill: its words, and the capability to send. */
 extern uint64_t reply_words, reply_cap_badge, reply_cap_src;
 extern int reply_cap_kind;

@@ -1,7 +1,8 @@
 /*
  * A hostile client for run/walls_stale.run: it keeps a copy of a session
  * capability (Timer; with service="IO_PORT" core's I/O ports base=0x2f8
- * size=8; with service="ROM" the ROM "stale", from report_rom) past the
+ * size=8; with service="ROM" the ROM config/@rom names, default "stale",
+ * from report_rom, or a boot module from core) past the
  * session's close and uses it after the slot
  * was given to a new session. Both the copy the parent handed over and a
  * copy the client made itself must reach nothing, while the new session
@@ -54,8 +55,8 @@ victim(void)
 	return 0;
 }
 
-/* The service config/@service names: Timer, IO_PORT or ROM. */
-static char service[16] = "Timer";
+/* The service config/@service names: Timer, IO_PORT or ROM; and the ROM. */
+static char service[16] = "Timer", rom[32] = "stale";
 
 /* A device capability kept past its Platform session: refused after. */
 static int
@@ -106,7 +107,7 @@ session_get(uint64_t *cap, uint64_t *id)
 		return session_open_args("IO_PORT", "", "base=0x2f8 size=8", 0,
 		    cap, id);
 	if (!strcmp(service, "ROM"))
-		return session_open("ROM", "stale", 0, cap, id);
+		return session_open("ROM", rom, 0, cap, id);
 	return session_open("Timer", "", 0, cap, id);
 }
 
@@ -145,6 +146,9 @@ main(uint64_t arg)
 	if (config_has_attr(config_root(&cfg), "service") &&
 	    config_attr_copy(config_root(&cfg), "service", service,
 		sizeof(service)))
+		return 1;
+	if (config_has_attr(config_root(&cfg), "rom") &&
+	    config_attr_copy(config_root(&cfg), "rom", rom, sizeof(rom)))
 		return 1;
 	if (is_victim)
 		return victim();
