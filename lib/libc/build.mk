@@ -12,6 +12,7 @@ test_libc_child_SRC := lib/libc/test/child.c
 # The file system on the host, with the offsets and sizes a hostile child
 # sends through its Fd session (the runtime is stubbed in the test).
 HOST_TESTS += test_libc_vfs
-test_libc_vfs_SRC := lib/libc/vfs.c lib/libc/test/test_vfs.c \
+test_libc_vfs_SRC := lib/libc/vfs.c lib/libc/fd.c lib/libc/dev.c lib/libc/pipe.c \
+	lib/libc/remote.c lib/libc/poll.c lib/libc/test/test_vfs.c \
 	$(CONFIG_PARSER) lib/base/format.c
 test_libc_vfs_CFLAGS := -D_GNU_SOURCE

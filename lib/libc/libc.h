@@ -35,6 +35,8 @@ _Noreturn void libc_vfork_exit(int code);
 int libc_clone_vfork(int (*fn)(void *), void *stack, void *arg);
 struct config;
 void spawn_init(const struct config *cfg); /* <spawn ram="32M"/> */
+int libc_getpid(void);                     /* <process pid>, else 1 */
+int libc_getppid(void);                    /* <process ppid>, else 0 */
 
 /* signal.c */
 struct k_sigaction;

@@ -120,7 +120,15 @@ static struct session_table config_table = {"libc", K_CONFIG, CONFIG_SESSIONS,
 static struct proc procs[PROCS];
 static uint64_t ep, ep_sig, rcv;
 static volatile int ended; /* futex: a child ended */
-static int next_pid = 2;   /* we are 1 */
+/*
+ * Process ids: our parent names us in <process pid ppid>; a component
+ * started by init is 1, its parent 0. Our children's ids count up from
+ * ours and never repeat ours or our parent's, so kill(getpid()) and
+ * kill(getppid()) never reach a child; they are unique among our
+ * children (not system-wide: there is no global process table).
+ */
+static int self_pid = 1, parent_pid;
+static int next_pid = 2;
 
 /* The vfork child's state, and where the parent resumes. */
 static struct {
@@ -606,6 +614,42 @@ libc_vfork_resume(long pid)
 	__builtin_unreachable();
 }
 
+static bool
+pid_taken(int pid)
+{
+	if (pid == self_pid || pid == parent_pid)
+		return true;
+	for (unsigned i = 0; i < PROCS; i++)
+		if (procs[i].used && procs[i].pid == pid)
+			return true;
+	return false;
+}
+
+/* PROCS children at most: a free id is found within PROCS + 3 steps. */
+static int
+pid_next(void)
+{
+	int pid;
+
+	do {
+		pid = next_pid;
+		next_pid = next_pid == INT_MAX ? 2 : next_pid + 1;
+	} while (pid_taken(pid));
+	return pid;
+}
+
+int
+libc_getpid(void)
+{
+	return self_pid;
+}
+
+int
+libc_getppid(void)
+{
+	return parent_pid;
+}
+
 static int
 proc_alloc(void)
 {
@@ -613,7 +657,7 @@ proc_alloc(void)
 		if (!procs[i].used) {
 			memset(&procs[i], 0, sizeof(procs[i]));
 			procs[i].used = true;
-			procs[i].pid = next_pid++;
+			procs[i].pid = pid_next();
 			return (int)i;
 		}
 	}
@@ -720,6 +764,9 @@ child_config(struct text *t, unsigned idx, char *const *argv, char *const *envp,
 	}
 	fmt_snprintf(num, sizeof(num), " <spawn ram=\"%lu\"/>\n", ram);
 	put(t, "%s", num);
+	fmt_snprintf(num, sizeof(num), " <process pid=\"%d\" ppid=\"%d\"/>\n",
+	    procs[idx].pid, self_pid);
+	put(t, "%s", num);
 	if ((vfs = vfs_config(&vfs_len))) {
 		put(t, "%s", " ");
 		if (t->len + vfs_len < t->max) {
@@ -806,9 +853,20 @@ spawn_init(const struct config *cfg)
 {
 	struct config_node n;
 
+	uint64_t pid, ppid;
+
 	if (!config_child(config_root(cfg), "spawn", &n) &&
 	    config_attr_u64(n, "ram", RAM_DEFAULT, &spawn_ram))
 		log_printf("libc: config: <spawn ram> is malformed");
+	if (!config_child(config_root(cfg), "process", &n)) {
+		if (config_attr_u64(n, "pid", 1, &pid) ||
+		    config_attr_u64(n, "ppid", 0, &ppid) || !pid ||
+		    pid > INT_MAX || ppid > INT_MAX || pid == ppid)
+			log_printf("libc: config: <process> is malformed");
+		else
+			self_pid = (int)pid, parent_pid = (int)ppid;
+	}
+	next_pid = self_pid == INT_MAX ? 2 : self_pid + 1;
 }
 
 static long
@@ -928,7 +986,7 @@ libc_kill(long pid, int sig)
 {
 	if (sig < 0 || sig > 64)
 		return -EINVAL;
-	if (pid == 1) /* ourselves */
+	if (pid == self_pid)
 		return libc_signal_self(sig);
 	/* A child runs no handlers we could call: the default action. */
 	for (unsigned i = 0; i < PROCS; i++) {

@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/prctl.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
@@ -167,6 +169,13 @@ do_mmap(long addr, size_t len, long prot, long flags, long fd)
 
 	if (!(flags & MAP_ANONYMOUS) || fd != -1 || (flags & MAP_FIXED) || !len)
 		return -ENOSYS;
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return -EINVAL;
+	/* Our RAM is never executable (code comes only from ELF images). */
+	if (prot & PROT_EXEC)
+		return -EACCES;
+	if (len > (1ul << 46))
+		return -ENOMEM; /* and pages below cannot wrap */
 	if (pages <= CHUNK_PAGES / 2)
 		return (p = chunk_pages(pages)) ? (long)p : -ENOMEM;
 	for (i = 0; i < BIG && bigs[i].ptr; i++)
@@ -220,6 +229,38 @@ libc_clock(struct timespec *ts)
 	ts->tv_sec = (time_t)(ns / 1000000000);
 	ts->tv_nsec = (long)(ns % 1000000000);
 	return 0;
+}
+
+/*
+ * Pages are mapped readable and writable, in chunks shared by many
+ * mappings, so rights cannot be taken from some of them: mprotect to
+ * PROT_READ|PROT_WRITE (what musl's pthread_create asks for after its
+ * PROT_NONE reservation) is what we have; execute is refused, and taking
+ * rights away is not supported (musl's callers accept ENOSYS).
+ */
+static long
+do_mprotect(long prot)
+{
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return -EINVAL;
+	if (prot & PROT_EXEC)
+		return -EACCES;
+	return prot == (PROT_READ | PROT_WRITE) ? 0 : -ENOSYS;
+}
+
+/* select's timeval, checked (a raw call need not come from musl). */
+static long
+do_select(int n, fd_set *r, fd_set *w, fd_set *x, const struct timeval *tv)
+{
+	struct timespec t;
+
+	if (!tv)
+		return vfs_select(n, r, w, x, NULL);
+	if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)
+		return -EINVAL;
+	t.tv_sec = tv->tv_sec;
+	t.tv_nsec = tv->tv_usec * 1000;
+	return vfs_select(n, r, w, x, &t);
 }
 
 static long
@@ -333,7 +374,7 @@ call(long n, long a, long b, long c, long d, long e)
 	case SYS_kill:
 		return libc_kill(a, (int)b);
 	case SYS_getppid:
-		return 0;
+		return libc_getppid();
 	case SYS_getuid:
 	case SYS_geteuid:
 	case SYS_getgid:
@@ -341,6 +382,15 @@ call(long n, long a, long b, long c, long d, long e)
 		return 0; /* no users: everyone is root of its own sandbox */
 	case SYS_poll:
 		return vfs_poll((struct pollfd *)a, (unsigned long)b, (int)c);
+	case SYS_ppoll: /* the signal mask: none is ever blocked */
+		return vfs_ppoll((struct pollfd *)a, (unsigned long)b,
+		    (const struct timespec *)c);
+	case SYS_select:
+		return do_select((int)a, (fd_set *)b, (fd_set *)c, (fd_set *)d,
+		    (const struct timeval *)e);
+	case SYS_pselect6:
+		return vfs_select((int)a, (fd_set *)b, (fd_set *)c, (fd_set *)d,
+		    (const struct timespec *)e);
 	case SYS_uname:
 		return do_uname((struct utsname *)a);
 	case SYS_utimensat:
@@ -372,6 +422,7 @@ call(long n, long a, long b, long c, long d, long e)
 		 * allocates anew and copies. */
 		return -ENOMEM;
 	case SYS_mprotect:
+		return do_mprotect(c);
 	case SYS_madvise:
 		return 0;
 	case SYS_brk:
@@ -382,7 +433,7 @@ call(long n, long a, long b, long c, long d, long e)
 		return a == 0x1002 && !sys_thread_tls((uint64_t)b) ? 0
 								   : -EINVAL;
 	case SYS_getpid:
-		return 1;
+		return libc_getpid();
 	case SYS_clock_gettime:
 		return libc_clock((struct timespec *)b);
 	case SYS_rt_sigprocmask:

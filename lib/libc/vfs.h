@@ -1,9 +1,13 @@
-/* The backend's file system (vfs.c), for syscall.c. */
+/*
+ * The backend's files (vfs.c, fd.c, poll.c and the kinds of file.h), for
+ * syscall.c and spawn.c.
+ */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 
 struct config;
@@ -26,7 +30,12 @@ long vfs_fcntl(long fd, int cmd, long arg);
 long vfs_pipe(int *fds, int flags);
 long vfs_ioctl(long fd, unsigned long req, void *arg);
 struct pollfd;
+struct timespec;
 long vfs_poll(struct pollfd *fds, unsigned long n, int timeout_ms);
+/* t: a relative timeout, NULL for none */
+long vfs_ppoll(struct pollfd *fds, unsigned long n, const struct timespec *t);
+long vfs_select(int nfds, fd_set *r, fd_set *w, fd_set *x,
+    const struct timespec *t);
 long vfs_log(const char *buf, size_t len); /* syscall.c: the log, by lines */
 bool vfs_is_log(long fd);
 
@@ -45,6 +54,7 @@ long vfs_file_read(struct file *f, char *buf, size_t len, bool block);
 long vfs_file_write(struct file *f, const char *buf, size_t len, bool block);
 long vfs_file_seek(struct file *f, long off, int whence);
 bool vfs_file_readable(const struct file *f); /* a read would not wait */
+short vfs_file_ready(const struct file *f, short events);
 void vfs_file_stat(struct file *f, struct stat *st);
 int vfs_file_flags(const struct file *f);
 const char *vfs_file_device(const struct file *f); /* "/dev/log" or NULL */

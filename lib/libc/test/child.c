@@ -67,6 +67,21 @@ main(int argc, char **argv)
 	}
 	if (!strcmp(what, "cat"))
 		return copy(0, 1);
+	/* pids: our ids, and with "spawn" those of a child of ours too */
+	if (!strcmp(what, "pids")) {
+		printf("%d %d\n", (int)getpid(), (int)getppid());
+		if (argc > 2 && !strcmp(argv[2], "spawn")) {
+			pid_t pid;
+
+			fflush(stdout);
+			if (posix_spawn(&pid, "/bin/child", NULL, NULL,
+				(char *[]){"child", "pids", 0}, environ))
+				return 3;
+			waitpid(pid, NULL, 0);
+			printf("%d\n", (int)pid);
+		}
+		return 0;
+	}
 	if (!strcmp(what, "fault"))
 		*(volatile int *)0 = 1;
 	/*

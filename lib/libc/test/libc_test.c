@@ -2,21 +2,26 @@
  * The libc test: stdio (with floating point), strings, stdlib (a malloc
  * stress, qsort, strtod), time, errno values and file I/O on the
  * component's RAM file system, argv and environment, and threads (mutexes,
- * condition variables, thread-local storage, join and detach), each check
- * counted; the verdict is the exit code.
+ * condition variables, thread-local storage, join and detach), select and
+ * ppoll, each check counted; the verdict is the exit code.
  */
+#define _GNU_SOURCE /* ppoll */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -334,6 +339,138 @@ test_threads(void)
 	pthread_mutex_unlock(&mutex);
 }
 
+/*
+ * select, pselect and ppoll over a pipe (a kind of file in lib/libc/pipe.c):
+ * readiness before and after a write, a writer thread waking a select
+ * that waits without a timeout, and the refusals: a descriptor that is
+ * not open, too many descriptors, a malformed timeout.
+ */
+static int wake_fd = -1;
+
+static void *
+late_writer(void *arg)
+{
+	(void)arg;
+	usleep(10000);
+	write(wake_fd, "w", 1);
+	return NULL;
+}
+
+static void
+test_select(void)
+{
+	struct timeval zero = {0, 0};
+	struct timespec zero_ts = {0, 0};
+	int p[2];
+	fd_set r, w;
+	char c;
+
+	CHECK(pipe(p) == 0);
+	FD_ZERO(&r);
+	FD_SET(p[0], &r);
+	CHECK(select(p[0] + 1, &r, NULL, NULL, &zero) == 0 &&
+	    !FD_ISSET(p[0], &r));
+	FD_ZERO(&w);
+	FD_SET(p[1], &w);
+	CHECK(select(p[1] + 1, NULL, &w, NULL, &zero) == 1 &&
+	    FD_ISSET(p[1], &w));
+	CHECK(write(p[1], "x", 1) == 1);
+	FD_ZERO(&r);
+	FD_SET(p[0], &r);
+	CHECK(pselect(p[0] + 1, &r, NULL, NULL, &zero_ts, NULL) == 1 &&
+	    FD_ISSET(p[0], &r));
+	CHECK(read(p[0], &c, 1) == 1 && c == 'x');
+	struct timeval short_wait = {0, 20000};
+
+	FD_ZERO(&r);
+	FD_SET(p[0], &r);
+	CHECK(select(p[0] + 1, &r, NULL, NULL, &short_wait) == 0);
+
+	/* no timeout: a thread's write wakes us */
+	pthread_t t;
+
+	wake_fd = p[1];
+	FD_ZERO(&r);
+	FD_SET(p[0], &r);
+	CHECK(!pthread_create(&t, NULL, late_writer, NULL));
+	CHECK(select(p[0] + 1, &r, NULL, NULL, NULL) == 1 &&
+	    FD_ISSET(p[0], &r));
+	pthread_join(t, NULL);
+	CHECK(read(p[0], &c, 1) == 1 && c == 'w');
+
+	struct pollfd pfd = {.fd = p[0], .events = POLLIN};
+
+	CHECK(ppoll(&pfd, 1, &zero_ts, NULL) == 0 && pfd.revents == 0);
+	CHECK(ppoll(&pfd, 1, &(struct timespec){0, 2000000000L}, NULL) == -1 &&
+	    errno == EINVAL);
+
+	/* a writer gone: the read end is readable (end of file) */
+	close(p[1]);
+	FD_ZERO(&r);
+	FD_SET(p[0], &r);
+	CHECK(select(p[0] + 1, &r, NULL, NULL, &zero) == 1 &&
+	    FD_ISSET(p[0], &r));
+	CHECK(read(p[0], &c, 1) == 0);
+
+	/* refusals */
+	FD_ZERO(&r);
+	FD_SET(p[1], &r); /* closed */
+	CHECK(select(p[1] + 1, &r, NULL, NULL, &zero) == -1 && errno == EBADF);
+	FD_ZERO(&r);
+	FD_SET(60, &r); /* never opened */
+	CHECK(select(61, &r, NULL, NULL, &zero) == -1 && errno == EBADF);
+	CHECK(select(-1, NULL, NULL, NULL, &zero) == -1 && errno == EINVAL);
+	CHECK(syscall(SYS_select, FD_SETSIZE + 1, NULL, NULL, NULL, &zero) ==
+		-1 &&
+	    errno == EINVAL);
+	CHECK(syscall(SYS_select, 0, NULL, NULL, NULL,
+		  &(struct timeval){0, 1000000}) == -1 &&
+	    errno == EINVAL);
+	CHECK(syscall(SYS_pselect6, 0, NULL, NULL, NULL,
+		  &(struct timespec){-1, 0}, NULL) == -1 &&
+	    errno == EINVAL);
+	close(p[0]);
+
+	/* every kind answers stat and getdents with its own type */
+	struct stat st;
+	DIR *dir = opendir("/dev");
+	struct dirent *de;
+	int chr = 0;
+
+	CHECK(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode));
+	CHECK(stat("/dev", &st) == 0 && S_ISDIR(st.st_mode));
+	while (dir && (de = readdir(dir)))
+		chr += de->d_type == DT_CHR;
+	CHECK(chr == 3);
+	if (dir)
+		closedir(dir);
+	CHECK(rename("/", "/x") == -1);
+}
+
+/* mmap and mprotect honour what they can and refuse the rest. */
+static void
+test_mmap(void)
+{
+	char *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	CHECK(p != MAP_FAILED);
+	if (p != MAP_FAILED) {
+		p[8191] = 1;
+		CHECK(mprotect(p, 8192, PROT_READ | PROT_WRITE) == 0);
+		CHECK(mprotect(p, 4096, PROT_READ | PROT_EXEC) == -1 &&
+		    errno == EACCES);
+		CHECK(mprotect(p, 4096, PROT_READ) == -1 && errno == ENOSYS);
+		CHECK(p[8191] == 1 && munmap(p, 8192) == 0);
+	}
+	CHECK(mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED &&
+	    errno == EACCES);
+	CHECK(mmap(NULL, 4096, 0x100, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) ==
+		MAP_FAILED &&
+	    errno == EINVAL);
+}
+
 /* argv and the environment come from the config (run/libc/libc.config). */
 static void
 test_args(int argc, char **argv)
@@ -355,6 +492,8 @@ main(int argc, char **argv)
 	test_time();
 	test_files();
 	test_threads();
+	test_select();
+	test_mmap();
 	printf("libc test: %d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
 }

@@ -242,6 +242,32 @@ test_grandchild(void)
 	CHECK(wait_code(pid) == 0);
 }
 
+/*
+ * getpid and getppid: a child knows itself by the id we know it by, and
+ * us as its parent; its own child is named by a different id, and is
+ * never given its parent's or grandparent's.
+ */
+static void
+test_pids(void)
+{
+	char buf[128];
+	int p[2], pid = 0, ppid = 0, gpid = 0, gppid = 0, gid = 0;
+	pid_t child;
+
+	CHECK(getpid() == 1 && getppid() == 0);
+	CHECK(pipe2(p, O_CLOEXEC) == 0);
+	child = spawn(-1, p[1], (const char *[]){"pids", "spawn", 0});
+	close(p[1]);
+	slurp(p[0], buf, sizeof(buf));
+	close(p[0]);
+	CHECK(wait_code(child) == 0);
+	CHECK(sscanf(buf, "%d %d\n%d %d\n%d", &pid, &ppid, &gpid, &gppid,
+		  &gid) == 5);
+	CHECK(pid == child && ppid == 1);
+	CHECK(gppid == child && gpid == gid && gpid != child && gpid != 1);
+	CHECK(kill(getpid(), 0) == 0);
+}
+
 static void
 test_env_cwd(void)
 {
@@ -280,6 +306,7 @@ main(void)
 	test_fault_kill();
 	test_grandchild();
 	test_env_cwd();
+	test_pids();
 	printf("spawn test: %d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
 }
