@@ -107,7 +107,7 @@ LIBC_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g -fno-stack-protector -fno-pic -
 	-Iinclude -I$(B)/gen/include $(WARN) -MMD -MP
 LIBC_BACKEND := lib/libc/syscall.c lib/libc/vfs.c lib/libc/fd.c lib/libc/dev.c \
 	lib/libc/pipe.c lib/libc/remote.c lib/libc/poll.c lib/libc/thread.c \
-	lib/libc/spawn.c lib/libc/signal.c
+	lib/libc/spawn.c lib/libc/children.c lib/libc/signal.c
 LIBC_CRT := $(B)/libc-obj/lib/libc/crt0.o
 libc_obj = $(patsubst %.c,$(B)/libc-obj/%.o,$(1))
 
