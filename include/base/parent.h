@@ -21,11 +21,17 @@ enum parent_label {
 	/*
 	 * A struct session_request (session_request_put): the service name,
 	 * the RAM quota the session may cost, the label and the arguments.
-	 * The reply carries the session capability and w0: the parent's id
-	 * for the session.
+	 * The reply's w0 is the parent's id for the session; w1 0: the
+	 * reply carries the session capability; w1 1: the request is
+	 * pending at a server, and PARENT_SESSION_RESULT fetches the answer
+	 * (a parent never waits for a server while a client waits for it).
 	 */
 	PARENT_SESSION = 3,
-	/* w0: the parent's id for the session */
+	/*
+	 * w0: the parent's id for the session -> w0 1: the server answers
+	 * later (the quota comes back then); PARENT_SESSION_RESULT says
+	 * E_NOENT once it has
+	 */
 	PARENT_CLOSE = 4,
 	/* w0-1: the service name; the message carries the root endpoint */
 	PARENT_ANNOUNCE = 5,
@@ -36,7 +42,17 @@ enum parent_label {
 	/* w0: bytes of RAM I need beyond my quota -> 0: my PD session's
 	 * quota was raised (from the parent's own), so ask core again */
 	PARENT_RESOURCE = 8,
+	/*
+	 * w0: the id of a pending session -> as PARENT_SESSION's reply (w1
+	 * 1: still pending), or the server's refusal. Closing the id gives
+	 * the request up.
+	 */
+	PARENT_SESSION_RESULT = 9,
+	/* a signal cap: submitted when an answer to a pending request came */
+	PARENT_SESSION_SIGH = 10,
 };
+/* How long a client waits for a server's answer before it gives up. */
+#define SESSION_ANSWER_MS 10000u
 
 enum root_label {
 	/* as PARENT_SESSION, with every hop's label: the service name, RAM

@@ -2,6 +2,8 @@
  * A child's side of the parent protocol: its log, its exit, sessions and
  * announcements. Message strings are packed bytes after a length word.
  */
+#include <stdbool.h>
+
 #include <base/env.h>
 #include <base/error.h>
 #include <base/log.h>
@@ -9,6 +11,7 @@
 #include <base/rpc.h>
 #include <base/runtime.h>
 #include <base/string.h>
+#include <base/tsc.h>
 #include <kernel/syscalls.h>
 
 void
@@ -78,13 +81,74 @@ put_service(const char *service)
 	msg_put_str(u->msg, 0, service, SERVICE_NAME_MAX - 1);
 }
 
+/*
+ * Our signal for answers to pending requests, registered with the parent
+ * at the first one. A parent that knows no pending requests (libc's)
+ * refuses it: then we look every 10 ms.
+ */
+static uint64_t answer_sig;
+static volatile int answer_state; /* 0: none, 1: being made, 2: there */
+
+static uint64_t
+answer_signal(void)
+{
+	int none = 0;
+
+	if (__atomic_compare_exchange_n(&answer_state, &none, 1, false,
+		__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		if (!object_create(KOBJ_SIGNAL, &answer_sig))
+			rpc_call(CAP_PARENT, PARENT_SESSION_SIGH, 0, answer_sig,
+			    0, NULL);
+		__atomic_store_n(&answer_state, 2, __ATOMIC_RELEASE);
+	}
+	return __atomic_load_n(&answer_state, __ATOMIC_ACQUIRE) == 2 ? answer_sig
+								      : 0;
+}
+
+/*
+ * The parent took our request (w0: its id) to a server that answers
+ * later: wait for the answer, SESSION_ANSWER_MS at most, then give the
+ * request up (a server that never answers holds up only its own
+ * clients). PARENT_SESSION_RESULT answers a session with its capability
+ * (into slot) and a finished close with E_NOENT.
+ */
+static long
+answer_wait(const char *service, const char *label, uint64_t slot)
+{
+	uint64_t *w = utcb_self()->msg, id = w[0], sig, start = rdtsc(), info;
+	uint64_t khz = (uint64_t)sys_kinfo(KINFO_TSC_KHZ);
+	long e;
+
+	for (;;) {
+		sig = answer_signal();
+		if (sig)
+			sys_sig_wait_for(sig, 10000, NULL);
+		else if (pause || !object_create(KOBJ_SIGNAL, &pause))
+			sys_sig_wait_for(pause, 10000, NULL);
+		w[0] = id;
+		e = rpc_call(CAP_PARENT, PARENT_SESSION_RESULT, 1, 0, slot,
+		    &info);
+		if (e || MSG_NWORDS(info) < 2 || w[1] != 1)
+			return e;
+		if (khz && (rdtsc() - start) / khz > SESSION_ANSWER_MS)
+			break;
+	}
+	log_printf("no answer to the '%s' request '%s' in %u ms: given up",
+	    service, label, SESSION_ANSWER_MS);
+	if (slot) {
+		w[0] = id;
+		rpc_call(CAP_PARENT, PARENT_CLOSE, 1, 0, 0, NULL);
+	}
+	return -E_TIMEOUT;
+}
+
 int
 session_open_args(const char *service, const char *label, const char *args,
     uint64_t quota, uint64_t *cap, uint64_t *id)
 {
 	struct utcb *u = utcb_self();
 	struct session_request r = {.quota = quota};
-	uint64_t slot = slot_alloc();
+	uint64_t slot = slot_alloc(), info = 0;
 	long e = -E_AGAIN;
 
 	if (!slot)
@@ -105,8 +169,11 @@ session_open_args(const char *service, const char *label, const char *args,
 		    (pause || !object_create(KOBJ_SIGNAL, &pause)))
 			sys_sig_wait_for(pause, 10000, NULL);
 		e = rpc_call(CAP_PARENT, PARENT_SESSION,
-		    session_request_put(u->msg, &r), 0, slot, NULL);
+		    session_request_put(u->msg, &r), 0, slot, &info);
 	}
+	/* A parent that never has pending requests answers one word. */
+	if (!e && MSG_NWORDS(info) >= 2 && u->msg[1] == 1)
+		e = answer_wait(r.service, r.label, slot);
 	if (!e && sys_cap_info(slot) < 0)
 		e = -E_ABORT; /* the reply came without the capability */
 	if (e) {
@@ -125,15 +192,25 @@ session_open(const char *service, const char *label, uint64_t quota,
 	return session_open_args(service, label, "", quota, cap, id);
 }
 
+/*
+ * A close the parent passed on to a server answers later: our quota is
+ * back once it has, so we wait for it as for a session.
+ */
 int
 session_close(uint64_t cap, uint64_t id)
 {
-	utcb_self()->msg[0] = id;
-	long e = rpc_call(CAP_PARENT, PARENT_CLOSE, 1, 0, 0, NULL);
+	uint64_t *w = utcb_self()->msg, info = 0;
+	long e;
 
 	sys_cap_delete(cap);
 	slot_free(cap);
-	return (int)e;
+	w[0] = id;
+	e = rpc_call(CAP_PARENT, PARENT_CLOSE, 1, 0, 0, &info);
+	if (e || MSG_NWORDS(info) < 1 || w[0] != 1)
+		return (int)e;
+	w[0] = id;
+	e = answer_wait("close", "", 0);
+	return e == -E_NOENT ? 0 : (int)e;
 }
 
 int

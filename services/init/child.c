@@ -190,7 +190,7 @@ child_stop(unsigned idx, enum child_state state, long code)
 		return;
 	for (unsigned s = 0; s < CHILD_SESSIONS; s++)
 		if (c->sessions[s].used)
-			route_close(idx, s);
+			route_close(idx, s, NULL);
 	for (unsigned s = 0; s < CHILD_SERVICES; s++) {
 		if (c->services[s].used) {
 			sys_cap_delete(c->services[s].root);
@@ -202,6 +202,11 @@ child_stop(unsigned idx, enum child_state state, long code)
 		sys_cap_delete(c->config_sigh);
 		slot_free(c->config_sigh);
 		c->config_sigh = 0;
+	}
+	if (c->answer_sigh) {
+		sys_cap_delete(c->answer_sigh);
+		slot_free(c->answer_sigh);
+		c->answer_sigh = 0;
 	}
 	if (c->config_held.ds != c->config_cur.ds)
 		version_free(&c->config_held);

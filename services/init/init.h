@@ -30,9 +30,26 @@ enum kind {
 #define BADGE_KIND(b) ((unsigned)(((b) >> 56) & 0x7f))
 #define BADGE_IDX(b) ((unsigned)((b)&0xffff))
 
+/*
+ * A session of a child server is PENDING from the request until the
+ * server's answer (server.c), then READY, or FAILED until the client has
+ * fetched the error (PARENT_SESSION_RESULT); a close makes it CLOSING
+ * until the server has answered that too, and the client has its quota
+ * back.
+ */
+enum session_phase {
+	SESSION_READY,
+	SESSION_PENDING,
+	SESSION_FAILED,
+	SESSION_CLOSING, /* the client closed it; the server has not answered */
+};
+
 struct child_session {
 	bool used;
 	enum provider from;
+	enum session_phase phase;
+	int error;       /* SESSION_FAILED: the server's or init's refusal */
+	uint64_t ticket; /* SESSION_PENDING: which answer is its own */
 	char name[SERVICE_NAME_MAX]; /* the service */
 	char label[LABEL_MAX];
 	unsigned server, service; /* FROM_CHILD: who serves it, and which */
@@ -84,6 +101,7 @@ struct child {
 	 */
 	struct config_version config_cur, config_held;
 	uint64_t config_sigh; /* signal for config changes, or 0 */
+	uint64_t answer_sigh; /* signal for answers to pending sessions, or 0 */
 	struct child_session sessions[CHILD_SESSIONS];
 	struct child_service services[CHILD_SERVICES];
 	bool announced; /* it announced a service */
@@ -113,13 +131,43 @@ int config_check(const struct config *cfg, char *msg, size_t n);
 #define SIGNAL_CONFIG 1u
 #define SIGNAL_TIMER 2u
 #define SIGNAL_REPORT 4u
+#define SIGNAL_WORKER 8u /* a worker's call to a server came back */
 #define SIGNAL_FAULT(idx) (1ul << (8 + (idx)))
 uint64_t init_signal(uint64_t badge);
 
+/*
+ * server.c: what init asks of a child server, made by a worker thread.
+ * A job is a ROOT_CREATE for a client's pending session or a ROOT_CLOSE.
+ */
+#define SERVER_JOBS 64u
+struct server_job {
+	bool used;
+	uint64_t label;           /* ROOT_CREATE or ROOT_CLOSE */
+	unsigned server, service; /* the child that serves, which service */
+	uint64_t instance;        /* of the server, when asked */
+	unsigned client, session; /* whose session */
+	uint64_t client_instance;
+	uint64_t ticket;                /* ROOT_CREATE: the session's */
+	struct session_request request; /* ROOT_CREATE */
+	uint64_t slot;      /* ROOT_CREATE: where the session's cap lands */
+	uint64_t server_id; /* ROOT_CLOSE: what to close; the answer's id */
+	uint64_t quota;     /* ROOT_CLOSE: the session's, to give back */
+	int result;         /* the answer */
+	uint64_t seq, root; /* queue order; our copy of the server's root */
+};
+int server_queue(const struct server_job *job);
+bool server_unqueue(unsigned client, unsigned session);
+void server_answers(void);
+unsigned server_waiting(unsigned idx);
+
 /* route.c */
 int route_session(unsigned idx, const struct session_request *r,
-    uint64_t *cap_slot, uint64_t *id);
-int route_close(unsigned idx, uint64_t id);
+    uint64_t *cap_slot, uint64_t *id, bool *pending);
+int route_result(unsigned idx, uint64_t id, uint64_t *cap_slot,
+    bool *pending);
+void route_answer(const struct server_job *job);
+/* pending NULL: the client ends, it does not wait for the answer */
+int route_close(unsigned idx, uint64_t id, bool *pending);
 int route_upgrade(unsigned idx, uint64_t id, uint64_t quota);
 int child_account(struct child *c, uint64_t ram, uint64_t paid,
     uint64_t earned);

@@ -148,7 +148,8 @@ static int
 child_call(unsigned idx, uint64_t info, uint64_t *out)
 {
 	struct child *c = &children[idx];
-	uint64_t *w = utcb_self()->msg;
+	uint64_t *w = utcb_self()->msg, id;
+	bool pending;
 	char why[48];
 	int e;
 
@@ -162,7 +163,6 @@ child_call(unsigned idx, uint64_t info, uint64_t *out)
 		return -E_ABORT;
 	case PARENT_SESSION: {
 		struct session_request r;
-		uint64_t id;
 
 		if (session_request_get(w, MSG_NWORDS(info), &r))
 			return -E_INVAL;
@@ -173,13 +173,32 @@ child_call(unsigned idx, uint64_t info, uint64_t *out)
 			    c->name);
 			return -E_INVAL;
 		}
-		if ((e = route_session(idx, &r, out, &id)))
+		if ((e = route_session(idx, &r, out, &id, &pending)))
 			return e;
+		if (pending)
+			*out = 0;
 		w[0] = id;
+		w[1] = pending;
 		return 0;
 	}
+	case PARENT_SESSION_RESULT:
+		id = w[0];
+		if ((e = route_result(idx, id, out, &pending)))
+			return e;
+		w[0] = id;
+		w[1] = pending;
+		return 0;
+	case PARENT_SESSION_SIGH:
+		if (MSG_NCAPS(info) != 1 || c->answer_sigh ||
+		    !(c->answer_sigh = slot_alloc()))
+			return -E_INVAL;
+		return (int)sys_cap_derive(rcv_slot, 0, c->answer_sigh,
+		    RIGHT_SEND, 0);
 	case PARENT_CLOSE:
-		return route_close(idx, w[0]);
+		if ((e = route_close(idx, w[0], &pending)))
+			return e;
+		w[0] = pending;
+		return 0;
 	case PARENT_ANNOUNCE:
 		return announce(c, info);
 	case PARENT_HEARTBEAT:
@@ -227,7 +246,10 @@ dispatch(uint64_t badge, uint64_t info, uint64_t *out, unsigned *words)
 		return rom_call(idx, info, out, words);
 	int e = child_call(idx, info, out);
 
-	if (!e && MSG_LABEL(info) == PARENT_SESSION)
+	if (!e && (MSG_LABEL(info) == PARENT_SESSION ||
+		      MSG_LABEL(info) == PARENT_SESSION_RESULT))
+		*words = 2;
+	if (!e && MSG_LABEL(info) == PARENT_CLOSE)
 		*words = 1;
 	return e;
 }
@@ -643,6 +665,8 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 			reconfigure();
 		if (badge & SIGNAL_TIMER)
 			heartbeat_check();
+		if (badge & SIGNAL_WORKER)
+			server_answers();
 		for (unsigned i = 0; i < CHILDREN; i++)
 			if ((badge & SIGNAL_FAULT(i)) && children[i].running)
 				faulted(i);

@@ -199,29 +199,6 @@ find_server(const char *name, const char *service, unsigned *idx, unsigned *svc)
 	return -E_NOENT;
 }
 
-/* Ask a server to end its session id. */
-static void
-server_close(struct child *srv, unsigned svc, uint64_t id)
-{
-	utcb_self()->msg[0] = id;
-	rpc_call(srv->services[svc].root, ROOT_CLOSE, 1, 0, 0, NULL);
-}
-
-static int
-from_child(uint64_t root, const struct session_request *r, uint64_t slot,
-    uint64_t *id)
-{
-	uint64_t *w = utcb_self()->msg;
-	long e;
-
-	e = rpc_call(root, ROOT_CREATE, session_request_put(w, r), 0, slot,
-	    NULL);
-	if (!e && sys_cap_info(slot) < 0)
-		e = -E_ABORT;
-	*id = w[0];
-	return (int)e;
-}
-
 /*
  * A child's ROM "config" is its <config> node, served by init. Without one
  * only a route to a sibling (a report_rom holding a live config) may serve
@@ -239,9 +216,17 @@ config_from_init(const struct child *c)
 	    config_child(route, NULL, &to) || config_type_is(to, "parent");
 }
 
+static uint64_t tickets;
+
+/*
+ * Routes a child's request. A session from init or our parent is there
+ * on return; one from a child server is pending (*pending): the request
+ * waits for the server's worker (server.c), and the answer comes to
+ * route_answer, then to the client through PARENT_SESSION_RESULT.
+ */
 int
 route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
-    uint64_t *id)
+    uint64_t *id, bool *pending)
 {
 	const char *service = req->service, *label = req->label;
 	struct session_request fwd = *req;
@@ -265,6 +250,7 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 		return -E_NOMEM;
 	}
 	memset(s, 0, sizeof(*s));
+	*pending = false;
 	if (!strcmp(service, "ROM") && !strcmp(label, "config") &&
 	    config_from_init(c)) {
 		if (!(*cap = slot_alloc()))
@@ -352,29 +338,31 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 		e = -E_NOMEM;
 		goto undo;
 	}
-	if ((e = from_child(children[server].services[svc].root, &fwd, *cap,
-		 &s->id))) {
-		slot_free(*cap);
-		goto undo;
-	}
 	s->from = FROM_CHILD;
 	s->server = server;
 	s->service = svc;
 	s->instance = children[server].instance;
-	/*
-	 * ... and goes to the server's, which spends it on the session. A
-	 * server we cannot pay would serve on credit: the session is closed
-	 * again and refused.
-	 */
-	if (s->quota && (e = earn(&children[server], s->quota))) {
-		log_printf("init: '%s' could not take %lu bytes for a '%s' "
-			   "session of '%s' (error %d): refused",
-		    children[server].name, s->quota, service, c->name, -e);
-		server_close(&children[server], svc, s->id);
-		sys_cap_delete(*cap);
+	s->phase = SESSION_PENDING;
+	s->ticket = ++tickets;
+	struct server_job job = {.label = ROOT_CREATE,
+	    .server = server,
+	    .service = svc,
+	    .instance = s->instance,
+	    .client = idx,
+	    .session = (unsigned)(s - c->sessions),
+	    .client_instance = c->instance,
+	    .ticket = s->ticket,
+	    .request = fwd,
+	    .slot = *cap};
+
+	if ((e = server_queue(&job))) {
+		log_printf("init: no room for a '%s' session request of '%s' "
+			   "at '%s'",
+		    service, full, children[server].name);
 		slot_free(*cap);
 		goto undo;
 	}
+	*pending = true;
 done:
 	c->cpu_given += s->cpu;
 	fmt_snprintf(s->name, sizeof(s->name), "%s", service);
@@ -433,43 +421,206 @@ live_server(const struct child_session *s)
 }
 
 /*
- * The client gets back what the server gave back. A server that has gone
- * took its sessions with it, and its PD's quota came back to us whole: the
- * client's close reaches nobody, and its quota is ours to return.
+ * Ask server srv to end its session id (the answer: route_answer), for
+ * the client's session (or none: CHILD_SESSIONS) with ticket.
+ */
+static int
+close_at(unsigned srv, unsigned service, uint64_t instance, unsigned client,
+    unsigned session, uint64_t ticket, uint64_t id, uint64_t quota)
+{
+	struct server_job job = {.label = ROOT_CLOSE,
+	    .server = srv,
+	    .service = service,
+	    .instance = instance,
+	    .client = client,
+	    .session = session,
+	    .client_instance = children[client].instance,
+	    .ticket = ticket,
+	    .server_id = id,
+	    .quota = quota};
+	int e;
+
+	if (!(e = server_queue(&job)))
+		return 0;
+	/* No room: the server keeps the session until it ends. */
+	log_printf("init: no room to close a session of '%s' at '%s'",
+	    children[client].name, children[srv].name);
+	return e;
+}
+
+/*
+ * The client gets back what the server gave back, once the server has
+ * answered the close. A server that has gone took its sessions with it,
+ * and its PD's quota came back to us whole: the client's close reaches
+ * nobody, and its quota is ours to return at once. A pending request
+ * the client gives up (it closed it, or it ended) is dropped if no worker
+ * has it yet; else its answer finds it given up.
  */
 int
-route_close(unsigned idx, uint64_t id)
+route_close(unsigned idx, uint64_t id, bool *pending)
 {
+	struct child *c = &children[idx];
 	struct child_session *s;
-	struct child *srv;
 	uint64_t back;
 
-	if (id >= CHILD_SESSIONS || !(s = &children[idx].sessions[id])->used) {
-		log_printf("init: '%s' closed an unknown session %lu",
-		    children[idx].name, id);
+	if (pending)
+		*pending = false;
+	if (id >= CHILD_SESSIONS || !(s = &c->sessions[id])->used ||
+	    (s->phase == SESSION_CLOSING && pending)) {
+		log_printf("init: '%s' closed an unknown session %lu", c->name,
+		    id);
 		return -E_NOENT;
 	}
 	back = s->quota;
 	if (s->from == FROM_PARENT) {
 		session_close(s->cap, s->id);
-	} else {
-		if ((srv = live_server(s))) {
-			server_close(srv, s->service, s->id);
-			if (s->quota &&
-			    (back = give_back(srv, s->quota)) < s->quota)
-				log_printf(
-				    "init: '%s' kept %lu of %lu bytes of "
-				    "a session of '%s'",
-				    srv->name, s->quota - back, s->quota,
-				    children[idx].name);
+	} else if (s->from == FROM_CHILD && s->phase == SESSION_PENDING) {
+		log_printf("init: '%s' has not answered the '%s' session "
+			   "request of '%s': given up",
+		    children[s->server].name, s->name, s->label);
+		if (server_unqueue(idx, (unsigned)id))
+			slot_free(s->cap);
+		/* else the slot is the worker's until its answer */
+	} else if (s->from == FROM_CHILD && s->phase == SESSION_READY) {
+		sys_cap_delete(s->cap);
+		slot_free(s->cap);
+		s->cap = 0;
+		/* The client gets its quota back once the server answers. */
+		if (pending && live_server(s) &&
+		    !close_at(s->server, s->service, s->instance, idx,
+			(unsigned)id, s->ticket = ++tickets, s->id, s->quota)) {
+			s->phase = SESSION_CLOSING;
+			*pending = true;
+			return 0;
 		}
+		if (live_server(s))
+			close_at(s->server, s->service, s->instance, idx,
+			    CHILD_SESSIONS, 0, s->id, s->quota);
+		if (live_server(s))
+			back = 0; /* its server has it, for a client gone */
+	} else if (s->phase == SESSION_CLOSING) {
+		back = 0; /* the client ends; its server answers the close */
+	} else if (s->from == FROM_INIT) {
 		sys_cap_delete(s->cap);
 		slot_free(s->cap);
 	}
 	/* What the server kept stays paid for by the client. */
-	if (back && children[idx].running)
-		refund(&children[idx], back);
-	children[idx].cpu_given -= s->cpu;
+	if (back && c->running)
+		refund(c, back);
+	c->cpu_given -= s->cpu;
 	s->used = false;
 	return 0;
+}
+
+/* PARENT_SESSION_RESULT: the answer to a pending session, once there. */
+int
+route_result(unsigned idx, uint64_t id, uint64_t *cap, bool *pending)
+{
+	struct child_session *s;
+	int e;
+
+	*pending = false;
+	if (id >= CHILD_SESSIONS || !(s = &children[idx].sessions[id])->used ||
+	    s->from != FROM_CHILD)
+		return -E_NOENT; /* for a close: done */
+	switch (s->phase) {
+	case SESSION_PENDING:
+	case SESSION_CLOSING:
+		*pending = true;
+		return 0;
+	case SESSION_FAILED:
+		e = s->error;
+		s->used = false;
+		return e;
+	case SESSION_READY:
+		break;
+	}
+	*cap = s->cap;
+	return 0;
+}
+
+static void
+answer_create(const struct server_job *j)
+{
+	struct child *c = &children[j->client], *srv = &children[j->server];
+	struct child_session *s = &c->sessions[j->session];
+	bool mine = c->running && c->instance == j->client_instance &&
+	    s->used && s->from == FROM_CHILD && s->phase == SESSION_PENDING &&
+	    s->ticket == j->ticket;
+	int e = j->result;
+
+	if (!e && sys_cap_info(j->slot) < 0)
+		e = -E_ABORT; /* the answer came without the capability */
+	if (!e && (!srv->running || srv->instance != j->instance))
+		e = -E_ABORT;
+	if (!mine) {
+		/* Given up: the client got its quota back then. */
+		if (!e)
+			close_at(j->server, j->service, j->instance, j->client,
+			    CHILD_SESSIONS, 0, j->server_id, 0);
+		sys_cap_delete(j->slot);
+		slot_free(j->slot);
+		return;
+	}
+	/*
+	 * The quota goes to the server, which spends it on the session. A
+	 * server we cannot pay would serve on credit: the session is closed
+	 * again and refused.
+	 */
+	if (!e && s->quota && (e = earn(srv, s->quota))) {
+		log_printf("init: '%s' could not take %lu bytes for a '%s' "
+			   "session of '%s' (error %d): refused",
+		    srv->name, s->quota, s->name, c->name, -e);
+		close_at(j->server, j->service, j->instance, j->client,
+		    CHILD_SESSIONS, 0, j->server_id, 0);
+	}
+	if (e) {
+		sys_cap_delete(j->slot);
+		slot_free(j->slot);
+		if (s->quota)
+			refund(c, s->quota);
+		s->quota = 0;
+		s->cap = 0;
+		s->phase = SESSION_FAILED;
+		s->error = e;
+	} else {
+		s->id = j->server_id;
+		s->phase = SESSION_READY;
+	}
+	if (c->answer_sigh)
+		sys_sig_submit(c->answer_sigh);
+}
+
+/* A worker's call came back (server.c). */
+void
+route_answer(const struct server_job *j)
+{
+	struct child *c = &children[j->client], *srv = &children[j->server];
+	uint64_t back = j->quota;
+
+	if (j->label == ROOT_CREATE) {
+		answer_create(j);
+		return;
+	}
+	/* ROOT_CLOSE: the server gives back what it does not spend. */
+	if (srv->running && srv->instance == j->instance && j->quota &&
+	    (back = give_back(srv, j->quota)) < j->quota)
+		log_printf("init: '%s' kept %lu of %lu bytes of a session of "
+			   "'%s'",
+		    srv->name, j->quota - back, j->quota, c->name);
+	if (!c->running || c->instance != j->client_instance)
+		return;
+	if (back)
+		refund(c, back);
+	if (j->session < CHILD_SESSIONS) {
+		struct child_session *s = &c->sessions[j->session];
+
+		if (s->used && s->phase == SESSION_CLOSING &&
+		    s->ticket == j->ticket) {
+			c->cpu_given -= s->cpu;
+			s->used = false;
+		}
+	}
+	if (c->answer_sigh)
+		sys_sig_submit(c->answer_sigh);
 }
