@@ -6,6 +6,12 @@
  * speak, so a scenario can restart it under its clients; one labelled
  * "... -> keep" makes it spend all the RAM it can and never free it, so
  * the session's quota cannot all go back when it closes.
+ *
+ * For init's asynchronous session requests (run/init_async.run), its
+ * config can make it a hostile server: answer="never" takes the first
+ * session request and never answers it; chatty="yes" logs (a call to
+ * init) while it answers each request and each close, which deadlocked
+ * init while init called servers itself.
  */
 #include <base/config.h>
 #include <base/error.h>
@@ -28,6 +34,7 @@ static struct session_table table = {"hello_server", 0, SESSIONS, slots};
 static uint64_t ep;
 
 static char greeting[64] = "hello";
+static bool never, chatty;
 
 static bool
 ends_with(const char *s, const char *suffix)
@@ -64,6 +71,12 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 			r->error = -E_INVAL;
 			return;
 		}
+		if (never) {
+			log_printf("taking '%s' and never answering", req.label);
+			sleep_forever();
+		}
+		if (chatty)
+			log_printf("answering '%s'", req.label);
 		if ((s = server_session_open(&table, ep,
 			 RIGHT_SEND | RIGHT_GRANT, r)) < 0) {
 			r->error = s;
@@ -72,7 +85,11 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 		fmt_snprintf(labels[s], LABEL_MAX, "%s", req.label);
 		r->error = 0;
 	} else if (badge == 0 && MSG_LABEL(info) == ROOT_CLOSE) {
-		server_session_close(&table, u->msg[0]);
+		uint64_t id = u->msg[0];
+
+		if (chatty)
+			log_printf("closing session %lx", id);
+		server_session_close(&table, id);
 		r->error = 0;
 	} else if (badge && (s = session_table_lookup(&table, badge)) < 0) {
 		r->error = s;
@@ -104,11 +121,15 @@ main(uint64_t arg)
 {
 	struct config cfg;
 	uint64_t rcv = slot_alloc();
+	char text[8];
 
 	if (config_load(&cfg))
 		return 1;
 	config_attr_copy(config_root(&cfg), "greeting", greeting,
 	    sizeof(greeting));
+	config_attr_bool(config_root(&cfg), "chatty", false, &chatty);
+	if (!config_attr_copy(config_root(&cfg), "answer", text, sizeof(text)))
+		never = !strcmp(text, "never");
 	if (!rcv || object_create(KOBJ_ENDPOINT, &ep) ||
 	    service_announce("Hello", ep)) {
 		log_printf("cannot announce Hello");
