@@ -1,8 +1,7 @@
 # nitpicker, the GUI multiplexer, and its test clients.
 PROGS += nitpicker test_gui_client
 nitpicker_SRC := gui/nitpicker/main.c gui/nitpicker/draw.c \
-	gui/nitpicker/view.c gui/nitpicker/input.c gui/nitpicker/font.c \
-	gui/nitpicker/log.c
+	gui/nitpicker/view.c gui/nitpicker/input.c gui/nitpicker/font.c
 nitpicker_LIBS := base base_child config input
 test_gui_client_SRC := gui/nitpicker/test/client.c
 test_gui_client_LIBS := gui base base_child config input

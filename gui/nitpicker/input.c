@@ -120,7 +120,7 @@ set_focus(struct session *s)
 	if (s)
 		session_event(s, GUI_INPUT_FOCUS, 1, 0, 0);
 	if (verbose)
-		note("focus: '%s'", s ? s->label : "");
+		log_printf("focus: '%s'", s ? s->label : "");
 }
 
 int
@@ -138,7 +138,7 @@ input_session_gone(struct session *s)
 	if (alive(focus) == s) {
 		focus = ref(NULL);
 		if (verbose)
-			note("focus: ''");
+			log_printf("focus: ''");
 	}
 }
 

@@ -204,11 +204,11 @@ create(uint64_t info, struct reply *r)
 	    strcmp(req.service, "Gui"))
 		return -E_INVAL;
 	if (!(d = policy_domain(req.label))) {
-		note("no policy (or no such domain) for '%s'", req.label);
+		log_printf("no policy (or no such domain) for '%s'", req.label);
 		return -E_DENIED;
 	}
 	if (req.quota < GUI_SESSION_QUOTA) {
-		note("'%s' pays %lu bytes, a session needs %u", req.label,
+		log_printf("'%s' pays %lu bytes, a session needs %u", req.label,
 		    req.quota, GUI_SESSION_QUOTA);
 		return -E_NOMEM;
 	}
@@ -217,7 +217,7 @@ create(uint64_t info, struct reply *r)
 	if ((i = server_session_open(&table, ep, RIGHT_SEND | RIGHT_GRANT, r)) <
 	    0) {
 		ram_free(p, ring_ds);
-		note("'%s' refused: %u sessions already", req.label,
+		log_printf("'%s' refused: %u sessions already", req.label,
 		    SESSIONS_MAX);
 		return i;
 	}
@@ -232,8 +232,13 @@ create(uint64_t info, struct reply *r)
 	s->dom = d;
 	s->quota = req.quota;
 	fmt_snprintf(s->label, sizeof(s->label), "%s", req.label);
-	if (verbose)
-		note("session '%s' in domain '%s'", s->label, d->name);
+	if (verbose) {
+		/* Logging is a call: it would take the reply's session id. */
+		uint64_t id = utcb_self()->msg[0];
+
+		log_printf("session '%s' in domain '%s'", s->label, d->name);
+		utcb_self()->msg[0] = id;
+	}
 	return 0;
 }
 
@@ -262,7 +267,7 @@ session_end(struct session *s)
 	}
 	input_session_gone(s);
 	if (verbose)
-		note("session '%s' closed", s->label);
+		log_printf("session '%s' closed", s->label);
 	s->used = false;
 }
 
@@ -560,7 +565,7 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 	if (!(s = session_of(badge)))
 		return -E_CAP;
 	if ((e = session_call(s, info, r)))
-		note("'%s': call %lu refused: error %d", s->label,
+		log_printf("'%s': call %lu refused: error %d", s->label,
 		    MSG_LABEL(info), -e);
 	return e;
 }
@@ -637,15 +642,7 @@ main(uint64_t arg)
 	pointer_y = (int)screen.h / 2;
 	dirty((struct rect){0, 0, (int)screen.w, (int)screen.h});
 	flush();
-	/*
-	 * From the announcement on, init may call us at any moment: this
-	 * thread must not call init any more (see log.c).
-	 */
 	log_printf("screen %ux%u, %u domains", screen.w, screen.h, ndomains);
-	if ((e = note_start())) {
-		log_printf("cannot start the log thread: error %d", -e);
-		return 1;
-	}
 	if (!(rcv = slot_alloc()) || (e = service_announce("Gui", ep)))
 		return 1;
 	server_loop(ep, rcv, handle);

@@ -97,8 +97,6 @@ extern unsigned nstack;
 extern bool verbose;
 
 /* log.c: a log line, written by the log thread (never by the server's). */
-void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int note_start(void);
 
 /* Rectangles. */
 struct rect rect_intersect(struct rect a, struct rect b);

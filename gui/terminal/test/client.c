@@ -27,26 +27,6 @@
 static uint64_t term, sig;
 
 static int
-open_patiently(uint64_t *cap)
-{
-	struct session_request r = {0};
-	uint64_t *m = utcb_self()->msg, slot = slot_alloc(), pause;
-	long e = -E_AGAIN;
-
-	if (!slot || object_create(KOBJ_SIGNAL, &pause))
-		return -E_NOMEM;
-	memcpy(r.service, "Terminal", 9);
-	for (unsigned tries = 0; tries < 3000 && e == -E_AGAIN; tries++) {
-		if (tries)
-			sys_sig_wait_for(pause, 10000, NULL);
-		e = rpc_call(CAP_PARENT, PARENT_SESSION,
-		    session_request_put(m, &r), 0, slot, NULL);
-	}
-	*cap = slot;
-	return (int)e;
-}
-
-static int
 term_write(const char *s, size_t n)
 {
 	uint64_t *w = utcb_self()->msg;
@@ -169,14 +149,14 @@ int main(uint64_t arg);
 int
 main(uint64_t arg)
 {
-	uint64_t *w = utcb_self()->msg, copy;
+	uint64_t *w = utcb_self()->msg, copy, id;
 	struct config cfg;
 	char role[16] = "main";
 	int e;
 
 	if (!config_load(&cfg))
 		config_attr_copy(config_root(&cfg), "role", role, sizeof(role));
-	if ((e = open_patiently(&term)) ||
+	if ((e = session_open("Terminal", "", 0, &term, &id)) ||
 	    (e = object_create(KOBJ_SIGNAL, &sig)) || !(copy = slot_alloc()) ||
 	    (e = (int)sys_cap_derive(sig, 0, copy, RIGHT_SEND | RIGHT_GRANT,
 		 0)) ||
