@@ -10,13 +10,9 @@
  * keeps what it acts on: clicks raise and focus, Alt + drag moves, Alt+Tab
  * switches windows, Alt+F4 closes.
  *
- * Two threads: the root thread answers init's ROOT_CREATE and ROOT_CLOSE
- * and never calls anyone, so init is never kept waiting; the main thread
- * serves the sessions and calls init to open sessions at nitpicker. (One
- * thread could deadlock: init waiting for our ROOT_CREATE while we wait for
- * init to route our session.) The root thread touches only what it owns:
- * free client records (claimed with an atomic flag) and capability slots
- * set aside for it at start.
+ * One thread serves init's ROOT_CREATE and ROOT_CLOSE and the sessions,
+ * and calls init to open and close sessions at nitpicker: init asks us
+ * from a worker thread of its own, so that never deadlocks.
  *
  * Decorations are the decorator's (a separate component): wm reports the
  * windows (Report "window_list": frames, titles, buttons, focus); the
@@ -46,10 +42,9 @@
 /* Room for WINDOWS windows with the longest labels and titles, escaped. */
 #define REPORT_BYTES (48u * 1024)
 #define SIG_CLIENT(i) (1ul << (i)) /* nitpicker has events for client i */
-#define SIG_LATER (1ul << 31)      /* sessions to close, a log line */
 
 struct client {
-	volatile bool used, closing; /* set by the root thread */
+	bool used, closing;
 	bool decorator;
 	char label[LABEL_MAX];
 	uint64_t quota;
@@ -92,8 +87,6 @@ static unsigned next_id, cascade;
 static struct session_slot slots[CLIENTS];
 static struct session_table table = {"wm", 0, CLIENTS, slots};
 static uint64_t ep, sig, rcv, pass; /* pass: a capability we hand on */
-static uint64_t root_ep, root_out;  /* the root thread's */
-static _Alignas(16) char root_stack[8192];
 static struct report report;
 static bool reporting;
 static char decorator_label[LABEL_MAX] = "decorator";
@@ -644,9 +637,9 @@ connect(struct client *c)
 	return 0;
 }
 
-/* Root thread: a new session. It allocates nothing and calls nobody. */
+/* A new session (its nitpicker session comes at the first call). */
 static int
-create(uint64_t *w, uint64_t info)
+create(uint64_t *w, uint64_t info, struct reply *r)
 {
 	struct session_request req;
 	struct client *c;
@@ -655,24 +648,22 @@ create(uint64_t *w, uint64_t info)
 	if (session_request_get(w, MSG_NWORDS(info), &req) ||
 	    strcmp(req.service, "Gui"))
 		return -E_INVAL;
-	/* A closing client keeps its slot until client_end frees it. */
 	if ((i = session_table_alloc(&table)) < 0)
 		return i;
 	c = &clients[i];
 	c->quota = req.quota;
 	c->decorator = !strcmp(req.label, decorator_label);
 	fmt_snprintf(c->label, sizeof(c->label), "%s", req.label);
-	sys_cap_delete(root_out);
 	/* The client's copy descends from ours, which the close revokes. */
 	if (sys_cap_derive(ep, 0, c->session, RIGHT_SEND | RIGHT_GRANT,
-		session_table_badge(&table, (unsigned)i)) ||
-	    sys_cap_derive(c->session, 0, root_out, RIGHT_SEND | RIGHT_GRANT,
-		0)) {
-		sys_cap_delete(c->session);
+		session_table_badge(&table, (unsigned)i))) {
 		session_table_free(&table, (unsigned)i);
 		return -E_NOMEM;
 	}
-	__atomic_store_n(&c->used, true, __ATOMIC_RELEASE);
+	c->used = true;
+	r->cap = c->session;
+	r->rights = RIGHT_SEND | RIGHT_GRANT;
+	r->words = 1;
 	w[0] = session_table_badge(&table, (unsigned)i);
 	return 0;
 }
@@ -680,16 +671,14 @@ create(uint64_t *w, uint64_t info)
 static struct client *
 client_of(uint64_t badge)
 {
-	/* Quiet: the root thread must not log while init calls it. */
 	int i = session_table_find(&table, badge);
 
-	if (i < 0 || !__atomic_load_n(&clients[i].used, __ATOMIC_ACQUIRE) ||
-	    clients[i].closing)
+	if (i < 0 || !clients[i].used || clients[i].closing)
 		return NULL;
 	return &clients[i];
 }
 
-/* After ROOT_CLOSE, outside it: our nitpicker session goes too. */
+/* After ROOT_CLOSE: our nitpicker session goes too. */
 static void
 client_end(struct client *c)
 {
@@ -718,8 +707,6 @@ client_end(struct client *c)
 	c->wake = wake;
 	c->session = session;
 	session_table_free(&table, ci);
-	/* the record is free for the root thread again */
-	__atomic_store_n(&c->closing, false, __ATOMIC_RELEASE);
 }
 
 static void
@@ -905,11 +892,7 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 
 	if (MSG_LABEL(info) == SIGNAL_LABEL) {
 		for (unsigned i = 0; i < CLIENTS; i++) {
-			if (!(badge & SIG_CLIENT(i)) || !clients[i].used)
-				continue;
-			if (clients[i].closing)
-				client_end(&clients[i]);
-			else
+			if ((badge & SIG_CLIENT(i)) && clients[i].used)
 				input(&clients[i]);
 		}
 		if (later[0]) {
@@ -918,7 +901,20 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 		}
 		return;
 	}
-	/* Here a refused badge is logged: init is not calling us. */
+	if (!badge && MSG_LABEL(info) == ROOT_CREATE) {
+		r->error = create(utcb_self()->msg, info, r);
+		return;
+	}
+	if (!badge && MSG_LABEL(info) == ROOT_CLOSE) {
+		if ((c = client_of(utcb_self()->msg[0]))) {
+			c->closing = true;
+			/* every copy of its capability dies now */
+			sys_cap_revoke(c->session);
+			client_end(c);
+		}
+		r->error = 0;
+		return;
+	}
 	if (session_table_lookup(&table, badge) < 0 ||
 	    !(c = client_of(badge))) {
 		r->error = -E_CAP;
@@ -928,63 +924,17 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 	r->error = call(c, info, r);
 }
 
-/* The root thread's loop: init's requests, answered at once. */
-static void
-root_loop(uint64_t arg)
-{
-	struct utcb *u = utcb_self();
-	uint64_t info, badge, reply = MSG_INFO(0, 0, 0);
-	struct client *c;
-	int e;
-
-	(void)arg;
-	for (;;) {
-		u->rcv_caps[0] = 0;
-		sys_ipc_reply_wait(root_ep, reply, &info, &badge);
-		e = -E_NOSYS;
-		if (MSG_LABEL(info) == ROOT_CREATE) {
-			e = create(u->msg, info);
-			if (!e) {
-				u->snd_caps[0] = (uint32_t)root_out;
-				reply = MSG_INFO(0, 1, 1);
-				continue;
-			}
-		} else if (MSG_LABEL(info) == ROOT_CLOSE) {
-			e = 0;
-			/* the main thread closes it at nitpicker */
-			if ((c = client_of(u->msg[0]))) {
-				c->closing = true;
-				/* every copy of its capability dies now */
-				sys_cap_revoke(c->session);
-				sys_sig_submit(c->wake);
-			}
-		}
-		reply = MSG_INFO(e < 0 ? -e : 0, 0, 0);
-	}
-}
-
+/* Each client's signal and session slot, made once at start. */
 static int
-root_start(void)
+clients_init(void)
 {
-	uint64_t *w = utcb_self()->msg;
-	int e;
-
-	if ((e = object_create(KOBJ_ENDPOINT, &root_ep)) ||
-	    !(root_out = slot_alloc()))
-		return e ? e : -E_NOMEM;
 	for (unsigned i = 0; i < CLIENTS; i++)
 		if (!(clients[i].wake = slot_alloc()) ||
 		    !(clients[i].session = slot_alloc()) ||
 		    sys_cap_derive(sig, 0, clients[i].wake,
 			RIGHT_SEND | RIGHT_GRANT, SIG_CLIENT(i)))
 			return -E_NOMEM;
-	w[0] = (uint64_t)root_loop;
-	w[1] = (uint64_t)(root_stack + sizeof(root_stack)) - 8;
-	w[2] = 0;
-	w[3] = UTCB_MAIN + 4096;
-	w[4] = 2;
-	w[5] = 0;
-	return (int)rpc_call(CAP_PD, PD_THREAD, 6, 0, 0, NULL);
+	return 0;
 }
 
 static void
@@ -1029,11 +979,11 @@ main(uint64_t arg)
 	else
 		reporting = true;
 	publish();
-	if ((e = root_start())) {
-		log_printf("wm: cannot start its root thread: error %d", -e);
+	if ((e = clients_init())) {
+		log_printf("wm: no room for its clients: error %d", -e);
 		return 1;
 	}
-	if ((e = service_announce("Gui", root_ep))) {
+	if ((e = service_announce("Gui", ep))) {
 		log_printf("wm: cannot announce Gui: error %d", -e);
 		return 1;
 	}

@@ -101,8 +101,9 @@ answer_signal(void)
 			    0, NULL);
 		__atomic_store_n(&answer_state, 2, __ATOMIC_RELEASE);
 	}
-	return __atomic_load_n(&answer_state, __ATOMIC_ACQUIRE) == 2 ? answer_sig
-								      : 0;
+	return __atomic_load_n(&answer_state, __ATOMIC_ACQUIRE) == 2
+	    ? answer_sig
+	    : 0;
 }
 
 /*

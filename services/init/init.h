@@ -163,8 +163,7 @@ unsigned server_waiting(unsigned idx);
 /* route.c */
 int route_session(unsigned idx, const struct session_request *r,
     uint64_t *cap_slot, uint64_t *id, bool *pending);
-int route_result(unsigned idx, uint64_t id, uint64_t *cap_slot,
-    bool *pending);
+int route_result(unsigned idx, uint64_t id, uint64_t *cap_slot, bool *pending);
 void route_answer(const struct server_job *job);
 /* pending NULL: the client ends, it does not wait for the answer */
 int route_close(unsigned idx, uint64_t id, bool *pending);

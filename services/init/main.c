@@ -246,8 +246,9 @@ dispatch(uint64_t badge, uint64_t info, uint64_t *out, unsigned *words)
 		return rom_call(idx, info, out, words);
 	int e = child_call(idx, info, out);
 
-	if (!e && (MSG_LABEL(info) == PARENT_SESSION ||
-		      MSG_LABEL(info) == PARENT_SESSION_RESULT))
+	if (!e &&
+	    (MSG_LABEL(info) == PARENT_SESSION ||
+		MSG_LABEL(info) == PARENT_SESSION_RESULT))
 		*words = 2;
 	if (!e && MSG_LABEL(info) == PARENT_CLOSE)
 		*words = 1;
@@ -570,6 +571,9 @@ state_report(void)
 		    c->instance, names[c->state], c->ram, used, c->restarts);
 		if (c->state == CHILD_EXITED)
 			state_put(&t, " exit_code=\"%ld\"", c->exit_code);
+		if (server_waiting(i))
+			state_put(&t, " requests_waiting=\"%u\"",
+			    server_waiting(i));
 		state_put(&t, ">\n");
 		for (unsigned k = 0; k < CHILD_SESSIONS; k++) {
 			struct child_session *s = &c->sessions[k];
@@ -585,6 +589,10 @@ state_report(void)
 			if (s->from == FROM_CHILD)
 				state_put_value(&t, "server",
 				    children[s->server].name);
+			if (s->phase == SESSION_PENDING)
+				state_put(&t, " pending=\"yes\"");
+			if (s->phase == SESSION_CLOSING)
+				state_put(&t, " closing=\"yes\"");
 			state_put(&t, "/>\n");
 		}
 		state_put(&t, " </child>\n");
