@@ -555,6 +555,15 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 
 	if (!badge && MSG_LABEL(info) == ROOT_CREATE)
 		return create(info, r);
+	if (!badge && MSG_LABEL(info) == ROOT_UPGRADE) {
+		/* More quota: room for larger buffers. */
+		int i = session_table_find(&table, w[0]);
+
+		if (i < 0 || w[1] < sessions[i].quota)
+			return i < 0 ? i : -E_INVAL;
+		sessions[i].quota = w[1];
+		return 0;
+	}
 	if (!badge && MSG_LABEL(info) == ROOT_CLOSE) {
 		int i = server_session_close(&table, w[0]);
 

@@ -905,6 +905,19 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 		r->error = create(utcb_self()->msg, info, r);
 		return;
 	}
+	if (!badge && MSG_LABEL(info) == ROOT_UPGRADE) {
+		/* The client's session grows: so does ours at nitpicker. */
+		uint64_t quota = utcb_self()->msg[1];
+
+		if (!(c = client_of(utcb_self()->msg[0])) || quota < c->quota) {
+			r->error = c ? -E_INVAL : -E_CAP;
+			return;
+		}
+		r->error = c->gui ? parent_upgrade(c->gui_id, quota) : 0;
+		if (!r->error)
+			c->quota = quota;
+		return;
+	}
 	if (!badge && MSG_LABEL(info) == ROOT_CLOSE) {
 		if ((c = client_of(utcb_self()->msg[0]))) {
 			c->closing = true;

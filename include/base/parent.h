@@ -35,7 +35,12 @@ enum parent_label {
 	PARENT_CLOSE = 4,
 	/* w0-1: the service name; the message carries the root endpoint */
 	PARENT_ANNOUNCE = 5,
-	/* w0: the parent's id for the session; w1: its new RAM quota */
+	/*
+	 * w0: the parent's id for the session; w1: its new RAM quota -> w0
+	 * 1: the server answers later; ask again with the same quota
+	 * (after the PARENT_SESSION_SIGH signal) for the answer. A session
+	 * at a child server can only grow.
+	 */
 	PARENT_UPGRADE = 6,
 	/* I am alive (for a parent that watches heartbeats) */
 	PARENT_HEARTBEAT = 7,
@@ -60,6 +65,9 @@ enum root_label {
 	ROOT_CREATE = 1,
 	/* w0: the server's id for the session */
 	ROOT_CLOSE = 2,
+	/* w0: the server's id for the session, w1: its new, larger quota;
+	 * the difference has reached the server's PD once it answered 0 */
+	ROOT_UPGRADE = 3,
 };
 
 #define PARENT_EXIT_SIGNAL 0x100u

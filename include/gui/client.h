@@ -13,6 +13,7 @@
 
 struct gui {
 	uint64_t cap, id, sig;
+	uint64_t quota; /* what the session is paid, grown by gui_buffer */
 	unsigned width, height; /* the screen's (the window's, under a wm) */
 	struct input_reader input;
 };
@@ -31,7 +32,9 @@ int gui_mode(struct gui *g);
 /* A call with n words from args; the reply's words are in the UTCB. */
 int gui_call(struct gui *g, unsigned label, unsigned n, const uint64_t *args);
 
-/* A buffer of w x h pixels, mapped: its id and pixels. */
+/* A buffer of w x h pixels, mapped: its id and pixels. A session whose
+ * quota does not cover it grows by the buffer's cost (PARENT_UPGRADE),
+ * paid from our own quota. */
 int gui_buffer(struct gui *g, unsigned w, unsigned h, uint64_t *id,
     uint32_t **pix);
 

@@ -58,14 +58,33 @@ component_exit(int code)
 	}
 }
 
+static void answer_pause(void);
+
+/*
+ * PARENT_UPGRADE answers w0 1 while a child server has not agreed yet:
+ * ask again after the answer signal, SESSION_ANSWER_MS at most.
+ */
 int
 parent_upgrade(uint64_t id, uint64_t quota)
 {
-	uint64_t *w = utcb_self()->msg;
+	uint64_t *w = utcb_self()->msg, info = 0, start = rdtsc();
+	uint64_t khz = (uint64_t)sys_kinfo(KINFO_TSC_KHZ);
+	long e;
 
-	w[0] = id;
-	w[1] = quota;
-	return (int)rpc_call(CAP_PARENT, PARENT_UPGRADE, 2, 0, 0, NULL);
+	for (;;) {
+		w[0] = id;
+		w[1] = quota;
+		e = rpc_call(CAP_PARENT, PARENT_UPGRADE, 2, 0, 0, &info);
+		if (e || MSG_NWORDS(info) < 1 || w[0] != 1)
+			return (int)e;
+		if (khz && (rdtsc() - start) / khz > SESSION_ANSWER_MS) {
+			log_printf("no answer to an upgrade of session %lu in "
+				   "%u ms",
+			    id, SESSION_ANSWER_MS);
+			return -E_TIMEOUT;
+		}
+		answer_pause();
+	}
 }
 
 #define SESSION_TRIES 3000u /* about 30 s */
@@ -106,6 +125,18 @@ answer_signal(void)
 	    : 0;
 }
 
+/* Until the next answer comes, or 10 ms. */
+static void
+answer_pause(void)
+{
+	uint64_t sig = answer_signal();
+
+	if (sig)
+		sys_sig_wait_for(sig, 10000, NULL);
+	else if (pause || !object_create(KOBJ_SIGNAL, &pause))
+		sys_sig_wait_for(pause, 10000, NULL);
+}
+
 /*
  * The parent took our request (w0: its id) to a server that answers
  * later: wait for the answer, SESSION_ANSWER_MS at most, then give the
@@ -116,16 +147,12 @@ answer_signal(void)
 static long
 answer_wait(const char *service, const char *label, uint64_t slot)
 {
-	uint64_t *w = utcb_self()->msg, id = w[0], sig, start = rdtsc(), info;
+	uint64_t *w = utcb_self()->msg, id = w[0], start = rdtsc(), info;
 	uint64_t khz = (uint64_t)sys_kinfo(KINFO_TSC_KHZ);
 	long e;
 
 	for (;;) {
-		sig = answer_signal();
-		if (sig)
-			sys_sig_wait_for(sig, 10000, NULL);
-		else if (pause || !object_create(KOBJ_SIGNAL, &pause))
-			sys_sig_wait_for(pause, 10000, NULL);
+		answer_pause();
 		w[0] = id;
 		e = rpc_call(CAP_PARENT, PARENT_SESSION_RESULT, 1, 0, slot,
 		    &info);

@@ -44,6 +44,7 @@ gui_open_sigh(struct gui *g, uint64_t quota, uint64_t sigh)
 	int e;
 
 	memset(g, 0, sizeof(*g));
+	g->quota = quota;
 	if ((e = session_open("Gui", "", quota, &g->cap, &g->id)) ||
 	    (e = gui_mode(g)))
 		return e;
@@ -79,8 +80,18 @@ gui_buffer(struct gui *g, unsigned w, unsigned h, uint64_t *id, uint32_t **pix)
 		return -E_NOMEM;
 	m[0] = w;
 	m[1] = h;
-	if ((e = (int)rpc_call(g->cap, GUI_BUFFER_ALLOC, 2, 0, ds, NULL)))
+	e = (int)rpc_call(g->cap, GUI_BUFFER_ALLOC, 2, 0, ds, NULL);
+	if (e == -E_NOMEM && w <= GUI_DIM_MAX && h <= GUI_DIM_MAX &&
+	    !parent_upgrade(g->id, g->quota + gui_buffer_cost(w, h))) {
+		g->quota += gui_buffer_cost(w, h);
+		m[0] = w;
+		m[1] = h;
+		e = (int)rpc_call(g->cap, GUI_BUFFER_ALLOC, 2, 0, ds, NULL);
+	}
+	if (e) {
+		slot_free(ds);
 		return e;
+	}
 	*id = m[0];
 	if (m[2] != w || m[1] < (uint64_t)w * h * 4)
 		return -E_INVAL;

@@ -42,6 +42,7 @@ enum session_phase {
 	SESSION_PENDING,
 	SESSION_FAILED,
 	SESSION_CLOSING, /* the client closed it; the server has not answered */
+	SESSION_UPGRADING, /* ready; a larger quota waits for the server */
 };
 
 struct child_session {
@@ -50,6 +51,8 @@ struct child_session {
 	enum session_phase phase;
 	int error;       /* SESSION_FAILED: the server's or init's refusal */
 	uint64_t ticket; /* SESSION_PENDING: which answer is its own */
+	uint64_t target; /* the quota of its last upgrade, and its refusal */
+	int upgrade_error;
 	char name[SERVICE_NAME_MAX]; /* the service */
 	char label[LABEL_MAX];
 	unsigned server, service; /* FROM_CHILD: who serves it, and which */
@@ -142,7 +145,7 @@ uint64_t init_signal(uint64_t badge);
 #define SERVER_JOBS 64u
 struct server_job {
 	bool used;
-	uint64_t label;           /* ROOT_CREATE or ROOT_CLOSE */
+	uint64_t label;           /* ROOT_CREATE, ROOT_CLOSE, ROOT_UPGRADE */
 	unsigned server, service; /* the child that serves, which service */
 	uint64_t instance;        /* of the server, when asked */
 	unsigned client, session; /* whose session */
@@ -151,7 +154,8 @@ struct server_job {
 	struct session_request request; /* ROOT_CREATE */
 	uint64_t slot;      /* ROOT_CREATE: where the session's cap lands */
 	uint64_t server_id; /* ROOT_CLOSE: what to close; the answer's id */
-	uint64_t quota;     /* ROOT_CLOSE: the session's, to give back */
+	uint64_t quota; /* ROOT_CLOSE: the session's, to give back; UPGRADE:
+			 * its new one */
 	int result;         /* the answer */
 	uint64_t seq, root; /* queue order; our copy of the server's root */
 };
@@ -167,6 +171,6 @@ int route_result(unsigned idx, uint64_t id, uint64_t *cap_slot, bool *pending);
 void route_answer(const struct server_job *job);
 /* pending NULL: the client ends, it does not wait for the answer */
 int route_close(unsigned idx, uint64_t id, bool *pending);
-int route_upgrade(unsigned idx, uint64_t id, uint64_t quota);
+int route_upgrade(unsigned idx, uint64_t id, uint64_t quota, bool *pending);
 int child_account(struct child *c, uint64_t ram, uint64_t paid,
     uint64_t earned);

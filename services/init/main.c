@@ -205,11 +205,13 @@ child_call(unsigned idx, uint64_t info, uint64_t *out)
 		c->beat = beats;
 		return 0;
 	case PARENT_UPGRADE:
-		/* Quota of a session from our parent: ask our parent. */
 		if (w[0] >= CHILD_SESSIONS || !c->sessions[w[0]].used ||
-		    c->sessions[w[0]].from != FROM_PARENT)
+		    c->sessions[w[0]].from == FROM_INIT)
 			return -E_NOSYS;
-		return route_upgrade(idx, w[0], w[1]);
+		if ((e = route_upgrade(idx, w[0], w[1], &pending)))
+			return e;
+		w[0] = pending;
+		return 0;
 	}
 	return -E_NOSYS;
 }
@@ -250,7 +252,9 @@ dispatch(uint64_t badge, uint64_t info, uint64_t *out, unsigned *words)
 	    (MSG_LABEL(info) == PARENT_SESSION ||
 		MSG_LABEL(info) == PARENT_SESSION_RESULT))
 		*words = 2;
-	if (!e && MSG_LABEL(info) == PARENT_CLOSE)
+	if (!e &&
+	    (MSG_LABEL(info) == PARENT_CLOSE ||
+		MSG_LABEL(info) == PARENT_UPGRADE))
 		*words = 1;
 	return e;
 }

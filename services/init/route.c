@@ -378,16 +378,26 @@ undo:
 	return e;
 }
 
+/* The server of a session, if the instance that took it still runs. */
+static struct child *
+live_server(const struct child_session *s)
+{
+	struct child *srv = &children[s->server];
+
+	if (s->from != FROM_CHILD || !srv->running ||
+	    srv->instance != s->instance || !srv->services[s->service].used)
+		return NULL;
+	return srv;
+}
+
 /*
  * A child changes the quota of a session it holds from our parent (a
  * nested init resizing its own child's PD): the child pays a raise out of
  * its own quota and gets a cut back, so quota stays in its subtree.
  */
-int
-route_upgrade(unsigned idx, uint64_t id, uint64_t quota)
+static int
+upgrade_at_parent(struct child *c, struct child_session *s, uint64_t quota)
 {
-	struct child *c = &children[idx];
-	struct child_session *s = &c->sessions[id];
 	uint64_t raise = quota > s->quota ? quota - s->quota : 0;
 	int e;
 
@@ -408,16 +418,83 @@ route_upgrade(unsigned idx, uint64_t id, uint64_t quota)
 	return 0;
 }
 
-/* The server of a session, if the instance that took it still runs. */
-static struct child *
-live_server(const struct child_session *s)
+/*
+ * A session at a child server grows (a Gui session for larger buffers):
+ * the client pays the raise now, the server's worker asks it
+ * (ROOT_UPGRADE), and once it agreed the raise moves to its PD
+ * (route_answer). The client asks again with the same quota for the
+ * answer: done once the session has it, or the refusal, once. Shrinking
+ * is refused: a server cannot be made to give back what it spends.
+ */
+int
+route_upgrade(unsigned idx, uint64_t id, uint64_t quota, bool *pending)
 {
-	struct child *srv = &children[s->server];
+	struct child *c = &children[idx];
+	struct child_session *s = &c->sessions[id];
+	int e;
 
-	if (s->from != FROM_CHILD || !srv->running ||
-	    srv->instance != s->instance || !srv->services[s->service].used)
-		return NULL;
-	return srv;
+	*pending = false;
+	if (s->from == FROM_PARENT)
+		return upgrade_at_parent(c, s, quota);
+	if (s->phase == SESSION_UPGRADING) {
+		*pending = quota == s->target;
+		return *pending ? 0 : -E_BUSY;
+	}
+	if (s->phase != SESSION_READY)
+		return -E_BUSY;
+	if (quota == s->target && s->upgrade_error) {
+		e = s->upgrade_error;
+		s->upgrade_error = 0;
+		s->target = 0;
+		return e;
+	}
+	if (quota == s->quota)
+		return 0;
+	if (quota < s->quota) {
+		log_printf("init: '%s' asked to shrink its '%s' session at "
+			   "'%s': refused",
+		    c->name, s->name, children[s->server].name);
+		return -E_INVAL;
+	}
+	if (!live_server(s))
+		return -E_ABORT;
+	if ((e = pay(c, quota - s->quota))) {
+		log_printf("init: '%s' cannot pay %lu bytes more for a '%s' "
+			   "session (error %d): refused",
+		    c->name, quota - s->quota, s->name, -e);
+		return e;
+	}
+	/* The server has the raise when it is asked (it may spend it on
+	 * the way: a wm grows its own session at nitpicker). */
+	if ((e = earn(&children[s->server], quota - s->quota))) {
+		log_printf("init: '%s' could not take %lu bytes more for a "
+			   "'%s' session of '%s' (error %d): refused",
+		    children[s->server].name, quota - s->quota, s->name,
+		    c->name, -e);
+		refund(c, quota - s->quota);
+		return e;
+	}
+	struct server_job job = {.label = ROOT_UPGRADE,
+	    .server = s->server,
+	    .service = s->service,
+	    .instance = s->instance,
+	    .client = idx,
+	    .session = (unsigned)id,
+	    .client_instance = c->instance,
+	    .ticket = ++tickets,
+	    .server_id = s->id,
+	    .quota = quota};
+
+	if ((e = server_queue(&job))) {
+		refund(c, give_back(&children[s->server], quota - s->quota));
+		return e;
+	}
+	s->ticket = job.ticket;
+	s->target = quota;
+	s->upgrade_error = 0;
+	s->phase = SESSION_UPGRADING;
+	*pending = true;
+	return 0;
 }
 
 /*
@@ -481,7 +558,11 @@ route_close(unsigned idx, uint64_t id, bool *pending)
 		if (server_unqueue(idx, (unsigned)id))
 			slot_free(s->cap);
 		/* else the slot is the worker's until its answer */
-	} else if (s->from == FROM_CHILD && s->phase == SESSION_READY) {
+	} else if (s->from == FROM_CHILD &&
+	    (s->phase == SESSION_READY || s->phase == SESSION_UPGRADING)) {
+		/* An upgrade the server has not answered: it has the raise. */
+		if (s->phase == SESSION_UPGRADING)
+			s->quota = s->target;
 		sys_cap_delete(s->cap);
 		slot_free(s->cap);
 		s->cap = 0;
@@ -533,6 +614,7 @@ route_result(unsigned idx, uint64_t id, uint64_t *cap, bool *pending)
 		s->used = false;
 		return e;
 	case SESSION_READY:
+	case SESSION_UPGRADING:
 		break;
 	}
 	*cap = s->cap;
@@ -591,6 +673,37 @@ answer_create(const struct server_job *j)
 		sys_sig_submit(c->answer_sigh);
 }
 
+static void
+answer_upgrade(const struct server_job *j)
+{
+	struct child *c = &children[j->client], *srv = &children[j->server];
+	struct child_session *s = &c->sessions[j->session];
+	uint64_t raise, back;
+
+	if (!c->running || c->instance != j->client_instance || !s->used ||
+	    s->phase != SESSION_UPGRADING || s->ticket != j->ticket)
+		return; /* closed meanwhile: the close gives it all back */
+	raise = j->quota - s->quota;
+	if (j->result) {
+		/* Refused: the raise comes back, as far as it is unspent. */
+		back = srv->running && srv->instance == j->instance
+		    ? give_back(srv, raise)
+		    : raise;
+		if (back < raise)
+			log_printf(
+			    "init: '%s' refused a larger '%s' session of "
+			    "'%s' but kept %lu bytes of it",
+			    srv->name, s->name, c->name, raise - back);
+		refund(c, back);
+		s->upgrade_error = j->result;
+	} else {
+		s->quota = j->quota;
+	}
+	s->phase = SESSION_READY;
+	if (c->answer_sigh)
+		sys_sig_submit(c->answer_sigh);
+}
+
 /* A worker's call came back (server.c). */
 void
 route_answer(const struct server_job *j)
@@ -600,6 +713,10 @@ route_answer(const struct server_job *j)
 
 	if (j->label == ROOT_CREATE) {
 		answer_create(j);
+		return;
+	}
+	if (j->label == ROOT_UPGRADE) {
+		answer_upgrade(j);
 		return;
 	}
 	/* ROOT_CLOSE: the server gives back what it does not spend. */

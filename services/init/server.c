@@ -1,5 +1,6 @@
 /*
- * init's calls to its child servers (ROOT_CREATE, ROOT_CLOSE), made off
+ * init's calls to its child servers (ROOT_CREATE, ROOT_CLOSE,
+ * ROOT_UPGRADE), made off
  * init's own thread: init never blocks on a child. Each child that
  * announces a service gets a worker thread of init's, which makes one call
  * to it at a time and tells the main thread (SIGNAL_WORKER) when it came
@@ -123,11 +124,13 @@ kick(unsigned idx)
 	if (!oldest)
 		return;
 	wk->job = *oldest;
-	wk->nwords = oldest->label == ROOT_CREATE
-	    ? session_request_put(wk->words, &oldest->request)
-	    : 1;
-	if (oldest->label == ROOT_CLOSE)
+	if (oldest->label == ROOT_CREATE) {
+		wk->nwords = session_request_put(wk->words, &oldest->request);
+	} else {
 		wk->words[0] = oldest->server_id;
+		wk->words[1] = oldest->quota; /* ROOT_UPGRADE */
+		wk->nwords = oldest->label == ROOT_UPGRADE ? 2 : 1;
+	}
 	oldest->used = false; /* the worker's copy owns the root copy now */
 	__atomic_store_n(&wk->state, WORKER_BUSY, __ATOMIC_RELEASE);
 	sys_sig_submit(wk->sig);

@@ -28,7 +28,7 @@ static struct {
 	uint32_t color, color2;
 	char title[GUI_TITLE_MAX + 1], exit_key[24], raise_key[24];
 	char crash_key[24];
-	bool motion;
+	bool motion, upfront;
 } opt;
 
 static void
@@ -56,6 +56,7 @@ read_config(void)
 	config_attr_copy(root, "crash_key", opt.crash_key,
 	    sizeof(opt.crash_key));
 	config_attr_bool(root, "motion", false, &opt.motion);
+	config_attr_bool(root, "upfront", true, &opt.upfront);
 }
 
 /* A write where nothing is mapped: the fault ends this client. */
@@ -91,12 +92,16 @@ main(uint64_t arg)
 	read_config();
 	now = opt.color;
 	if ((e = gui_open(&g,
-		 GUI_SESSION_QUOTA + gui_buffer_cost(opt.w, opt.h))) ||
+		 GUI_SESSION_QUOTA +
+		     (opt.upfront ? gui_buffer_cost(opt.w, opt.h) : 0))) ||
 	    (e = gui_buffer(&g, (unsigned)opt.w, (unsigned)opt.h, &buf,
 		 &pix))) {
 		log_printf("no Gui session: error %d", -e);
 		return 1;
 	}
+	if (!opt.upfront)
+		log_printf("the session grew to %lu bytes for its buffer",
+		    g.quota);
 	paint(pix, now);
 	all[0] = buf;
 	all[1] = all[2] = 0;

@@ -55,6 +55,25 @@ main(uint64_t arg)
 				     r == -E_DENIED ? "denied" : "error") != 0;
 			continue;
 		}
+		/* upgrade="N": the session grows to N bytes (and "fail"s:
+		 * expect_upgrade="ok" or "error") */
+		uint64_t upgrade = 0;
+		char expect_up[8] = "ok";
+
+		config_attr_u64(s, "upgrade", 0, &upgrade);
+		if (config_attr_copy(s, "expect_upgrade", expect_up,
+			sizeof(expect_up)))
+			memcpy(expect_up, "ok", 3);
+		if (upgrade) {
+			int u = parent_upgrade(id, upgrade);
+
+			rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL);
+			log_printf("%s session '%s': upgrade to %lu: error %d, "
+				   "my quota now %lu KiB",
+			    service, label, upgrade, -u,
+			    utcb_self()->msg[0] / 1024);
+			wrong += strcmp(expect_up, u ? "error" : "ok") != 0;
+		}
 		r = (int)rpc_call(cap, HELLO_SAY, 0, 0, 0, &info);
 		msg_get_str(utcb_self()->msg, MSG_NWORDS(info), 1,
 		    utcb_self()->msg[0], text, sizeof(text));

@@ -29,6 +29,7 @@
 #define SESSIONS 8u
 
 static char labels[SESSIONS][LABEL_MAX];
+static uint64_t quotas[SESSIONS];
 static struct session_slot slots[SESSIONS];
 static struct session_table table = {"hello_server", 0, SESSIONS, slots};
 static uint64_t ep;
@@ -72,7 +73,8 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 			return;
 		}
 		if (never) {
-			log_printf("taking '%s' and never answering", req.label);
+			log_printf("taking '%s' and never answering",
+			    req.label);
 			sleep_forever();
 		}
 		if (chatty)
@@ -83,6 +85,7 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 			return;
 		}
 		fmt_snprintf(labels[s], LABEL_MAX, "%s", req.label);
+		quotas[s] = req.quota;
 		r->error = 0;
 	} else if (badge == 0 && MSG_LABEL(info) == ROOT_CLOSE) {
 		uint64_t id = u->msg[0];
@@ -90,6 +93,18 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 		if (chatty)
 			log_printf("closing session %lx", id);
 		server_session_close(&table, id);
+		r->error = 0;
+	} else if (badge == 0 && MSG_LABEL(info) == ROOT_UPGRADE) {
+		/* A session grows: take the larger quota, refuse a smaller. */
+		if ((s = session_table_find(&table, u->msg[0])) < 0 ||
+		    u->msg[1] < quotas[s]) {
+			r->error = s < 0 ? s : -E_INVAL;
+			return;
+		}
+		quotas[s] = u->msg[1];
+		if (chatty)
+			log_printf("session '%s' grows to %lu bytes", labels[s],
+			    quotas[s]);
 		r->error = 0;
 	} else if (badge && (s = session_table_lookup(&table, badge)) < 0) {
 		r->error = s;
