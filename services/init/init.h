@@ -154,8 +154,8 @@ struct server_job {
 	struct session_request request; /* ROOT_CREATE */
 	uint64_t slot;      /* ROOT_CREATE: where the session's cap lands */
 	uint64_t server_id; /* ROOT_CLOSE: what to close; the answer's id */
-	uint64_t quota; /* ROOT_CLOSE: the session's, to give back; UPGRADE:
-			 * its new one */
+	uint64_t quota;     /* ROOT_CLOSE: the session's, to give back; UPGRADE:
+			     * its new one */
 	int result;         /* the answer */
 	uint64_t seq, root; /* queue order; our copy of the server's root */
 };
