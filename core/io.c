@@ -1,6 +1,8 @@
 /*
  * Device sessions: I/O ports, device memory and interrupt lines, each for
- * one component at a time, never what the kernel drives.
+ * one component at a time, never what the kernel drives; and DMA, which
+ * tells the one component that holds it (the platform driver) the
+ * physical address of a RAM dataspace.
  */
 #include "service.h"
 
@@ -11,6 +13,7 @@
 #include <kernel/syscalls.h>
 #include <session/io_mem.h>
 #include <session/io_port.h>
+#include <session/dma.h>
 #include <session/irq.h>
 
 static bool
@@ -124,6 +127,24 @@ device_call(unsigned s, uint64_t label, uint64_t info)
 		reply_cap(K_DS, ds->gen, ds_index(ds), RIGHT_ALL);
 		return 0;
 	}
+	if (sessions[s].kind == K_DMA && label == DMA_ADDR) {
+		struct dataspace *ds = received_ds(info);
+		uint64_t *w = utcb_self()->msg;
+
+		/* RAM only: not a boot module, device memory or region map. */
+		if (!ds || ds->managed || ds->cache || ds->rom || !ds->owner ||
+		    !ds->writable)
+			return -E_CAP;
+		w[0] = ds->pa;
+		w[1] = (uint64_t)ds->pages * PAGE;
+		reply_words = 2;
+		return 0;
+	}
+	if (sessions[s].kind == K_DMA && label == DMA_FREE_RAM) {
+		utcb_self()->msg[0] = frame_free_count() * PAGE;
+		reply_words = 1;
+		return 0;
+	}
 	if (sessions[s].kind == K_IRQ && label == IRQ_SIGH) {
 		if (MSG_NCAPS(info) != 1 || sessions[s].irq.slot)
 			return -E_INVAL;
@@ -171,6 +192,19 @@ io_open(unsigned s, const char *service, const struct session_request *r,
 		sessions[s].size = size;
 		sessions[s].wc = session_arg(r->args, "wc", 0);
 		return reply_device(&iomem_table, s) ? -E_NOMEM : 0;
+	}
+	if (!strcmp(service, "DMA")) {
+		/* One holder: the platform driver, which asks first. */
+		for (unsigned k = 0; k < SESSIONS; k++)
+			if (slots[k].used && k != s &&
+			    sessions[k].kind == K_DMA) {
+				log_printf("core: DMA refused for '%s': held "
+					   "by another",
+				    label);
+				return -E_DENIED;
+			}
+		sessions[s].kind = K_DMA;
+		return reply_device(&dma_table, s) ? -E_NOMEM : 0;
 	}
 	uint64_t line = session_arg(r->args, "irq", 16);
 

@@ -36,7 +36,8 @@ struct session_slot slots[SESSIONS];
 struct session_table io_table = {"core", K_IO, SESSIONS, slots},
 		     iomem_table = {"core", K_IOMEM, SESSIONS, slots},
 		     irq_table = {"core", K_IRQ, SESSIONS, slots},
-		     rom_table = {"core", K_ROM, SESSIONS, slots};
+		     rom_table = {"core", K_ROM, SESSIONS, slots},
+		     dma_table = {"core", K_DMA, SESSIONS, slots};
 
 uint64_t reply_words, reply_cap_badge, reply_cap_src;
 int reply_cap_kind;
@@ -119,7 +120,8 @@ open_kind(uint64_t info, unsigned s)
 	else if (!strcmp(r.service, "ROM"))
 		e = rom_open(s, full);
 	else if (!strcmp(r.service, "IO_PORT") ||
-	    !strcmp(r.service, "IO_MEM") || !strcmp(r.service, "IRQ"))
+	    !strcmp(r.service, "IO_MEM") || !strcmp(r.service, "IRQ") ||
+	    !strcmp(r.service, "DMA"))
 		e = io_open(s, r.service, &r, full);
 	else {
 		log_printf("core: no service '%s' for '%s'", r.service, full);
@@ -212,11 +214,13 @@ dispatch(uint64_t badge, uint64_t info)
 	}
 	case K_IO:
 	case K_IOMEM:
-	case K_IRQ: {
+	case K_IRQ:
+	case K_DMA: {
 		const struct session_table *t = BADGE_KIND(badge) == K_IO
 		    ? &io_table
 		    : BADGE_KIND(badge) == K_IOMEM ? &iomem_table
-						   : &irq_table;
+		    : BADGE_KIND(badge) == K_IRQ   ? &irq_table
+						   : &dma_table;
 		int s = session_table_lookup(t, badge);
 
 		if (s < 0 || sessions[s].kind != BADGE_KIND(badge))

@@ -21,6 +21,7 @@ enum kind {
 	K_IOMEM = 7,
 	K_FAULT = 8,
 	K_PD_OWN = 9, /* a PD's own session: no say over its faults */
+	K_DMA = 10,   /* physical addresses of RAM: the platform driver's */
 };
 
 #define BADGE(kind, gen, idx) \
@@ -53,7 +54,8 @@ extern uint64_t core_rcv;       /* where a received capability lands */
 extern struct pd_session *init_pd;
 extern struct session sessions[SESSIONS];
 extern struct session_slot slots[SESSIONS];
-extern struct session_table io_table, iomem_table, irq_table, rom_table;
+extern struct session_table io_table, iomem_table, irq_table, rom_table,
+    dma_table;
 /* The reply the handlers fill: its words, and the capability to send. */
 extern uint64_t reply_words, reply_cap_badge, reply_cap_src;
 extern int reply_cap_kind;
@@ -83,7 +85,7 @@ void platform_info(void);
 int rom_open(unsigned s, const char *label);
 int rom_call(unsigned module, uint64_t label);
 
-/* io.c: IO_PORT, IO_MEM and IRQ sessions. */
+/* io.c: IO_PORT, IO_MEM, IRQ and DMA sessions. */
 int io_open(unsigned s, const char *service, const struct session_request *r,
     const char *label);
 void io_close(unsigned s);

@@ -3,3 +3,7 @@ PROGS += platform
 platform_SRC := drivers/platform/main.c drivers/platform/pci.c \
 	drivers/platform/acpi.c
 platform_LIBS := base base_child config
+# A driver of QEMU's edu device for run/dma.run: DMA buffers, hostile asks.
+PROGS += test_dma
+test_dma_SRC := drivers/platform/test/dma.c
+test_dma_LIBS := base base_child config

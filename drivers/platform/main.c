@@ -4,10 +4,10 @@
  * the one client whose label its config's policy names. Device memory,
  * I/O ports and the interrupt line reach the client as core's own session
  * capabilities, opened here for exactly the device's ranges, so the client
- * needs no route to core's IO_MEM, IO_PORT or IRQ services.
+ * needs no route to core's IO_MEM, IO_PORT or IRQ services. DMA buffers
+ * are RAM the driver allocates from the quota the client paid for its
+ * session, and whose bus address it alone may learn from core.
  */
-#include <stdarg.h>
-
 #include <base/config.h>
 #include <base/error.h>
 #include <base/log.h>
@@ -16,6 +16,7 @@
 #include <base/runtime.h>
 #include <base/server.h>
 #include <base/string.h>
+#include <session/dma.h>
 #include <session/io_port.h>
 #include <session/pd.h>
 #include <session/platform.h>
@@ -24,18 +25,31 @@
 
 #define SESSIONS 8u
 #define SESSION_DEVS 8u
-#define LATER_LINES 8u
-#define LATER_LINE_MAX 120u
+#define DMA_PAGE 4096u
 
 /* A core session opened on behalf of a client. */
 struct core_session {
 	uint64_t cap, id; /* cap 0: none */
 };
 
+/* A DMA buffer: our dataspace capability (cap 0: none), where the
+ * device sees it, and what it costs the session's quota. */
+struct dma_buf {
+	uint64_t cap, bus, size, cost;
+};
+
 struct session {
 	char label[LABEL_MAX];
 	unsigned ndevs;
 	unsigned dev[SESSION_DEVS]; /* indices into pci_devs */
+	/* The RAM quota the client paid (init moved it into our PD) and
+	 * what of it its buffers cost; held <= quota always. */
+	uint64_t quota, held;
+	struct dma_buf buf[PLATFORM_DMA_BUFS];
+	/* Core's free RAM before the session's first buffer, for the log
+	 * line that shows every buffer came back. */
+	bool measured;
+	uint64_t ram_before;
 };
 
 static struct session sessions[SESSIONS];
@@ -45,31 +59,11 @@ static struct session_table table = {"platform", 0, SESSIONS, slots};
 static unsigned owner[PCI_DEVICES];
 static struct core_session bar_sessions[PCI_DEVICES][PLATFORM_BARS];
 static struct core_session irq_sessions[PCI_DEVICES];
-/*
- * Work that calls init cannot run while init calls us (ROOT_CREATE,
- * ROOT_CLOSE): log lines and closing core sessions wait for our own
- * signal, which arrives once we have replied.
- */
-static bool stale[PCI_DEVICES];
-static char later_lines[LATER_LINES][LATER_LINE_MAX];
-static unsigned later_count;
 static struct config config;
-static uint64_t ep, rcv, later_sig;
-static struct report devices; /* <report devices="yes"/> */
+static uint64_t ep, rcv;
+static struct report devices;    /* <report devices="yes"/> */
+static uint64_t dma_cap, dma_id; /* core's DMA session, once opened */
 static bool reporting;
-
-static void __attribute__((format(printf, 1, 2)))
-log_later(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (later_count == LATER_LINES)
-		return;
-	va_start(ap, fmt);
-	fmt_vsnprintf(later_lines[later_count++], LATER_LINE_MAX, fmt, ap);
-	va_end(ap);
-	sys_sig_submit(later_sig);
-}
 
 /* Takes the device capability back from the client and its holders. */
 static void
@@ -134,23 +128,6 @@ report_devices(void)
 	report_submit(&devices, n);
 }
 
-static void
-later(void)
-{
-	for (unsigned i = 0; i < later_count; i++)
-		log_printf("%s", later_lines[i]);
-	later_count = 0;
-	for (unsigned d = 0; d < pci_ndevs; d++) {
-		if (!stale[d])
-			continue;
-		for (unsigned b = 0; b < PLATFORM_BARS; b++)
-			core_close(&bar_sessions[d][b]);
-		core_close(&irq_sessions[d]);
-		stale[d] = false;
-	}
-	report_devices();
-}
-
 static bool
 policy_matches(struct config_node p, const char *label, const struct pci_dev *d)
 {
@@ -191,7 +168,7 @@ create(uint64_t info, struct reply *r)
 			named = policy_matches(p, req.label, &pci_devs[d]);
 		if (!named)
 			continue;
-		if (owner[d] || stale[d]) {
+		if (owner[d]) {
 			held++;
 			continue;
 		}
@@ -199,7 +176,7 @@ create(uint64_t info, struct reply *r)
 			n.dev[n.ndevs++] = d;
 	}
 	if (!n.ndevs) {
-		log_later("denied Platform session for '%s': %s", req.label,
+		log_printf("denied Platform session for '%s': %s", req.label,
 		    held ? "its devices are held by another session"
 			 : "no policy names it a present device");
 		return -E_DENIED;
@@ -208,21 +185,111 @@ create(uint64_t info, struct reply *r)
 	    0)
 		return i;
 	fmt_snprintf(n.label, sizeof(n.label), "%s", req.label);
+	n.quota = req.quota;
 	sessions[i] = n;
 	for (unsigned k = 0; k < n.ndevs; k++) {
 		const struct pci_dev *d = &pci_devs[n.dev[k]];
 
+		/* A device does DMA only once its driver asks for it. */
+		pci_command(d, PCI_CMD_MASTER, false);
 		owner[n.dev[k]] = (unsigned)i + 1;
-		log_later("%04x:%04x at %02x:%02x.%x given to '%s'", d->vendor,
+		log_printf("%04x:%04x at %02x:%02x.%x given to '%s'", d->vendor,
 		    d->device, d->bus, d->slot, d->fn, n.label);
 	}
+	report_devices();
+	w[0] = session_table_badge(&table, (unsigned)i); /* the calls took it */
 	return 0;
+}
+
+/* Core's free RAM in KiB, through the DMA session (0 without one). */
+static uint64_t
+core_free_kib(void)
+{
+	if (!dma_cap || rpc_call(dma_cap, DMA_FREE_RAM, 0, 0, 0, NULL))
+		return 0;
+	return utcb_self()->msg[0] / 1024;
+}
+
+/* The buffer goes: every copy of its capability, then the RAM itself
+ * (core unmaps it wherever it is mapped). */
+static void
+dma_release(struct session *s, struct dma_buf *b)
+{
+	sys_cap_revoke(b->cap);
+	rpc_call(CAP_PD, PD_FREE, 0, b->cap, 0, NULL);
+	sys_cap_delete(b->cap);
+	slot_free(b->cap);
+	s->held -= b->cost;
+	*b = (struct dma_buf){0};
+}
+
+static int
+dma_alloc(struct session *s, uint64_t bytes, struct reply *r)
+{
+	uint64_t *w = utcb_self()->msg, cost, cap;
+	struct dma_buf *b = NULL;
+	int e;
+
+	/* The size is the client's: bounded before it is rounded. */
+	if (!bytes || bytes > PLATFORM_DMA_MAX)
+		return -E_INVAL;
+	cost = (bytes + DMA_PAGE - 1) / DMA_PAGE * DMA_PAGE + PLATFORM_DMA_COST;
+	if (cost > s->quota - s->held)
+		return -E_NOMEM;
+	for (unsigned k = 0; k < PLATFORM_DMA_BUFS && !b; k++)
+		if (!s->buf[k].cap)
+			b = &s->buf[k];
+	if (!b)
+		return -E_NOMEM;
+	if (!dma_cap &&
+	    (e = session_open_args("DMA", "", "", 0, &dma_cap, &dma_id))) {
+		dma_cap = 0;
+		log_printf("no DMA session from core: error %d", -e);
+		return -E_DENIED;
+	}
+	if (!s->measured) {
+		s->ram_before = core_free_kib();
+		s->measured = true;
+	}
+	if (!(cap = slot_alloc()))
+		return -E_NOMEM;
+	w[0] = bytes;
+	if ((e = (int)rpc_call(CAP_PD, PD_ALLOC, 1, 0, cap, NULL)))
+		goto no_ds;
+	if ((e = (int)rpc_call(dma_cap, DMA_ADDR, 0, cap, 0, NULL)))
+		goto no_addr;
+	*b = (struct dma_buf){cap, w[0], w[1], cost};
+	s->held += cost;
+	r->cap = cap;
+	/* Writable where the client maps it, and passed on to core. */
+	r->rights = RIGHT_ALL;
+	r->words = 2;
+	return 0;
+no_addr:
+	rpc_call(CAP_PD, PD_FREE, 0, cap, 0, NULL);
+	sys_cap_delete(cap);
+no_ds:
+	slot_free(cap);
+	return e;
+}
+
+static int
+dma_free(struct session *s, uint64_t bus)
+{
+	for (unsigned k = 0; k < PLATFORM_DMA_BUFS; k++) {
+		if (s->buf[k].cap && s->buf[k].bus == bus) {
+			dma_release(s, &s->buf[k]);
+			return 0;
+		}
+	}
+	return -E_NOENT;
 }
 
 static void
 session_end(uint64_t id)
 {
 	struct session *s;
+	unsigned freed = 0;
 	int i;
 
 	if ((i = server_session_close(&table, id)) < 0)
@@ -234,16 +301,23 @@ session_end(uint64_t id)
 		/* No DMA by a device nobody drives. */
 		pci_command(&pci_devs[d], PCI_CMD_MASTER, false);
 		owner[d] = 0;
-		stale[d] = true;
-		/*
-		 * The device capabilities die now, wherever the client put
-		 * them; core's sessions close later, as init is calling us.
-		 */
+		/* The device capabilities die, wherever the client put them. */
 		for (unsigned b = 0; b < PLATFORM_BARS; b++)
-			core_revoke(&bar_sessions[d][b]);
-		core_revoke(&irq_sessions[d]);
+			core_close(&bar_sessions[d][b]);
+		core_close(&irq_sessions[d]);
 	}
-	sys_sig_submit(later_sig);
+	/* Bus mastering is off: no device writes the RAM as it goes. */
+	for (unsigned k = 0; k < PLATFORM_DMA_BUFS; k++) {
+		if (s->buf[k].cap) {
+			dma_release(s, &s->buf[k]);
+			freed++;
+		}
+	}
+	if (s->measured)
+		log_printf("DMA: '%s' closed, %u buffers freed; core free RAM "
+			   "%lu KiB (%lu KiB before its first buffer)",
+		    s->label, freed, core_free_kib(), s->ram_before);
+	report_devices();
 }
 
 /* Opens a core session for the client; the reply carries its cap. */
@@ -304,6 +378,12 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 	if ((e = session_table_lookup(&table, badge)) < 0)
 		return e;
 	s = &sessions[e];
+	if (label == PLATFORM_DMA_ALLOC || label == PLATFORM_DMA_FREE) {
+		if (MSG_NWORDS(info) < 1)
+			return -E_INVAL;
+		return label == PLATFORM_DMA_ALLOC ? dma_alloc(s, w[0], r)
+						   : dma_free(s, w[0]);
+	}
 	if (MSG_NWORDS(info) < 1 || w[0] >= s->ndevs)
 		return -E_NOENT;
 	dev = s->dev[w[0]];
@@ -357,10 +437,7 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 static void
 handle(uint64_t badge, uint64_t info, struct reply *r)
 {
-	if (MSG_LABEL(info) == SIGNAL_LABEL)
-		later();
-	else
-		r->error = call(badge, info, r);
+	r->error = call(badge, info, r);
 }
 
 int main(uint64_t arg);
@@ -368,7 +445,7 @@ int main(uint64_t arg);
 int
 main(uint64_t arg)
 {
-	uint64_t io, id, sig;
+	uint64_t io, id;
 	struct config_node node;
 	int e;
 
@@ -404,9 +481,7 @@ main(uint64_t arg)
 	}
 	report_devices();
 	if (object_create(KOBJ_ENDPOINT, &ep) || !(rcv = slot_alloc()) ||
-	    object_create(KOBJ_SIGNAL, &sig) || !(later_sig = slot_alloc()) ||
-	    sys_cap_derive(sig, 0, later_sig, RIGHT_SEND, 1) ||
-	    sys_sig_bind(sig, ep) || service_announce("Platform", ep)) {
+	    service_announce("Platform", ep)) {
 		log_printf("cannot announce Platform");
 		return 1;
 	}

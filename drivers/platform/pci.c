@@ -221,6 +221,12 @@ add(unsigned bus, unsigned slot, unsigned fn, uint32_t id)
 	pci_command(d, PCI_CMD_IO | PCI_CMD_MEM, false);
 	for (i = 0; i < nbars;)
 		i += probe_bar(d, i, nbars);
+	/*
+	 * No device masters the bus until the platform hands it to a driver
+	 * that asks; a bridge keeps it, to pass its devices' DMA upstream.
+	 */
+	if (header == 0)
+		cmd = (uint16_t)(cmd & ~PCI_CMD_MASTER);
 	pci_write(d, PCI_COMMAND, cmd);
 	log_dev(d);
 }

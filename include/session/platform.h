@@ -8,7 +8,9 @@
  * capability. The client maps or opens it with its own CAP_PD
  * (IO_MEM_MAP, IO_PORT_ACCESS, IRQ_SIGH), so it needs no route to core's
  * device services at all, and closing the Platform session takes every
- * such mapping away again.
+ * such mapping away again. DMA buffers are RAM dataspaces the platform
+ * driver allocates, paid from the session's RAM quota, and whose bus
+ * address it tells the client; they go with the session.
  */
 #pragma once
 
@@ -38,7 +40,22 @@ enum platform_label {
 	PLATFORM_IRQ = 5,
 	/* w0: device, w1: 1 = enable DMA by the device, 0 = disable */
 	PLATFORM_BUS_MASTER = 6,
+	/*
+	 * w0: bytes (1 to PLATFORM_DMA_MAX) -> a writable RAM dataspace,
+	 * physically contiguous and zeroed; w0: its bus address, w1: its
+	 * size. Paid from the session's RAM quota (its pages plus
+	 * PLATFORM_DMA_COST); at most PLATFORM_DMA_BUFS per session.
+	 */
+	PLATFORM_DMA_ALLOC = 7,
+	/* w0: a buffer's bus address -> the buffer is gone, wherever it is
+	 * mapped; E_NOENT for an address that is not one of the session's */
+	PLATFORM_DMA_FREE = 8,
 };
+
+#define PLATFORM_DMA_MAX (4ul << 20)
+#define PLATFORM_DMA_BUFS 16u
+/* What one buffer costs beyond its pages: core's table entry for it. */
+#define PLATFORM_DMA_COST 64u
 
 enum platform_bar_kind {
 	PLATFORM_BAR_NONE = 0,

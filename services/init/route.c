@@ -18,14 +18,14 @@ extern struct config config;
 
 /*
  * Device services go only where a <service> route names them: an
- * <any-service> route never hands an application device memory, I/O ports
- * or interrupts.
+ * <any-service> route never hands an application device memory, I/O ports,
+ * interrupts or physical addresses (DMA).
  */
 static bool
 device_service(const char *service)
 {
 	return !strcmp(service, "IO_MEM") || !strcmp(service, "IO_PORT") ||
-	    !strcmp(service, "IRQ");
+	    !strcmp(service, "IRQ") || !strcmp(service, "DMA");
 }
 
 /* The <service> or <any-service> node that routes (service, label). */
