@@ -72,6 +72,10 @@ cap_delete(struct cap *c)
 
 	if (!o)
 		return;
+	if (o->type == KOBJ_REPLY) {
+		reply_drop(c);
+		return;
+	}
 	unlink(c);
 	while (c->child) {
 		struct cap *ch = c->child;
@@ -113,6 +117,9 @@ sys_cap_derive(uint64_t src, uint64_t pd, uint64_t dst, uint64_t rights,
 
 	if ((e = cap_lookup(target, src, 0, 0, &s)))
 		return e;
+	/* A parked reply is one-shot: a copy could answer twice. */
+	if (s->obj->type == KOBJ_REPLY)
+		return -E_RIGHTS;
 	if (pd) {
 		if ((e = cap_lookup(target, pd, KOBJ_PD, RIGHT_SEND, &p)))
 			return e;

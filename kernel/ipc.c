@@ -6,6 +6,14 @@
  * copied, as children of the sender's slots, into the empty slots the
  * receiver offers. The badge of the endpoint capability that was used
  * tells the receiver which of its clients or objects the call is for.
+ *
+ * A server may park the reply it owes (ipc_defer) in an empty slot of its
+ * own and answer it later from any of its threads (ipc_answer). The slot
+ * names the caller's own embedded reply object, so parking needs no memory:
+ * a caller waits for one reply at a time. The capability cannot be copied
+ * or sent; it empties when it is answered or when the caller stops, and
+ * deleting it (also by the server's death) ends the caller's call with
+ * E_ABORT.
  */
 #include "kernel.h"
 
@@ -105,12 +113,34 @@ ipc_receive(struct thread *r, struct endpoint *ep)
 	struct thread *s = queue_pop(&ep->senders);
 
 	if (!s) {
-		if (!signal_deliver(ep->bound, r))
+		if (!signal_deliver(ep, r))
 			sched_block(r, T_RECV, &ep->receivers);
 		return;
 	}
 	ipc_deliver(s, r, s->send_info, s->send_badge);
 	received(r, s, s->send_call);
+}
+
+/* The reply (or fault resolution) goes to c, which waited for it. */
+static void
+answer(struct thread *from, struct thread *c, uint64_t info)
+{
+	if (c->faulting)
+		c->faulting = false;
+	else
+		ipc_deliver(from, c, info, 0);
+	sched_ready(c);
+}
+
+/* What t waited for is gone; a faulting thread stays stopped. */
+static void
+abort_wait(struct thread *t)
+{
+	t->regs.rax = -E_ABORT;
+	if (t->faulting)
+		sched_block(t, T_STOPPED, NULL);
+	else
+		sched_ready(t);
 }
 
 static int
@@ -122,12 +152,29 @@ ipc_reply_to_caller(struct thread *server, uint64_t info)
 		return -E_NOENT;
 	server->caller = NULL;
 	c->server = NULL;
-	if (c->faulting)
-		c->faulting = false;
-	else
-		ipc_deliver(server, c, info, 0);
-	sched_ready(c);
+	answer(server, c, info);
 	return 0;
+}
+
+/* A thread's reply object is part of it: a parked call costs no memory. */
+static struct thread *
+reply_thread(struct kobj *o)
+{
+	return (struct thread *)((char *)o - offsetof(struct thread, reply));
+}
+
+/*
+ * The server deleted a parked reply, or its PD died with it: the caller
+ * must not wait forever.
+ */
+void
+reply_drop(struct cap *c)
+{
+	struct thread *t = reply_thread(c->obj);
+
+	t->reply_slot = NULL;
+	memset(c, 0, sizeof(*c));
+	abort_wait(t);
 }
 
 /* t stops taking part in IPC: its caller is told, its server forgets it. */
@@ -139,15 +186,16 @@ ipc_abort(struct thread *t)
 	if (c) {
 		t->caller = NULL;
 		c->server = NULL;
-		c->regs.rax = -E_ABORT;
-		if (c->faulting)
-			sched_block(c, T_STOPPED, NULL);
-		else
-			sched_ready(c);
+		abort_wait(c);
 	}
 	if (t->server) {
 		t->server->caller = NULL;
 		t->server = NULL;
+	}
+	/* A reply parked for t now reaches nothing: its slot empties. */
+	if (t->reply_slot) {
+		memset(t->reply_slot, 0, sizeof(*t->reply_slot));
+		t->reply_slot = NULL;
 	}
 	if (t->state != T_READY)
 		queue_remove(t);
@@ -158,16 +206,10 @@ endpoint_destroy(struct endpoint *ep)
 {
 	struct thread *t;
 
-	if (ep->bound)
-		ep->bound->bound = NULL;
+	signal_unbind_all(ep);
 	while ((t = queue_pop(&ep->senders)) ||
-	    (t = queue_pop(&ep->receivers))) {
-		t->regs.rax = -E_ABORT;
-		if (t->faulting)
-			sched_block(t, T_STOPPED, NULL);
-		else
-			sched_ready(t);
-	}
+	    (t = queue_pop(&ep->receivers)))
+		abort_wait(t);
 }
 
 /* Kernel labels cannot be sent: a receiver may trust them. */
@@ -225,6 +267,46 @@ sys_ipc_reply(uint64_t info)
 	return e ? e : ipc_reply_to_caller(current(), info);
 }
 
+long
+sys_ipc_defer(uint64_t slot)
+{
+	struct thread *t = current(), *c = t->caller;
+	struct cap *d;
+	int e;
+
+	if (!c)
+		return -E_NOENT;
+	if ((e = cap_empty_slot(t->pd, slot, &d)))
+		return e;
+	/* A caller waits for one reply at a time, so it is parked once. */
+	assert(!c->reply_slot);
+	t->caller = NULL;
+	c->server = NULL;
+	c->reply.type = KOBJ_REPLY;
+	c->reply.refs = 1;
+	d->obj = &c->reply;
+	d->rights = RIGHT_SEND;
+	c->reply_slot = d;
+	return 0;
+}
+
+long
+sys_ipc_answer(uint64_t slot, uint64_t info)
+{
+	struct thread *t = current(), *c;
+	struct cap *r;
+	int e;
+
+	if ((e = check_label(info)) ||
+	    (e = cap_lookup(t->pd, slot, KOBJ_REPLY, RIGHT_SEND, &r)))
+		return e;
+	c = reply_thread(r->obj);
+	c->reply_slot = NULL;
+	memset(r, 0, sizeof(*r));
+	answer(t, c, info);
+	return 0;
+}
+
 /*
  * The fast path: a call to a waiting receiver, or a reply to a caller
  * followed by a wait with nobody queued, without capability transfer and
@@ -254,7 +336,7 @@ ipc_fastpath(struct regs *r)
 	} else {
 		dst = t->caller;
 		if (ep->senders.head || (dst && dst->faulting) ||
-		    (ep->bound && ep->bound->count))
+		    ep->pending)
 			return;
 	}
 	if (!dst || sched_class(dst) != sched_class(t))

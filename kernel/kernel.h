@@ -84,6 +84,8 @@ struct thread {
 	struct queue *queue;   /* the queue the thread is in, if any */
 	struct thread *caller; /* a server: whom its next reply goes to */
 	struct thread *server; /* a caller: who holds its reply */
+	struct kobj reply;      /* a caller: what a parked reply names */
+	struct cap *reply_slot; /* a caller: the slot its reply is parked in */
 	uint64_t send_info;    /* in T_SEND: the message info to deliver */
 	uint64_t send_badge;
 	bool send_call; /* in T_SEND: a call (waits for the reply) */
@@ -111,7 +113,8 @@ thread_of(struct kobj *o)
 struct endpoint {
 	struct kobj obj;
 	struct queue senders, receivers;
-	struct signal *bound; /* delivered to receivers as messages */
+	struct signal *bound;            /* every signal bound to it */
+	struct signal *pending, *ptail; /* FIFO of those with a count */
 };
 
 struct signal {
@@ -119,6 +122,9 @@ struct signal {
 	uint64_t count, badges;
 	struct queue waiters;
 	struct endpoint *bound;
+	struct signal *bnext, *bprev; /* in bound->bound */
+	struct signal *pnext, *pprev; /* in bound->pending, if queued */
+	bool queued;
 };
 
 struct irq {
@@ -178,10 +184,12 @@ void ipc_fastpath(struct regs *r);
 int ipc_send_to(struct thread *sender, struct cap *ep, uint64_t info,
     bool call);
 void endpoint_destroy(struct endpoint *ep);
+void reply_drop(struct cap *c);
 
 /* signal.c */
 void signal_submit(struct signal *s, uint64_t badge);
-bool signal_deliver(struct signal *s, struct thread *t);
+bool signal_deliver(struct endpoint *ep, struct thread *t);
+void signal_unbind_all(struct endpoint *ep);
 void signal_destroy(struct signal *s);
 void signal_tick(uint64_t now);
 void signal_forget(struct thread *t);

@@ -1,9 +1,45 @@
 /*
  * Signals: counting notifications without payload. A submit adds one to the
  * count and ORs the badge of the capability used into the badge set; a wait
- * takes both and resets them. Receivers tell their sources apart by badge.
+ * takes both and resets them. Receivers tell their sources apart by badge,
+ * or, for many sources, by giving each its own signal: any number can be
+ * bound to one endpoint, where each signal with a count waits once in a
+ * FIFO and arrives as a message of its own. The lists run through the
+ * signals themselves, so binding costs the kernel no memory.
  */
 #include "kernel.h"
+
+static void
+pending_remove(struct signal *s)
+{
+	struct endpoint *ep = s->bound;
+
+	if (!s->queued)
+		return;
+	if (s->pprev)
+		s->pprev->pnext = s->pnext;
+	else
+		ep->pending = s->pnext;
+	if (s->pnext)
+		s->pnext->pprev = s->pprev;
+	else
+		ep->ptail = s->pprev;
+	s->pnext = s->pprev = NULL;
+	s->queued = false;
+}
+
+static void
+pending_push(struct endpoint *ep, struct signal *s)
+{
+	s->pnext = NULL;
+	s->pprev = ep->ptail;
+	if (ep->ptail)
+		ep->ptail->pnext = s;
+	else
+		ep->pending = s;
+	ep->ptail = s;
+	s->queued = true;
+}
 
 static void
 take(struct signal *s, struct thread *t)
@@ -12,23 +48,36 @@ take(struct signal *s, struct thread *t)
 	t->regs.rdi = s->badges;
 	s->count = 0;
 	s->badges = 0;
+	pending_remove(s);
 }
 
-/* A pending signal becomes a message to t, which waits on the endpoint. */
-bool
-signal_deliver(struct signal *s, struct thread *t)
+/* s becomes a message to t, which waits on the endpoint s is bound to. */
+static void
+deliver(struct signal *s, struct thread *t)
 {
-	if (!s || !s->count)
-		return false;
 	t->utcb->msg[0] = s->count;
 	t->regs.rax = 0;
 	t->regs.rdi = MSG_INFO(SIGNAL_LABEL, 1, 0);
 	t->regs.rsi = s->badges;
 	s->count = 0;
 	s->badges = 0;
+	pending_remove(s);
+}
+
+/* The oldest pending signal bound to ep goes to t, if there is one. */
+bool
+signal_deliver(struct endpoint *ep, struct thread *t)
+{
+	if (!ep->pending)
+		return false;
+	deliver(ep->pending, t);
 	return true;
 }
 
+/*
+ * Receivers only wait on an endpoint whose FIFO is empty, so a signal
+ * goes straight to one of them or joins the FIFO, once, until taken.
+ */
 void
 signal_submit(struct signal *s, uint64_t badge)
 {
@@ -39,10 +88,40 @@ signal_submit(struct signal *s, uint64_t badge)
 	if ((w = queue_pop(&s->waiters))) {
 		take(s, w);
 		sched_ready(w);
-	} else if (s->bound && (w = queue_pop(&s->bound->receivers))) {
-		signal_deliver(s, w);
-		sched_ready(w);
+	} else if (s->bound && !s->queued) {
+		if ((w = queue_pop(&s->bound->receivers))) {
+			deliver(s, w);
+			sched_ready(w);
+		} else {
+			pending_push(s->bound, s);
+		}
 	}
+}
+
+static void
+unbind(struct signal *s)
+{
+	struct endpoint *ep = s->bound;
+
+	if (!ep)
+		return;
+	pending_remove(s);
+	if (s->bprev)
+		s->bprev->bnext = s->bnext;
+	else
+		ep->bound = s->bnext;
+	if (s->bnext)
+		s->bnext->bprev = s->bprev;
+	s->bnext = s->bprev = NULL;
+	s->bound = NULL;
+}
+
+/* The endpoint dies: its signals stay, unbound, with their counts. */
+void
+signal_unbind_all(struct endpoint *ep)
+{
+	while (ep->bound)
+		unbind(ep->bound);
 }
 
 void
@@ -50,9 +129,7 @@ signal_destroy(struct signal *s)
 {
 	struct thread *t;
 
-	if (s->bound)
-		s->bound->bound = NULL;
-
+	unbind(s);
 	while ((t = queue_pop(&s->waiters))) {
 		t->regs.rax = -E_ABORT;
 		sched_ready(t);
@@ -177,15 +254,27 @@ sys_sig_bind(uint64_t sig, uint64_t ep)
 	struct signal *s;
 	int err;
 
-	if ((err = signal_lookup(sig, RIGHT_RECV, &sc)) ||
-	    (err = cap_lookup(current()->pd, ep, KOBJ_ENDPOINT, RIGHT_RECV,
-		 &ec)))
+	if ((err = signal_lookup(sig, RIGHT_RECV, &sc)))
 		return err;
 	s = (struct signal *)sc->obj;
+	if (!ep) {
+		unbind(s);
+		return 0;
+	}
+	if ((err = cap_lookup(current()->pd, ep, KOBJ_ENDPOINT, RIGHT_RECV,
+		 &ec)))
+		return err;
 	e = (struct endpoint *)ec->obj;
-	if (s->bound || e->bound)
+	if (s->bound)
 		return -E_BUSY;
 	s->bound = e;
+	s->bnext = e->bound;
+	s->bprev = NULL;
+	if (e->bound)
+		e->bound->bprev = s;
 	e->bound = s;
+	/* A count from before the binding arrives as a message too. */
+	if (s->count && !s->waiters.head)
+		pending_push(e, s);
 	return 0;
 }

@@ -23,6 +23,25 @@ _Noreturn void server_loop(uint64_t ep, uint64_t rcv,
     void (*handle)(uint64_t badge, uint64_t info, struct reply *r));
 
 /*
+ * Parks the reply to the call being handled in slot, an empty slot of the
+ * component's, instead of answering it now: the loop's reply then goes
+ * nowhere, and any thread of the component answers later with
+ * server_answer. The caller waits, and nobody else is held up. Returns 0,
+ * -E_NOENT (no call to park) or -E_EXISTS/-E_CAP (slot not empty or out
+ * of range).
+ */
+int server_defer(uint64_t slot);
+
+/*
+ * Answers the call parked in slot with error (0 or -E_*) and, without an
+ * error, the first words message words of the calling thread's UTCB. The
+ * slot is empty afterwards. Returns 0, or -E_CAP when nothing is parked
+ * there: answered already, or the caller stopped or died meanwhile.
+ * Deleting the slot instead ends the caller's call with E_ABORT.
+ */
+int server_answer(uint64_t slot, int error, unsigned words);
+
+/*
  * Opens a session in t: a copy of ep badged with the new slot's badge,
  * kept by the server until server_session_close, goes back to the client
  * through r, and the session id (the badge) in message word 0. Returns

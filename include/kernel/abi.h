@@ -17,6 +17,7 @@ enum kobj_type {
 	KOBJ_ENDPOINT = 3,
 	KOBJ_SIGNAL = 4,
 	KOBJ_IRQ = 5,
+	KOBJ_REPLY = 6, /* a parked reply (ipc_defer); never created or copied */
 };
 
 /*
@@ -90,7 +91,9 @@ _Static_assert(sizeof(struct utcb) <= 4096, "the UTCB fits one page");
 /*
  * A signal bound to an endpoint (sig_bind) reaches a thread waiting on the
  * endpoint as a message with label SIGNAL_LABEL, the signal's badge set as
- * the badge and the count in word 0.
+ * the badge and the count in word 0. Any number of signals may be bound to
+ * one endpoint: each one with a count waits once in the endpoint's FIFO
+ * and arrives as a message of its own.
  */
 #define SIGNAL_LABEL 0xff02u
 enum fault_kind {

@@ -8,6 +8,7 @@
 #include <base/env.h>
 #include <base/error.h>
 #include <base/log.h>
+#include <base/server.h>
 #include <base/tsc.h>
 #include <kernel/syscalls.h>
 
@@ -94,6 +95,129 @@ ipc_client(unsigned idx)
 	log_printf("client %u: %u calls, %lu wrong replies, cap transfer %s",
 	    idx, IPC_CALLS, bad, e ? "failed" : "done");
 	return bad || e ? 1 : 0;
+}
+
+/*
+ * The deferring server: its handler parks every call in a slot of its own
+ * (server_defer) and returns at once; once DEFER_CLIENTS are parked, it
+ * wakes the second thread, which answers them. The handler also plays the
+ * attacker against its own reply capabilities.
+ */
+static uint64_t parked_key[DEFER_MAX], parked_secret[DEFER_MAX];
+static unsigned parked;
+
+static uint64_t
+defer_secret(uint64_t k)
+{
+	return k * 7919 + 13;
+}
+
+static void
+defer_handle(uint64_t badge, uint64_t info, struct reply *r)
+{
+	struct utcb *u = utcb_self();
+	unsigned k = parked;
+
+	(void)badge;
+	(void)info;
+	if (k >= DEFER_MAX) {
+		r->error = -E_BUSY;
+		return;
+	}
+	parked_key[k] = u->msg[0];
+	parked_secret[k] = u->msg[1];
+	/* A full slot is refused, and the call stays ours to park. */
+	if (k == 0 && server_defer(SLOT_A) != -E_EXISTS)
+		sh->defer_bad |= 1;
+	if (server_defer(DEFER_SLOT + k)) {
+		sh->defer_bad |= 2;
+		r->error = -E_INVAL;
+		return;
+	}
+	if (k == 0) {
+		/* Parked once: there is no call left to park, and the reply
+		 * capability is one-shot, so it cannot be copied. */
+		if (server_defer(DEFER_SLOT + DEFER_MAX) != -E_NOENT)
+			sh->defer_bad |= 4;
+		if (sys_cap_derive(DEFER_SLOT, 0, DEFER_SLOT + DEFER_MAX,
+			RIGHT_SEND, 0) != -E_RIGHTS ||
+		    sys_cap_info(DEFER_SLOT + DEFER_MAX) != -E_CAP)
+			sh->defer_bad |= 8;
+		if (sys_cap_info(DEFER_SLOT) != (KOBJ_REPLY | RIGHT_SEND << 8))
+			sh->defer_bad |= 16;
+	}
+	parked = k + 1;
+	sh->defer_parked = parked;
+	if (parked == DEFER_CLIENTS)
+		sys_sig_submit(SLOT_B);
+}
+
+static _Noreturn void
+defer_server(void)
+{
+	server_loop(SLOT_A, SLOT_C, defer_handle);
+}
+
+/* The second thread: answers in an order unlike the order of arrival. */
+static _Noreturn void
+defer_answer(void)
+{
+	struct utcb *u = utcb_self();
+
+	sys_sig_wait(SLOT_B, NULL);
+	for (unsigned j = 0; j < DEFER_CLIENTS; j++) {
+		unsigned k = (j * 7 + 3) % DEFER_CLIENTS;
+
+		u->msg[0] = parked_key[k];
+		u->msg[1] = parked_secret[k] * 3 + 1;
+		if (j == 0) {
+			/* Sending another parked reply with the answer: it has
+			 * no grant right, so nothing goes with the answer and
+			 * the reply stays parked here. */
+			u->snd_caps[0] =
+			    DEFER_SLOT + (k + 7) % DEFER_CLIENTS;
+			if (sys_ipc_answer(DEFER_SLOT + k,
+				MSG_INFO(0, 2, 1)) ||
+			    sys_cap_info(u->snd_caps[0]) !=
+				(KOBJ_REPLY | RIGHT_SEND << 8))
+				sh->defer_bad |= 128;
+		} else if (server_answer(DEFER_SLOT + k, 0, 2)) {
+			sh->defer_bad |= 32;
+		}
+		/* A second answer finds nothing: the slot emptied. */
+		if (server_answer(DEFER_SLOT + k, 0, 2) != -E_CAP ||
+		    sys_cap_info(DEFER_SLOT + k) != -E_CAP)
+			sh->defer_bad |= 64;
+		sh->defer_answered++;
+	}
+	for (;;)
+		sys_sig_wait(SLOT_B, NULL);
+}
+
+/* Client k calls once and checks that the answer is its own. */
+static _Noreturn void
+defer_client(unsigned k)
+{
+	struct utcb *u = utcb_self();
+	uint64_t info, badge;
+	long e;
+
+	u->msg[0] = k;
+	u->msg[1] = defer_secret(k);
+	u->rcv_caps[0] = 100 + k;
+	e = sys_ipc_call(SLOT_A, MSG_INFO(LABEL_ECHO, 2, 0), &info, &badge);
+	sh->defer_err[k] = e;
+	if (!e) {
+		sh->defer_got[k] = MSG_LABEL(info) == 0 &&
+			MSG_NWORDS(info) == 2 && u->msg[0] == k &&
+			u->msg[1] == defer_secret(k) * 3 + 1
+		    ? 1
+		    : 2;
+		sh->defer_ncaps += MSG_NCAPS(info);
+	}
+	__atomic_fetch_add(&sh->defer_done, 1, __ATOMIC_SEQ_CST);
+	for (;;)
+		sys_sig_wait(SLOT_C, NULL);
 }
 
 static int
@@ -367,6 +491,12 @@ main(uint64_t arg)
 		return bench_client();
 	case ROLE_BENCH_SIG_A:
 		return bench_sig(true);
+	case ROLE_DEFER_SERVER:
+		defer_server();
+	case ROLE_DEFER_ANSWER:
+		defer_answer();
+	case ROLE_DEFER_CLIENT:
+		defer_client(idx);
 	case ROLE_BENCH_SIG_B:
 		return bench_sig(false);
 	default:

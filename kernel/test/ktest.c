@@ -62,10 +62,12 @@ spawn(unsigned idx)
 		verdict("spawn", "cannot create a child");
 }
 
+/* Child idx's main thread, in role with arg_idx as its index. */
 static void
-start(unsigned idx, unsigned role, unsigned prio, unsigned quota)
+start_as(unsigned idx, unsigned role, unsigned arg_idx, unsigned prio,
+    unsigned quota)
 {
-	struct thread_args a = {.arg = ARG(role, idx),
+	struct thread_args a = {.arg = ARG(role, arg_idx),
 	    .prio = prio,
 	    .quota = quota,
 	    .fault_ep = parent_ep.slot,
@@ -77,6 +79,12 @@ start(unsigned idx, unsigned role, unsigned prio, unsigned quota)
 		log_printf("ktest: starting kt%u: error %d", idx, -e);
 		verdict("spawn", "cannot start a child");
 	}
+}
+
+static void
+start(unsigned idx, unsigned role, unsigned prio, unsigned quota)
+{
+	start_as(idx, role, idx, prio, quota);
 }
 
 /* Give child idx a copy of one of ktest's capabilities at slot. */
@@ -622,10 +630,177 @@ test_bench_ipc(void)
 	destroy(2, 3);
 }
 
+
+/*
+ * Thread n (n > 0) of child idx, in the PD its main thread runs in: its
+ * own stack and UTCB, entering ktchild's _start with its role.
+ */
+static void
+start_thread(unsigned idx, unsigned n, unsigned role, unsigned arg_idx)
+{
+	struct dataspace *stack;
+	uint64_t id, top = 0x40000000ul + (uint64_t)n * 0x10000;
+	struct thread_args a = {.arg = ARG(role, arg_idx),
+	    .sp = top,
+	    .utcb = 0x30000000ul + (uint64_t)n * PAGE,
+	    .prio = 5,
+	    .quota = 0,
+	    .fault_ep = parent_ep.slot,
+	    .badge = idx + 1};
+
+	memcpy(&a.entry, module_data(ktchild) + 24, sizeof(a.entry));
+	if (pds_alloc(kids[idx], 4 * PAGE, &stack) ||
+	    pds_map(kids[idx], stack, top - 4 * PAGE, MAP_W) ||
+	    pds_thread(kids[idx], &a, &id))
+		verdict("spawn", "cannot start a second thread");
+}
+
+/* Poll the shared page until *v reaches want, for at most about 20 s. */
+static bool
+await(volatile uint64_t *v, uint64_t want)
+{
+	for (unsigned i = 0; i < 20 * TIMER_HZ && *v < want; i++)
+		sleep_ticks(1);
+	return *v >= want;
+}
+
+/* ktest as the server: it takes one call on ep and parks it in a slot. */
+static uint64_t
+park_one(uint64_t ep, const char *why)
+{
+	uint64_t info, badge, slot = cap_alloc();
+
+	check(sys_ipc_reply_wait(ep, 0, &info, &badge) == 0 &&
+		sys_ipc_defer(slot) == 0,
+	    "deferred", why);
+	return slot;
+}
+
+/*
+ * A server parks 32 clients and a second thread of its answers them out
+ * of order; then the attacks: a reply capability copied or sent to
+ * another PD, answered twice, answered after its caller died or stopped,
+ * deleted unanswered; and a server that dies with callers parked.
+ */
+static void
+test_deferred(void)
+{
+	struct kobj_ref ep = object(KOBJ_ENDPOINT), go = object(KOBJ_SIGNAL),
+			never = object(KOBJ_SIGNAL), ep2 = object(KOBJ_ENDPOINT);
+	uint64_t before = frame_free_count(), r;
+
+	spawn(0);
+	give(0, ep.slot, SLOT_A, RIGHT_RECV, 0);
+	give(0, go.slot, SLOT_B, RIGHT_ALL, 0);
+	start(0, ROLE_DEFER_SERVER, 5, 0);
+	start_thread(0, 1, ROLE_DEFER_ANSWER, 0);
+	spawn(1);
+	give(1, ep.slot, SLOT_A, RIGHT_SEND, 1);
+	give(1, never.slot, SLOT_C, RIGHT_RECV, 0);
+	start_as(1, ROLE_DEFER_CLIENT, 0, 5, 0);
+	for (unsigned k = 1; k < DEFER_CLIENTS; k++)
+		start_thread(1, k, ROLE_DEFER_CLIENT, k);
+	check(await(&sh->defer_done, DEFER_CLIENTS), "deferred",
+	    "not every parked client got an answer");
+	unsigned own = 0;
+
+	for (unsigned k = 0; k < DEFER_CLIENTS; k++) {
+		bool ok = sh->defer_err[k] == 0 && sh->defer_got[k] == 1;
+
+		own += ok;
+		if (!ok)
+			log_printf("deferred: client %u: result %ld, answer %s",
+			    k, (long)sh->defer_err[k],
+			    sh->defer_got[k] == 2 ? "wrong" : "none");
+	}
+	log_printf("deferred: %lu calls parked, %lu answered out of order by "
+		   "a second thread, %u clients got their own answer",
+	    sh->defer_parked, sh->defer_answered, own);
+	check(own == DEFER_CLIENTS, "deferred",
+	    "a client got an error or another client's answer");
+	log_printf("deferred: server-side attacks failed: %s (mask %lx); "
+		   "capabilities sent with an answer: %lu",
+	    sh->defer_bad ? "no" : "yes", sh->defer_bad, sh->defer_ncaps);
+	check(!sh->defer_bad && !sh->defer_ncaps, "deferred",
+	    "a full slot, a copy, a second answer or a sent reply capability "
+	    "was accepted");
+
+	/* The server dies with 4 more callers parked: they get E_ABORT. */
+	sh->defer_done = 0;
+	spawn(2);
+	give(2, ep.slot, SLOT_A, RIGHT_SEND, 2);
+	give(2, never.slot, SLOT_C, RIGHT_RECV, 0);
+	start_as(2, ROLE_DEFER_CLIENT, 0, 5, 0);
+	for (unsigned k = 1; k < 4; k++)
+		start_thread(2, k, ROLE_DEFER_CLIENT, k);
+	check(await(&sh->defer_parked, DEFER_CLIENTS + 4), "deferred",
+	    "the server did not park 4 more calls");
+	pds_destroy(kids[0]);
+	check(await(&sh->defer_done, 4), "deferred",
+	    "callers parked in a dead server still wait");
+	for (unsigned k = 0; k < 4; k++)
+		check(sh->defer_err[k] == -E_ABORT, "deferred",
+		    "a caller parked in a dead server did not get E_ABORT");
+	log_printf("deferred: the server died with 4 calls parked: each "
+		   "caller got E_ABORT");
+
+	/* ktest parks a client, which then dies: the reply reaches nothing. */
+	sh->defer_done = 0;
+	spawn(3);
+	give(3, ep2.slot, SLOT_A, RIGHT_SEND, 3);
+	give(3, never.slot, SLOT_C, RIGHT_RECV, 0);
+	start_as(3, ROLE_DEFER_CLIENT, 0, 5, 0);
+	r = park_one(ep2.slot, "cannot park a call");
+	check(sys_cap_derive(r, kids[2]->pd, 200, RIGHT_SEND, 0) ==
+		    -E_RIGHTS &&
+		sys_cap_derive(r, 0, cap_alloc(), RIGHT_SEND, 0) == -E_RIGHTS,
+	    "deferred", "a reply capability was copied");
+	pds_destroy(kids[3]);
+	check(sys_cap_info(r) == -E_CAP &&
+		sys_ipc_answer(r, MSG_INFO(0, 0, 0)) == -E_CAP,
+	    "deferred", "a reply to a dead caller was accepted");
+
+	/* A stopped caller, too, leaves nothing to answer. */
+	spawn(3);
+	give(3, ep2.slot, SLOT_A, RIGHT_SEND, 3);
+	give(3, never.slot, SLOT_C, RIGHT_RECV, 0);
+	start_as(3, ROLE_DEFER_CLIENT, 0, 5, 0);
+	r = park_one(ep2.slot, "cannot park a call");
+	pds_stop(kids[3], 0);
+	check(sys_ipc_answer(r, MSG_INFO(0, 0, 0)) == -E_CAP, "deferred",
+	    "a reply to a stopped caller was accepted");
+	pds_destroy(kids[3]);
+
+	/* Deleting a parked reply unanswered ends the call with E_ABORT. */
+	spawn(3);
+	give(3, ep2.slot, SLOT_A, RIGHT_SEND, 3);
+	give(3, never.slot, SLOT_C, RIGHT_RECV, 0);
+	start_as(3, ROLE_DEFER_CLIENT, 0, 5, 0);
+	r = park_one(ep2.slot, "cannot park a call");
+	check(sys_ipc_defer(cap_alloc()) == -E_NOENT && sys_cap_delete(r) == 0,
+	    "deferred", "defer without a call, or delete");
+	check(await(&sh->defer_done, 1) && sh->defer_err[0] == -E_ABORT,
+	    "deferred", "a deleted reply left its caller waiting");
+	log_printf("deferred: a reply capability cannot be copied or granted; "
+		   "a dead or stopped caller's reply reaches nothing; a "
+		   "deleted one ends the call with E_ABORT");
+	destroy(1, 3);
+	kobj_free(&ep);
+	kobj_free(&ep2);
+	kobj_free(&go);
+	kobj_free(&never);
+	log_printf("deferred: free frames before %lu, after %lu (4 objects "
+		   "freed)",
+	    before, frame_free_count());
+	check(frame_free_count() == before + 4, "deferred",
+	    "memory was not reclaimed");
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
 } tests[] = {
+    {"deferred", test_deferred},
     {"ipc", test_ipc},
     {"fault", test_fault},
     {"rights", test_rights},

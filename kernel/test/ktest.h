@@ -34,6 +34,9 @@ enum role {
 	ROLE_BENCH_CLIENT, /* time calls on slot 8 */
 	ROLE_BENCH_SIG_A,  /* submit 9, wait 10; timed */
 	ROLE_BENCH_SIG_B,  /* wait 9, submit 10 */
+	ROLE_DEFER_SERVER, /* serve slot 8, park every call; submit 9 at 32 */
+	ROLE_DEFER_ANSWER, /* wait 9, answer the 32 parked calls out of order */
+	ROLE_DEFER_CLIENT, /* call slot 8 once, check its answer, wait on 10 */
 };
 
 #define ARG(role, idx) ((uint64_t)(role) | ((uint64_t)(idx) << 16))
@@ -45,6 +48,9 @@ enum role {
 #define FUZZ_CALLS 1000000u
 #define LATENCY_ROUNDS 100u
 #define BENCH_ROUNDS 10000u
+#define DEFER_CLIENTS 32u /* parked and answered out of order */
+#define DEFER_MAX 64u     /* clients the deferring server can park */
+#define DEFER_SLOT 32u    /* the server parks call k in DEFER_SLOT + k */
 
 struct shared {
 	volatile uint64_t count[16];
@@ -52,6 +58,13 @@ struct shared {
 	volatile uint64_t t_submit, t_wake, max_latency, rounds;
 	volatile uint64_t bench_ticks, bench_rounds;
 	volatile uint64_t fuzz_done, fuzz_errors[16];
+	/* The deferred-reply test: per client, the call's result and whether
+	 * the answer was its own (1) or not (2). */
+	volatile int64_t defer_err[DEFER_MAX];
+	volatile uint64_t defer_got[DEFER_MAX];
+	volatile uint64_t defer_done, defer_parked, defer_answered;
+	volatile uint64_t defer_bad; /* bits: hostile checks that failed */
+	volatile uint64_t defer_ncaps; /* caps a client got with its answer */
 };
 
 /* Slots the root fills in a child. */

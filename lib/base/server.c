@@ -35,6 +35,21 @@ server_loop(uint64_t ep, uint64_t rcv,
 }
 
 int
+server_defer(uint64_t slot)
+{
+	return (int)sys_ipc_defer(slot);
+}
+
+int
+server_answer(uint64_t slot, int error, unsigned words)
+{
+	if (words > MSG_WORDS_MAX)
+		return -E_INVAL;
+	return (int)sys_ipc_answer(slot,
+	    MSG_INFO(error < 0 ? -error : 0, error ? 0 : words, 0));
+}
+
+int
 server_session_open(struct session_table *t, uint64_t ep, unsigned rights,
     struct reply *r)
 {
