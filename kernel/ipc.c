@@ -207,8 +207,7 @@ endpoint_destroy(struct endpoint *ep)
 	struct thread *t;
 
 	signal_unbind_all(ep);
-	while ((t = queue_pop(&ep->senders)) ||
-	    (t = queue_pop(&ep->receivers)))
+	while ((t = queue_pop(&ep->senders)) || (t = queue_pop(&ep->receivers)))
 		abort_wait(t);
 }
 
@@ -335,8 +334,7 @@ ipc_fastpath(struct regs *r)
 		dst = ep->receivers.head;
 	} else {
 		dst = t->caller;
-		if (ep->senders.head || (dst && dst->faulting) ||
-		    ep->pending)
+		if (ep->senders.head || (dst && dst->faulting) || ep->pending)
 			return;
 	}
 	if (!dst || sched_class(dst) != sched_class(t))

@@ -81,12 +81,12 @@ struct thread {
 	struct utcb *utcb;
 	enum thread_state state;
 	struct thread *qnext, *qprev;
-	struct queue *queue;   /* the queue the thread is in, if any */
-	struct thread *caller; /* a server: whom its next reply goes to */
-	struct thread *server; /* a caller: who holds its reply */
+	struct queue *queue;    /* the queue the thread is in, if any */
+	struct thread *caller;  /* a server: whom its next reply goes to */
+	struct thread *server;  /* a caller: who holds its reply */
 	struct kobj reply;      /* a caller: what a parked reply names */
 	struct cap *reply_slot; /* a caller: the slot its reply is parked in */
-	uint64_t send_info;    /* in T_SEND: the message info to deliver */
+	uint64_t send_info;     /* in T_SEND: the message info to deliver */
 	uint64_t send_badge;
 	bool send_call; /* in T_SEND: a call (waits for the reply) */
 	bool faulting;  /* its message is the fault below */
@@ -113,7 +113,7 @@ thread_of(struct kobj *o)
 struct endpoint {
 	struct kobj obj;
 	struct queue senders, receivers;
-	struct signal *bound;            /* every signal bound to it */
+	struct signal *bound;           /* every signal bound to it */
 	struct signal *pending, *ptail; /* FIFO of those with a count */
 };
 

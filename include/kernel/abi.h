@@ -17,7 +17,8 @@ enum kobj_type {
 	KOBJ_ENDPOINT = 3,
 	KOBJ_SIGNAL = 4,
 	KOBJ_IRQ = 5,
-	KOBJ_REPLY = 6, /* a parked reply (ipc_defer); never created or copied */
+	KOBJ_REPLY =
+	    6, /* a parked reply (ipc_defer); never created or copied */
 };
 
 /*

@@ -174,10 +174,8 @@ defer_answer(void)
 			/* Sending another parked reply with the answer: it has
 			 * no grant right, so nothing goes with the answer and
 			 * the reply stays parked here. */
-			u->snd_caps[0] =
-			    DEFER_SLOT + (k + 7) % DEFER_CLIENTS;
-			if (sys_ipc_answer(DEFER_SLOT + k,
-				MSG_INFO(0, 2, 1)) ||
+			u->snd_caps[0] = DEFER_SLOT + (k + 7) % DEFER_CLIENTS;
+			if (sys_ipc_answer(DEFER_SLOT + k, MSG_INFO(0, 2, 1)) ||
 			    sys_cap_info(u->snd_caps[0]) !=
 				(KOBJ_REPLY | RIGHT_SEND << 8))
 				sh->defer_bad |= 128;

@@ -630,7 +630,6 @@ test_bench_ipc(void)
 	destroy(2, 3);
 }
 
-
 /*
  * Thread n (n > 0) of child idx, in the PD its main thread runs in: its
  * own stack and UTCB, entering ktchild's _start with its role.
@@ -686,7 +685,8 @@ static void
 test_deferred(void)
 {
 	struct kobj_ref ep = object(KOBJ_ENDPOINT), go = object(KOBJ_SIGNAL),
-			never = object(KOBJ_SIGNAL), ep2 = object(KOBJ_ENDPOINT);
+			never = object(KOBJ_SIGNAL),
+			ep2 = object(KOBJ_ENDPOINT);
 	uint64_t before = frame_free_count(), r;
 
 	spawn(0);
@@ -751,8 +751,7 @@ test_deferred(void)
 	give(3, never.slot, SLOT_C, RIGHT_RECV, 0);
 	start_as(3, ROLE_DEFER_CLIENT, 0, 5, 0);
 	r = park_one(ep2.slot, "cannot park a call");
-	check(sys_cap_derive(r, kids[2]->pd, 200, RIGHT_SEND, 0) ==
-		    -E_RIGHTS &&
+	check(sys_cap_derive(r, kids[2]->pd, 200, RIGHT_SEND, 0) == -E_RIGHTS &&
 		sys_cap_derive(r, 0, cap_alloc(), RIGHT_SEND, 0) == -E_RIGHTS,
 	    "deferred", "a reply capability was copied");
 	pds_destroy(kids[3]);
@@ -796,10 +795,143 @@ test_deferred(void)
 	    "memory was not reclaimed");
 }
 
+#define SOURCES 300u
+
+/* The badge source i's submitters use: all 64 bits are the source's. */
+static uint64_t
+source_badge(unsigned i)
+{
+	return 0x8000000000000000ul | ((uint64_t)i << 32) | (i * 2654435761u);
+}
+
+/* Take one bound signal from ep; false if it is not a signal message. */
+static bool
+take_signal(uint64_t ep, uint64_t *badge, uint64_t *count)
+{
+	uint64_t info;
+
+	if (sys_ipc_reply_wait(ep, 0, &info, badge) ||
+	    MSG_LABEL(info) != SIGNAL_LABEL || MSG_NWORDS(info) != 1)
+		return false;
+	*count = utcb_self()->msg[0];
+	return true;
+}
+
+/*
+ * 300 signals bound to one endpoint, fired in a pattern: each arrives once,
+ * in the order it first fired, as its own message with its own badge and
+ * count. Then the attacks: binding twice, binding to an endpoint or with a
+ * signal capability without the receive right, a signal deleted while
+ * queued, an endpoint deleted with signals queued on it.
+ */
+static void
+test_signals(void)
+{
+	static struct kobj_ref sig[SOURCES];
+	static uint64_t send[SOURCES];
+	static bool seen[SOURCES];
+	struct kobj_ref ep = object(KOBJ_ENDPOINT), end = object(KOBJ_SIGNAL);
+	uint64_t badge = 1, count = 0, n = 0, order_ok = 1, first = 0;
+
+	for (unsigned i = 0; i < SOURCES; i++) {
+		sig[i] = object(KOBJ_SIGNAL);
+		send[i] = cap_alloc();
+		check(sys_cap_derive(sig[i].slot, 0, send[i], RIGHT_SEND,
+			  source_badge(i)) == 0 &&
+			sys_sig_bind(sig[i].slot, ep.slot) == 0,
+		    "signals", "cannot bind 300 signals to one endpoint");
+	}
+	check(sys_sig_bind(end.slot, ep.slot) == 0, "signals", "bind");
+	/* Round r submits every source that fires more than r times, in a
+	 * scattered order; source i fires i % 7 + 1 times. */
+	for (unsigned r = 0; r < 7; r++)
+		for (unsigned j = 0; j < SOURCES; j++) {
+			unsigned i = (j * 97 + 11) % SOURCES;
+
+			if (r < i % 7 + 1)
+				sys_sig_submit(send[i]);
+		}
+	sys_sig_submit(end.slot);
+	while (take_signal(ep.slot, &badge, &count) && badge) {
+		unsigned i = (unsigned)(badge >> 32) & 0x7fffffff;
+
+		if (i >= SOURCES || badge != source_badge(i) || seen[i] ||
+		    count != i % 7 + 1)
+			verdict("signals",
+			    "a source came with a wrong badge or "
+			    "count, or twice");
+		seen[i] = true;
+		order_ok &= i == (first * 97 + 11) % SOURCES;
+		first++;
+		n++;
+	}
+	check(badge == 0 && count == 1, "signals", "the last message");
+	log_printf("signals: %lu of %u sources reported once each with their "
+		   "own badge and count, in the order they first fired: %s",
+	    n, SOURCES, order_ok ? "yes" : "no");
+	check(n == SOURCES && order_ok, "signals",
+	    "a source was lost or reported out of order");
+
+	/* Binding twice, also elsewhere, and binding without rights fail. */
+	struct kobj_ref ep2 = object(KOBJ_ENDPOINT);
+	uint64_t ep2_send = derive(ep2.slot, RIGHT_SEND),
+		 sig_send = derive(sig[0].slot, RIGHT_SEND);
+
+	check(sys_sig_bind(sig[0].slot, ep.slot) == -E_BUSY &&
+		sys_sig_bind(sig[0].slot, ep2.slot) == -E_BUSY &&
+		sys_sig_bind(end.slot, ep2_send) == -E_RIGHTS &&
+		sys_sig_bind(sig_send, ep2.slot) == -E_RIGHTS &&
+		sys_sig_bind(ep2.slot, ep.slot) == -E_CAP,
+	    "signals", "a second binding or one without rights was accepted");
+
+	/* A signal deleted, one taken directly and one unbound while queued
+	 * never arrive; the others come in order. */
+	sys_sig_submit(send[1]);
+	sys_sig_submit(send[2]);
+	sys_sig_submit(send[3]);
+	sys_sig_submit(send[4]);
+	sys_sig_submit(send[5]);
+	kobj_free(&sig[2]);
+	sys_cap_delete(send[2]);
+	check(sys_sig_poll(sig[3].slot, &badge) == 1 &&
+		badge == source_badge(3) && sys_sig_bind(sig[4].slot, 0) == 0,
+	    "signals", "poll or unbind of a queued signal");
+	sys_sig_submit(end.slot);
+	check(take_signal(ep.slot, &badge, &count) &&
+		badge == source_badge(1) &&
+		take_signal(ep.slot, &badge, &count) &&
+		badge == source_badge(5) &&
+		take_signal(ep.slot, &badge, &count) && badge == 0,
+	    "signals",
+	    "a deleted, polled or unbound signal arrived, or one was lost");
+	check(sys_sig_poll(sig[4].slot, &badge) == 1, "signals",
+	    "an unbound signal lost its count");
+
+	/* The endpoint dies with signals queued: they stay usable. */
+	sys_sig_submit(send[6]);
+	sys_sig_submit(send[7]);
+	kobj_free(&ep);
+	struct kobj_ref ep3 = object(KOBJ_ENDPOINT);
+
+	check(sys_sig_bind(end.slot, ep3.slot) == 0 &&
+		sys_sig_bind(sig[6].slot, ep3.slot) == 0,
+	    "signals", "a signal of a dead endpoint cannot be bound again");
+	sys_sig_submit(end.slot);
+	check(take_signal(ep3.slot, &badge, &count) &&
+		badge == source_badge(6) && count == 1 &&
+		take_signal(ep3.slot, &badge, &count) && badge == 0 &&
+		sys_sig_poll(sig[7].slot, &badge) == 1,
+	    "signals", "signals of a dead endpoint");
+	log_printf("signals: binding twice or without rights refused; a "
+		   "deleted, polled or unbound signal never arrives; an "
+		   "endpoint's death leaves its signals usable");
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
 } tests[] = {
+    {"signals", test_signals},
     {"deferred", test_deferred},
     {"ipc", test_ipc},
     {"fault", test_fault},

@@ -63,7 +63,7 @@ struct shared {
 	volatile int64_t defer_err[DEFER_MAX];
 	volatile uint64_t defer_got[DEFER_MAX];
 	volatile uint64_t defer_done, defer_parked, defer_answered;
-	volatile uint64_t defer_bad; /* bits: hostile checks that failed */
+	volatile uint64_t defer_bad;   /* bits: hostile checks that failed */
 	volatile uint64_t defer_ncaps; /* caps a client got with its answer */
 };
 
