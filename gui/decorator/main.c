@@ -209,14 +209,16 @@ window(struct config_node win, uint64_t border, uint64_t th)
 	}
 }
 
+/* Draws the window list; says how many frames it shows and how many went. */
 static void
-update(struct rom *rom)
+update(struct rom *rom, unsigned *shown, unsigned *gone)
 {
 	struct config list;
 	struct config_error err;
 	struct config_node win;
 	uint64_t border = 4, th = 24;
 
+	*shown = *gone = 0;
 	rom_update(rom);
 	for (unsigned i = 0; i < DECOS; i++)
 		decos[i].seen = false;
@@ -230,9 +232,13 @@ update(struct rom *rom)
 	for (int e = config_child(config_root(&list), "window", &win); !e;
 	     e = config_next(win, "window", &win))
 		window(win, border, th);
-	for (unsigned i = 0; i < DECOS; i++)
-		if (decos[i].used && !decos[i].seen)
+	for (unsigned i = 0; i < DECOS; i++) {
+		if (decos[i].used && !decos[i].seen) {
 			deco_free(&decos[i]);
+			(*gone)++;
+		}
+		*shown += decos[i].used;
+	}
 }
 
 int
@@ -241,15 +247,17 @@ main(void)
 	struct rom rom;
 	const void *ttf;
 	size_t len;
-	uint64_t n, sig, fault_after = 0;
+	uint64_t n, sig;
+	bool fault_on_close = false;
+	unsigned shown, gone, shown_before = 0;
 	struct config cfg;
 
 	color_focused = gui_config_color("focused", 0x3465a4);
 	color_other = gui_config_color("unfocused", 0x555753);
 	color_text = gui_config_color("text", 0xffffff);
 	if (!config_load(&cfg))
-		config_attr_u64(config_root(&cfg), "fault_after", 0,
-		    &fault_after);
+		config_attr_bool(config_root(&cfg), "fault_on_close", false,
+		    &fault_on_close);
 	if (!rom_attach("DejaVuSans.ttf", &ttf, &len))
 		font = text_font_open(ttf, len, 14);
 	if (!font)
@@ -263,14 +271,17 @@ main(void)
 		printf("decorator: no window_list ROM\n");
 		return 1;
 	}
-	for (unsigned updates = 1;; updates++) {
-		update(&rom);
+	for (;;) {
+		update(&rom, &shown, &gone);
 		/* a test of what a crash leaves: wm keeps the windows */
-		if (fault_after && updates == fault_after) {
+		if (fault_on_close && gone) {
 			printf(
-			    "decorator: faulting on purpose (fault_after)\n");
+			    "decorator: faulting on purpose (fault_on_close)\n");
 			*(volatile int *)0 = 1;
 		}
+		if (fault_on_close && shown != shown_before)
+			printf("decorator: %u frames\n", shown);
+		shown_before = shown;
 		sys_sig_wait(sig, &n);
 	}
 }
