@@ -148,8 +148,17 @@ device_call(unsigned s, uint64_t label, uint64_t info)
 	if (sessions[s].kind == K_IRQ && label == IRQ_SIGH) {
 		if (MSG_NCAPS(info) != 1 || sessions[s].irq.slot)
 			return -E_INVAL;
-		return kobj_new(KOBJ_IRQ, sessions[s].line, core_rcv,
+		return kobj_new(KOBJ_IRQ, sessions[s].source, core_rcv,
 		    &sessions[s].irq);
+	}
+	if (sessions[s].kind == K_IRQ && label == IRQ_MSI_MESSAGE) {
+		if (!(sessions[s].source & IRQ_MSI))
+			return -E_INVAL;
+		utcb_self()->msg[0] = core_boot->msi_address;
+		utcb_self()->msg[1] =
+		    IRQ_MSI_VECTOR + (sessions[s].source & 0xff);
+		reply_words = 2;
+		return 0;
 	}
 	if (sessions[s].kind == K_IRQ && label == IRQ_ACK)
 		return sessions[s].irq.slot
@@ -158,10 +167,49 @@ device_call(unsigned s, uint64_t label, uint64_t info)
 	return -E_NOSYS;
 }
 
+/*
+ * The source an IRQ session asks for: "msi=1" takes a free MSI vector;
+ * "irq=G" is I/O APIC input G, edge-triggered and active high unless
+ * "level=1" and "low=1" say otherwise. Level inputs are shared between
+ * sessions that ask for the same mode (one per device on the line),
+ * edge inputs are not. Negative: refused.
+ */
+static int
+irq_source(unsigned s, const char *args)
+{
+	uint64_t g = session_arg(args, "irq", IRQ_GSI_MAX);
+	unsigned source = (unsigned)g |
+	    (session_arg(args, "level", 0) ? IRQ_LEVEL : 0) |
+	    (session_arg(args, "low", 0) ? IRQ_LOW : 0);
+	uint64_t used = 0;
+
+	for (unsigned k = 0; k < SESSIONS; k++)
+		if (slots[k].used && k != s && sessions[k].kind == K_IRQ &&
+		    (sessions[k].source & IRQ_MSI))
+			used |= 1ull << (sessions[k].source & 0xff);
+	if (session_arg(args, "msi", 0)) {
+		for (unsigned n = 0; n < IRQ_MSI_COUNT; n++)
+			if (!(used & (1ull << n)))
+				return (int)(IRQ_MSI | n);
+		return -E_NOMEM;
+	}
+	if (g >= IRQ_GSI_MAX)
+		return -E_RANGE;
+	for (unsigned k = 0; k < SESSIONS; k++)
+		if (slots[k].used && k != s && sessions[k].kind == K_IRQ &&
+		    (sessions[k].source & 0xff) == g &&
+		    !(sessions[k].source & IRQ_MSI) &&
+		    (!(source & IRQ_LEVEL) || sessions[k].source != source))
+			return -E_BUSY;
+	return (int)source;
+}
+
 int
 io_open(unsigned s, const char *service, const struct session_request *r,
     const char *label)
 {
+	int e;
+
 	if (!strcmp(service, "IO_PORT")) {
 		uint64_t base = session_arg(r->args, "base", 0x10000);
 		uint64_t size = session_arg(r->args, "size", 0);
@@ -206,18 +254,12 @@ io_open(unsigned s, const char *service, const struct session_request *r,
 		sessions[s].kind = K_DMA;
 		return reply_device(&dma_table, s) ? -E_NOMEM : 0;
 	}
-	uint64_t line = session_arg(r->args, "irq", 16);
-
-	for (unsigned k = 0; k < SESSIONS; k++)
-		if (slots[k].used && k != s && sessions[k].kind == K_IRQ &&
-		    sessions[k].line == line)
-			line = 16;
-	if (line >= 16 || line == 2) {
+	if ((e = irq_source(s, r->args)) < 0) {
 		log_printf("core: IRQ '%s' refused for '%s'", r->args, label);
 		return -E_DENIED;
 	}
 	sessions[s].kind = K_IRQ;
-	sessions[s].line = (unsigned)line;
+	sessions[s].source = (unsigned)e;
 	return reply_device(&irq_table, s) ? -E_NOMEM : 0;
 }
 

@@ -40,7 +40,7 @@ struct session {
 	unsigned module;          /* K_ROM */
 	uint64_t base, size;      /* K_IO */
 	struct pd_session *io_pd; /* K_IO: who got the ports */
-	unsigned line;            /* K_IRQ */
+	unsigned source;          /* K_IRQ: IRQ_* of kernel/abi.h */
 	bool wc;                  /* K_IOMEM: write-combining */
 	uint64_t va;              /* K_IOMEM: where it is mapped */
 	struct dataspace *ds;     /* K_IOMEM: as a dataspace, once asked for */

@@ -129,7 +129,9 @@ struct signal {
 
 struct irq {
 	struct kobj obj;
-	unsigned line;
+	unsigned source;  /* as obj_create was given it */
+	bool pending;     /* level: fired, not yet acknowledged */
+	struct irq *next; /* the other objects bound to the source */
 	struct cap sig;
 };
 
@@ -195,8 +197,8 @@ void signal_tick(uint64_t now);
 void signal_forget(struct thread *t);
 
 /* irq.c */
-int irq_bind(uint64_t pa, uint64_t line, struct cap *sig);
-void irq_raise(unsigned line);
+int irq_bind(uint64_t pa, uint64_t source, struct cap *sig);
+void irq_raise(unsigned v);
 void irq_destroy(struct irq *irq);
 
 /* main.c */

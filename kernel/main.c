@@ -149,6 +149,7 @@ root_start(void)
 	/* Last: the free list is final now. */
 	bi.magic = BOOT_INFO_MAGIC;
 	bi.tsc_khz = apic_tsc_khz();
+	bi.msi_address = apic_msi_address();
 	bi.caps = pd->ncaps;
 	memcpy(phys_to_virt(info), &bi, sizeof(bi));
 	sched_set(t, PRIORITY_MAX / 2, QUOTA_FULL / 4);

@@ -72,6 +72,47 @@ devices(void)
 	return bad;
 }
 
+/*
+ * Interrupt sources: none past the I/O APIC's inputs, a level line shared
+ * only in its own mode, an edge line not at all, MSI vectors until core
+ * has no more (each session holds one).
+ */
+static int
+irqs(void)
+{
+	static const char *const bad_asks[] = {"irq=24",
+	    "irq=0xffffffffffffffff", "irq=9", "irq=9 level=1 low=1"};
+	static uint64_t msi[IRQ_MSI_COUNT + 1][2];
+	uint64_t a[2], b[2], cap, id;
+	unsigned n = 0;
+	int bad = 0, e;
+
+	if (session_open_args("IRQ", "", "irq=9 level=1", 0, &a[0], &a[1]) ||
+	    session_open_args("IRQ", "", "irq=9 level=1", 0, &b[0], &b[1])) {
+		log_printf("IRQ: a level line not shared");
+		return 1;
+	}
+	for (unsigned i = 0; i < sizeof(bad_asks) / sizeof(bad_asks[0]); i++) {
+		e = session_open_args("IRQ", "", bad_asks[i], 0, &cap, &id);
+		log_printf("IRQ '%s': error %d", bad_asks[i], -e);
+		if (!e) {
+			session_close(cap, id);
+			bad = 1;
+		}
+	}
+	while (n <= IRQ_MSI_COUNT &&
+	    !(e = session_open_args("IRQ", "", "msi=1", 0, &msi[n][0],
+		  &msi[n][1])))
+		n++;
+	log_printf("IRQ: %u MSI vectors, then error %d", n, -e);
+	bad |= n > IRQ_MSI_COUNT;
+	for (unsigned i = 0; i < n; i++)
+		session_close(msi[i][0], msi[i][1]);
+	session_close(a[0], a[1]);
+	session_close(b[0], b[1]);
+	return bad;
+}
+
 /* Region maps until core refuses; core's pool must outlast us. */
 static int
 many_region_maps(void)
@@ -180,8 +221,8 @@ int main(uint64_t arg);
 int
 main(uint64_t arg)
 {
-	if (devices() || many_region_maps() || huge_region_map() || faults() ||
-	    roms() || honest())
+	if (devices() || irqs() || many_region_maps() || huge_region_map() ||
+	    faults() || roms() || honest())
 		return 1;
 	log_printf("all walls held");
 	return 0;

@@ -1,6 +1,7 @@
 /*
  * The timer driver: PIT channel 0 ticking at 1 kHz through core's IO_PORT
- * and IRQ sessions, and a Timer service for many clients: a monotonic
+ * and IRQ sessions (ISA IRQ 0, which PCs route to I/O APIC input 2), and
+ * a Timer service for many clients: a monotonic
  * clock in microseconds and one timeout per session, one-shot or periodic,
  * delivered as the client's signal. A timeout never fires early: it fires
  * on the first tick at or after its deadline.
@@ -134,7 +135,7 @@ main(uint64_t arg)
 
 	if (session_open_args("IO_PORT", "", "base=0x40 size=4", 0, &io, &id) ||
 	    rpc_call(io, IO_PORT_ACCESS, 0, CAP_PD, 0, NULL) ||
-	    session_open_args("IRQ", "", "irq=0", 0, &irq, &id) ||
+	    session_open_args("IRQ", "", "irq=2", 0, &irq, &id) ||
 	    object_create(KOBJ_ENDPOINT, &ep) ||
 	    object_create(KOBJ_SIGNAL, &sig) || sys_sig_bind(sig, ep) ||
 	    !copy ||

@@ -22,6 +22,20 @@ enum kobj_type {
 };
 
 /*
+ * Interrupt sources, obj_create(KOBJ_IRQ)'s first argument: an I/O APIC
+ * input (a GSI, 0 up to the I/O APIC's inputs, at most IRQ_GSI_MAX) with
+ * its trigger mode and polarity, or a message-signalled vector. An MSI
+ * source n fires when a device writes IRQ_MSI_VECTOR + n to the boot
+ * information's msi_address.
+ */
+#define IRQ_GSI_MAX 24u
+#define IRQ_LEVEL (1u << 8) /* level-triggered (else edge) */
+#define IRQ_LOW (1u << 9)   /* active low (else high) */
+#define IRQ_MSI (1u << 10)  /* | n, n < IRQ_MSI_COUNT */
+#define IRQ_MSI_COUNT 64u
+#define IRQ_MSI_VECTOR 64u
+
+/*
  * Memory that core donates for each object type: a PD takes a page for its
  * top-level page table plus one or more pages for its header and capability
  * space; a thread takes one page; the others a 128-byte aligned block.
@@ -161,8 +175,9 @@ struct boot_info {
 	struct boot_mem ram[BOOT_MEM_MAX];     /* all RAM, used or not */
 	struct boot_module mods[BOOT_MOD_MAX]; /* [0] is the root task */
 	struct boot_fb fb;                     /* GRUB's frame buffer, if any */
-	uint8_t rsdp[36]; /* copy of the ACPI RSDP, or zeros */
-	uint32_t caps;    /* slots in the root task's space */
+	uint8_t rsdp[36];     /* copy of the ACPI RSDP, or zeros */
+	uint32_t caps;        /* slots in the root task's space */
+	uint64_t msi_address; /* where an MSI reaches the CPU */
 	char cmdline[BOOT_CMDLINE_MAX];
 };
 

@@ -1,25 +1,30 @@
 /*
  * Interrupt hardware: the local APIC timer drives the scheduler's tick
- * (calibrated against PIT channel 2), and the 8259 PICs deliver the 16 ISA
- * and PCI interrupt lines, each masked from its arrival until the driver
- * acknowledges it.
+ * (calibrated against PIT channel 2); the I/O APIC at its standard address
+ * delivers the GSIs, input g as vector 32 + g, and devices write MSIs
+ * straight to the local APIC. The 8259 PICs are masked for good.
  */
 #include "kernel.h"
 
 #define PIC1 0x20
 #define PIC2 0xa0
+#define IOAPIC_PA 0xfec00000ull
+#define LAPIC_ID 0x20
 #define LAPIC_EOI 0xb0
 #define LAPIC_SVR 0xf0
 #define LAPIC_LVT_TIMER 0x320
 #define LAPIC_TIMER_INIT 0x380
 #define LAPIC_TIMER_CUR 0x390
 #define LAPIC_TIMER_DIV 0x3e0
-#define TIMER_VECTOR 48
 #define PIT_HZ 1193182u
 #define CALIBRATE_MS 10u
+#define RTE_LOW (1u << 13)
+#define RTE_LEVEL (1u << 15)
+#define RTE_MASKED (1u << 16)
 
-static volatile uint32_t *lapic;
-static uint16_t pic_mask = 0xffff & ~(1u << 2); /* cascade open */
+static volatile uint32_t *lapic, *ioapic;
+static uint32_t rte[IRQ_GSI_MAX]; /* low words of the redirection entries */
+static unsigned gsis, apic_id;
 static uint64_t tsc_khz;
 
 static uint32_t
@@ -35,31 +40,59 @@ lapic_write(unsigned reg, uint32_t v)
 }
 
 static void
-pic_init(void)
+ioapic_write(unsigned reg, uint32_t v)
 {
-	outb(PIC1, 0x11);
-	outb(PIC2, 0x11);
-	outb(PIC1 + 1, 32); /* vectors 32..39 */
-	outb(PIC2 + 1, 40); /* vectors 40..47 */
-	outb(PIC1 + 1, 4);
-	outb(PIC2 + 1, 2);
-	outb(PIC1 + 1, 1);
-	outb(PIC2 + 1, 1);
-	outb(PIC1 + 1, (uint8_t)pic_mask);
-	outb(PIC2 + 1, (uint8_t)(pic_mask >> 8));
+	ioapic[0] = reg;
+	ioapic[4] = v;
+}
+
+/* Remapped away from the exceptions, then every line masked. */
+static void
+pic_off(void)
+{
+	static const uint8_t init[] = {0x11, 32, 4, 1, 0x11, 40, 2, 1};
+
+	for (unsigned i = 0; i < 4; i++) {
+		outb(i ? PIC1 + 1 : PIC1, init[i]);
+		outb(i ? PIC2 + 1 : PIC2, init[4 + i]);
+	}
+	outb(PIC1 + 1, 0xff);
+	outb(PIC2 + 1, 0xff);
+}
+
+static void
+ioapic_init(void)
+{
+	ioapic = phys_to_virt(IOAPIC_PA);
+	ioapic[0] = 1; /* version: the highest entry in bits 16..23 */
+	gsis = ((ioapic[4] >> 16) & 0xff) + 1;
+	if (gsis > IRQ_GSI_MAX)
+		gsis = IRQ_GSI_MAX;
+	for (unsigned g = 0; g < gsis; g++)
+		irq_gsi_route(g, 0, true);
+}
+
+unsigned
+irq_gsis(void)
+{
+	return gsis;
+}
+
+/* Input g to this CPU as vector 32 + g, in the mode IRQ_LEVEL/IRQ_LOW. */
+void
+irq_gsi_route(unsigned g, unsigned mode, bool masked)
+{
+	rte[g] = (32 + g) | (mode & IRQ_LEVEL ? RTE_LEVEL : 0) |
+	    (mode & IRQ_LOW ? RTE_LOW : 0);
+	ioapic_write(0x11 + 2 * g, apic_id << 24);
+	irq_gsi_mask(g, masked);
 }
 
 void
-irq_line_mask(unsigned line, bool masked)
+irq_gsi_mask(unsigned g, bool masked)
 {
-	if (masked)
-		pic_mask |= (uint16_t)(1u << line);
-	else
-		pic_mask &= (uint16_t) ~(1u << line);
-	if (line < 8)
-		outb(PIC1 + 1, (uint8_t)pic_mask);
-	else
-		outb(PIC2 + 1, (uint8_t)(pic_mask >> 8));
+	rte[g] = masked ? rte[g] | RTE_MASKED : rte[g] & ~RTE_MASKED;
+	ioapic_write(0x10 + 2 * g, rte[g]);
 }
 
 /* Count LAPIC timer ticks and TSC cycles over CALIBRATE_MS of the PIT. */
@@ -87,16 +120,19 @@ calibrate(void)
 void
 apic_init(void)
 {
-	pic_init();
+	pic_off();
 	lapic = phys_to_virt(rdmsr(MSR_APIC_BASE) & ~0xfffull);
 	lapic_write(LAPIC_SVR, 0x100 | 0xff);
+	apic_id = lapic_read(LAPIC_ID) >> 24;
+	ioapic_init();
 
 	uint32_t per_ms = calibrate();
 
 	lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR | (1u << 17)); /* periodic */
 	lapic_write(LAPIC_TIMER_INIT, per_ms * TICK_US / 1000);
-	kprintf("apic: timer %u ticks/ms, TSC %lu kHz, tick %u us\n", per_ms,
-	    tsc_khz, TICK_US);
+	kprintf("apic: timer %u ticks/ms, TSC %lu kHz, tick %u us, "
+		"I/O APIC %u inputs\n",
+	    per_ms, tsc_khz, TICK_US, gsis);
 }
 
 uint64_t
@@ -111,23 +147,9 @@ apic_eoi(void)
 	lapic_write(LAPIC_EOI, 0);
 }
 
-/* A PIC line fired: mask it until the driver acks, and tell the PIC. */
-void
-pic_irq(unsigned line)
+/* An MSI to this address reaches this CPU (physical destination). */
+uint64_t
+apic_msi_address(void)
 {
-	if (line == 7 || line == 15) {
-		uint8_t port = line == 7 ? PIC1 : PIC2;
-
-		outb(port, 0x0b);          /* read the in-service register */
-		if (!(inb(port) & 0x80)) { /* spurious */
-			if (line == 15)
-				outb(PIC1, 0x20);
-			return;
-		}
-	}
-	irq_line_mask(line, true);
-	if (line >= 8)
-		outb(PIC2, 0x20);
-	outb(PIC1, 0x20);
-	irq_raise(line);
+	return 0xfee00000ull | (uint64_t)apic_id << 12;
 }

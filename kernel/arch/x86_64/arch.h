@@ -53,7 +53,10 @@ extern struct cpu cpu0;
 
 #define PAGE_SIZE 4096ull
 #define PAGE_MASK (PAGE_SIZE - 1)
-#define IRQ_LINES 16u
+/* Vectors: 32 + GSI for the I/O APIC's inputs, the tick, then the MSIs
+ * (IRQ_MSI_VECTOR up); 255 is the local APIC's spurious vector. */
+#define TIMER_VECTOR 56u
+#define VECTORS (IRQ_MSI_VECTOR + IRQ_MSI_COUNT)
 
 static inline void *
 phys_to_virt(uint64_t pa)
@@ -118,9 +121,11 @@ void mmu_pd_destroy(struct pd *pd);
 /* apic.c */
 void apic_init(void);
 void apic_eoi(void);
-void irq_line_mask(unsigned line, bool masked);
+unsigned irq_gsis(void);
+void irq_gsi_route(unsigned g, unsigned mode, bool masked);
+void irq_gsi_mask(unsigned g, bool masked);
+uint64_t apic_msi_address(void);
 uint64_t apic_tsc_khz(void);
-void pic_irq(unsigned line);
 #define TICK_US 1000u
 
 /* console.c */

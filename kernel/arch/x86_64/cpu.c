@@ -86,7 +86,7 @@ tables_init(void)
 			 : "m"(gdtr), "r"(SEL_KDATA), "i"(SEL_KCODE),
 			 "r"(SEL_TSS)
 			 : "rax", "memory");
-	for (unsigned v = 0; v < 49; v++)
+	for (unsigned v = 0; v < VECTORS; v++)
 		idt_set(v, isr_table[v], v == 3 ? 3 : 0, v == 8 ? 1 : 0);
 	idt_set(2, (uint64_t)isr_nmi, 0, 2);
 	idt_set(18, (uint64_t)isr_mc, 0, 3);
@@ -260,12 +260,11 @@ fpu_switch(void)
 static void
 interrupt(unsigned v)
 {
-	if (v == 48) {
-		apic_eoi();
+	if (v == TIMER_VECTOR)
 		sched_tick();
-	} else if (v >= 32 && v < 48) {
-		pic_irq(v - 32);
-	}
+	else if (v < VECTORS)
+		irq_raise(v);
+	apic_eoi();
 }
 
 /* An exception or interrupt that came from user mode. */

@@ -148,7 +148,7 @@ isr_\vec:
 .endm
 
 	.set v, 0
-	.rept 49
+	.rept 128
 	ISR_N v
 	.set v, v + 1
 	.endr
@@ -158,7 +158,7 @@ isr_\vec:
 	.globl isr_table
 isr_table:
 	.set v, 0
-	.rept 49
+	.rept 128
 	ISR_TABLE_ENTRY v
 	.set v, v + 1
 	.endr
