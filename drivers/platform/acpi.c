@@ -1,9 +1,13 @@
 /*
- * Finding PCI Express' memory-mapped configuration space (ECAM): the
- * ACPI table MCFG names its base and bus range. The tables are reached
+ * The two ACPI tables the platform driver reads: MCFG, which names the
+ * base and bus range of PCI Express' memory-mapped configuration space
+ * (ECAM), and the MADT ("APIC"), whose interrupt source overrides say
+ * which I/O APIC input an ISA line is wired to and in what mode (PCI
+ * devices' lines among them). The tables are reached
  * through core's IO_MEM service, one short-lived session per read: the
  * RSDT or XSDT that core's ROM platform_info or the RSDP in the BIOS area
- * (0xe0000-0xfffff) names, then each table's header until one is "MCFG".
+ * (0xe0000-0xfffff) names, then each table's header until one has the signature
+ * asked for.
  */
 #include <base/config.h>
 #include <base/error.h>
@@ -106,46 +110,89 @@ find_root(uint64_t *root, unsigned *width)
 	return -E_NOENT;
 }
 
-int
-acpi_mcfg(struct pci_ecam *ecam)
+/* Copies the table with signature sig (checksummed) into buf. */
+static int
+acpi_table(const char *sig, uint8_t *buf, unsigned max, unsigned *len)
 {
-	uint8_t hdr[36], entry[16];
 	static uint8_t root[36 + 8 * TABLES_MAX];
+	uint8_t hdr[36];
 	uint64_t root_pa;
-	unsigned width, n, len;
+	unsigned width, n;
 	int e;
 
 	if ((e = find_root(&root_pa, &width)))
 		return e;
 	if ((e = peek(root_pa, hdr, 36)))
 		return e;
-	memcpy(&len, hdr + 4, 4);
-	if (len < 36 || len > sizeof(root))
+	memcpy(len, hdr + 4, 4);
+	if (*len < 36 || *len > sizeof(root))
 		return -E_INVAL;
-	if ((e = peek(root_pa, root, len)) || checksum(root, len))
+	if ((e = peek(root_pa, root, *len)) || checksum(root, *len))
 		return e ? e : -E_INVAL;
-	n = (len - 36) / width;
+	n = (*len - 36) / width;
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t pa = 0;
 
 		memcpy(&pa, root + 36 + i * width, width);
 		if ((e = peek(pa, hdr, 36)))
 			return e;
-		if (memcmp(hdr, "MCFG", 4))
+		if (memcmp(hdr, sig, 4))
 			continue;
-		/* Header, 8 reserved bytes, then 16-byte entries. */
-		memcpy(&len, hdr + 4, 4);
-		if (len < 44 + 16 || len > sizeof(root))
+		memcpy(len, hdr + 4, 4);
+		if (*len < 36 || *len > max)
 			return -E_INVAL;
-		if ((e = peek(pa, root, len)) || checksum(root, len))
+		if ((e = peek(pa, buf, *len)) || checksum(buf, *len))
 			return e ? e : -E_INVAL;
-		memcpy(entry, root + 44, 16);
-		if (entry[8] | entry[9]) /* only PCI segment 0 */
-			return -E_NOENT;
-		memcpy(&ecam->base, entry, 8);
-		ecam->bus_first = entry[10];
-		ecam->bus_last = entry[11];
-		return ecam->bus_last < ecam->bus_first ? -E_INVAL : 0;
+		return 0;
 	}
 	return -E_NOENT;
+}
+
+int
+acpi_mcfg(struct pci_ecam *ecam)
+{
+	static uint8_t t[4096];
+	unsigned len;
+	int e;
+
+	/* Header, 8 reserved bytes, then 16-byte entries. */
+	if ((e = acpi_table("MCFG", t, sizeof(t), &len)))
+		return e;
+	if (len < 44 + 16)
+		return -E_INVAL;
+	if (t[44 + 8] | t[44 + 9]) /* only PCI segment 0 */
+		return -E_NOENT;
+	memcpy(&ecam->base, t + 44, 8);
+	ecam->bus_first = t[44 + 10];
+	ecam->bus_last = t[44 + 11];
+	return ecam->bus_last < ecam->bus_first ? -E_INVAL : 0;
+}
+
+int
+acpi_madt(struct isa_irq isa[16])
+{
+	static uint8_t t[4096];
+	unsigned len;
+	int e;
+
+	for (unsigned i = 0; i < 16; i++)
+		isa[i] = (struct isa_irq){i, false, false, false};
+	/* Header, the local APIC's address and flags, then entries of
+	 * type, length, ...; type 2 is an interrupt source override. */
+	if ((e = acpi_table("APIC", t, sizeof(t), &len)))
+		return e;
+	for (unsigned off = 44; off + 2 <= len && t[off + 1] >= 2;
+	     off += t[off + 1]) {
+		uint32_t gsi;
+		uint16_t flags;
+
+		if (t[off] != 2 || t[off + 1] < 10 || off + 10 > len ||
+		    t[off + 2] != 0 || t[off + 3] >= 16)
+			continue;
+		memcpy(&gsi, t + off + 4, 4);
+		memcpy(&flags, t + off + 8, 2);
+		isa[t[off + 3]] = (struct isa_irq){gsi, true,
+		    (flags & 0xc) == 0xc, (flags & 3) == 3};
+	}
+	return 0;
 }

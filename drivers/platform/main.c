@@ -18,6 +18,7 @@
 #include <base/string.h>
 #include <session/dma.h>
 #include <session/io_port.h>
+#include <session/irq.h>
 #include <session/pd.h>
 #include <session/platform.h>
 
@@ -59,6 +60,8 @@ static struct session_table table = {"platform", 0, SESSIONS, slots};
 static unsigned owner[PCI_DEVICES];
 static struct core_session bar_sessions[PCI_DEVICES][PLATFORM_BARS];
 static struct core_session irq_sessions[PCI_DEVICES];
+static bool no_msi[PCI_DEVICES]; /* its policy says msi="no" */
+static struct isa_irq isa[16];   /* from the MADT */
 static struct config config;
 static uint64_t ep, rcv;
 static struct report devices;    /* <report devices="yes"/> */
@@ -132,6 +135,8 @@ static bool
 policy_matches(struct config_node p, const char *label, const struct pci_dev *d)
 {
 	uint64_t vendor, device, class;
+	char pci[16], at[16];
+	bool by_pci = !config_attr_copy(p, "pci", pci, sizeof(pci));
 
 	/* A device goes only to a client the policy names. */
 	if (!config_has_label(p) || !config_label_matches(p, label))
@@ -140,10 +145,12 @@ policy_matches(struct config_node p, const char *label, const struct pci_dev *d)
 	    config_attr_u64(p, "device", 0x10000, &device) ||
 	    config_attr_u64(p, "class", 0x1000000, &class))
 		return false;
-	/* A policy without vendor, device and class names nothing. */
-	if (vendor > 0xffff && device > 0xffff && class > 0xffffff)
+	/* A policy without vendor, device, class and place names nothing. */
+	if (vendor > 0xffff && device > 0xffff && class > 0xffffff && !by_pci)
 		return false;
-	return (vendor > 0xffff || vendor == d->vendor) &&
+	fmt_snprintf(at, sizeof(at), "%02x:%02x.%x", d->bus, d->slot, d->fn);
+	return (!by_pci || !strcmp(pci, at)) &&
+	    (vendor > 0xffff || vendor == d->vendor) &&
 	    (device > 0xffff || device == d->device) &&
 	    (class > 0xffffff || class == d->class);
 }
@@ -156,6 +163,7 @@ create(uint64_t info, struct reply *r)
 	struct session n = {0};
 	struct config_node p;
 	unsigned held = 0;
+	bool msi_ok[SESSION_DEVS];
 	int i;
 
 	if (session_request_get(w, MSG_NWORDS(info), &req))
@@ -163,17 +171,24 @@ create(uint64_t info, struct reply *r)
 	for (unsigned d = 0; d < pci_ndevs; d++) {
 		bool named = false;
 
+		bool msi = true;
+
 		for (int e = config_child(config_root(&config), "policy", &p);
 		     !e && !named; e = config_next(p, "policy", &p))
-			named = policy_matches(p, req.label, &pci_devs[d]);
+			if ((named = policy_matches(p, req.label,
+				 &pci_devs[d])) &&
+			    config_attr_bool(p, "msi", true, &msi))
+				named = false;
 		if (!named)
 			continue;
 		if (owner[d]) {
 			held++;
 			continue;
 		}
-		if (n.ndevs < SESSION_DEVS)
+		if (n.ndevs < SESSION_DEVS) {
+			msi_ok[n.ndevs] = msi;
 			n.dev[n.ndevs++] = d;
+		}
 	}
 	if (!n.ndevs) {
 		log_printf("denied Platform session for '%s': %s", req.label,
@@ -193,6 +208,7 @@ create(uint64_t info, struct reply *r)
 		/* A device does DMA only once its driver asks for it. */
 		pci_command(d, PCI_CMD_MASTER, false);
 		owner[n.dev[k]] = (unsigned)i + 1;
+		no_msi[n.dev[k]] = !msi_ok[k];
 		log_printf("%04x:%04x at %02x:%02x.%x given to '%s'", d->vendor,
 		    d->device, d->bus, d->slot, d->fn, n.label);
 	}
@@ -285,6 +301,15 @@ dma_free(struct session *s, uint64_t bus)
 	return -E_NOENT;
 }
 
+/* Neither MSI nor INTx from a device nobody drives. */
+static void
+irq_off(const struct pci_dev *d)
+{
+	if (d->msi)
+		pci_write(d, d->msi, pci_read(d, d->msi) & ~(1u << 16));
+	pci_command(d, PCI_CMD_INTX_OFF, true);
+}
+
 static void
 session_end(uint64_t id)
 {
@@ -304,6 +329,7 @@ session_end(uint64_t id)
 		/* The device capabilities die, wherever the client put them. */
 		for (unsigned b = 0; b < PLATFORM_BARS; b++)
 			core_close(&bar_sessions[d][b]);
+		irq_off(&pci_devs[d]);
 		core_close(&irq_sessions[d]);
 	}
 	/* Bus mastering is off: no device writes the RAM as it goes. */
@@ -335,6 +361,71 @@ core_open(const char *service, const char *args, struct core_session *c,
 	r->cap = c->cap;
 	/* Without GRANT the kernel would not pass the copy on. */
 	r->rights = RIGHT_SEND | RIGHT_GRANT;
+	return 0;
+}
+
+/*
+ * The device's interrupt: an MSI where the device has the capability and
+ * its policy allows, programmed here (the driver never writes it), else
+ * its INTx line, level-triggered at the I/O APIC input the MADT names for
+ * it (active low unless an override says high), shared by every device
+ * on the line, each driver with its own core session.
+ */
+static int
+irq_open(unsigned dev, struct reply *r)
+{
+	const struct pci_dev *d = &pci_devs[dev];
+	struct core_session *c = &irq_sessions[dev];
+	uint64_t *w = utcb_self()->msg;
+	char args[48];
+	uint64_t vector;
+	int e;
+
+	irq_off(d);
+	if (d->msi && !no_msi[dev]) {
+		unsigned at = d->msi, ctl;
+
+		if ((e = core_open("IRQ", "msi=1", c, r)))
+			return e;
+		if ((e = (int)rpc_call(c->cap, IRQ_MSI_MESSAGE, 0, 0, 0,
+			 NULL))) {
+			core_close(c);
+			r->cap = 0;
+			return e;
+		}
+		/* Address, then the 16-bit data after the high address if
+		 * the device takes 64-bit addresses; one message. */
+		ctl = pci_read(d, at) >> 16;
+		pci_write(d, at + 4, (uint32_t)w[0]);
+		if (ctl & 0x80)
+			pci_write(d, at + 8, (uint32_t)(w[0] >> 32));
+		pci_write(d, at + (ctl & 0x80 ? 12 : 8), (uint16_t)w[1]);
+		pci_write(d, at, (pci_read(d, at) & ~(7u << 20)) | 1u << 16);
+		/* An MSI is a memory write by the device. */
+		pci_command(d, PCI_CMD_MASTER, true);
+		vector = w[1];
+		log_printf("%02x:%02x.%x: MSI, vector %lu (bus master)", d->bus,
+		    d->slot, d->fn, vector);
+		w[0] = PLATFORM_IRQ_MSI;
+		w[1] = vector;
+		r->words = 2;
+		return 0;
+	}
+	if (d->irq == PLATFORM_NO_IRQ)
+		return -E_NOENT;
+	const struct isa_irq *l = &isa[d->irq];
+
+	fmt_snprintf(args, sizeof(args), "irq=%u level=1 low=%u", l->gsi,
+	    l->overridden ? l->low : 1);
+	if ((e = core_open("IRQ", args, c, r)))
+		return e;
+	pci_command(d, PCI_CMD_INTX_OFF, false);
+	log_printf("%02x:%02x.%x: INTx, I/O APIC input %u", d->bus, d->slot,
+	    d->fn, l->gsi);
+	w = utcb_self()->msg; /* the log call used the words */
+	w[0] = PLATFORM_IRQ_INTX;
+	w[1] = l->gsi;
+	r->words = 2;
 	return 0;
 }
 
@@ -426,10 +517,7 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 		r->words = label == PLATFORM_BAR ? 3 : 2;
 		return 0;
 	case PLATFORM_IRQ:
-		if (pci_devs[dev].irq == PLATFORM_NO_IRQ)
-			return -E_NOENT;
-		fmt_snprintf(args, sizeof(args), "irq=%u", pci_devs[dev].irq);
-		return core_open("IRQ", args, &irq_sessions[dev], r);
+		return irq_open(dev, r);
 	}
 	return -E_NOSYS;
 }
@@ -473,6 +561,17 @@ main(uint64_t arg)
 			? ecam.bus_last
 			: ecam.bus_first + PCI_ECAM_BUSES - 1);
 	pci_scan();
+	if ((e = acpi_madt(isa)))
+		log_printf("no MADT (code %d): ISA lines at their own I/O APIC "
+			   "inputs",
+		    -e);
+	for (unsigned i = 0; i < 16; i++)
+		if (isa[i].overridden)
+			log_printf(
+			    "ISA IRQ %u at I/O APIC input %u, %s, active "
+			    "%s",
+			    i, isa[i].gsi, isa[i].level ? "level" : "edge",
+			    isa[i].low ? "low" : "high");
 	if (!config_child(config_root(&config), "report", &node) &&
 	    !config_attr_bool(node, "devices", false, &reporting) &&
 	    reporting && (e = report_open(&devices, "devices", 8 * 1024))) {

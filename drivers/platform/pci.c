@@ -174,6 +174,11 @@ log_dev(const struct pci_dev *d)
 		    b->size,
 		    b->kind & PLATFORM_BAR_PREFETCH ? " prefetchable" : "");
 	}
+	if (d->msi)
+		log_printf("  MSI at 0x%02x", d->msi);
+	if (d->msix)
+		log_printf("  MSI-X at 0x%02x, %u vectors", d->msix,
+		    (pci_read(d, d->msix) >> 16 & 0x7ff) + 1);
 	/* PCI Express capabilities past 0x100 exist only through ECAM. */
 	for (unsigned off = 0x100, n = 0; off && n < 48; n++) {
 		uint32_t h = pci_read(d, off);
@@ -217,6 +222,19 @@ add(unsigned bus, unsigned slot, unsigned fn, uint32_t id)
 		if ((intr >> 8) & 0xff && (intr & 0xff) < 16)
 			d->irq = (uint8_t)intr;
 	}
+	/* The capability list, if the status register says there is one:
+	 * MSI (0x05) and MSI-X (0x11). */
+	if (pci_read(d, PCI_COMMAND) >> 16 & 0x10)
+		for (unsigned off = pci_read(d, 0x34) & 0xfc, n = 0;
+		     off >= 0x40 && n < 48; n++) {
+			uint32_t h = pci_read(d, off);
+
+			if ((h & 0xff) == 0x05)
+				d->msi = (uint8_t)off;
+			if ((h & 0xff) == 0x11)
+				d->msix = (uint8_t)off;
+			off = (h >> 8) & 0xfc;
+		}
 	cmd = (uint16_t)pci_read(d, PCI_COMMAND);
 	pci_command(d, PCI_CMD_IO | PCI_CMD_MEM, false);
 	for (i = 0; i < nbars;)

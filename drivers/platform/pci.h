@@ -17,6 +17,7 @@
 #define PCI_CMD_IO 0x1u
 #define PCI_CMD_MEM 0x2u
 #define PCI_CMD_MASTER 0x4u
+#define PCI_CMD_INTX_OFF 0x400u
 
 struct pci_bar {
 	uint64_t base, size;
@@ -25,6 +26,7 @@ struct pci_bar {
 
 struct pci_dev {
 	uint8_t bus, slot, fn, irq;
+	uint8_t msi, msix; /* offsets of the capabilities, 0: none */
 	uint16_t vendor, device, sub_vendor, sub_device;
 	uint32_t class; /* class << 16 | subclass << 8 | prog-if */
 	struct pci_bar bar[PLATFORM_BARS];
@@ -49,5 +51,13 @@ int pci_ecam_use(const struct pci_ecam *ecam);
 void pci_scan(void);
 /* ECAM from the ACPI table MCFG (segment 0), read through IO_MEM. */
 int acpi_mcfg(struct pci_ecam *ecam);
+
+/* Where an ISA line (or a PCI line in the ISA range) reaches the I/O
+ * APIC: the MADT's override, or the same input, edge, active high. */
+struct isa_irq {
+	uint32_t gsi;
+	bool overridden, level, low;
+};
+int acpi_madt(struct isa_irq isa[16]);
 
 #define PCI_ECAM_BUSES 32u

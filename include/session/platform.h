@@ -36,7 +36,11 @@ enum platform_label {
 	/* w0: device, w1: I/O BAR -> core's IO_PORT session cap; w0: base,
 	 * w1: size */
 	PLATFORM_IO_PORT = 4,
-	/* w0: device -> core's IRQ session cap for its line */
+	/*
+	 * w0: device -> core's IRQ session cap for the device's interrupt;
+	 * w0: enum platform_irq_kind, w1: the I/O APIC input (INTx) or the
+	 * vector (MSI). The platform driver programs the device for it.
+	 */
 	PLATFORM_IRQ = 5,
 	/* w0: device, w1: 1 = enable DMA by the device, 0 = disable */
 	PLATFORM_BUS_MASTER = 6,
@@ -56,6 +60,11 @@ enum platform_label {
 #define PLATFORM_DMA_BUFS 16u
 /* What one buffer costs beyond its pages: core's table entry for it. */
 #define PLATFORM_DMA_COST 64u
+
+enum platform_irq_kind {
+	PLATFORM_IRQ_INTX = 0, /* level-triggered, maybe shared: ack it */
+	PLATFORM_IRQ_MSI = 1,  /* the device's own vector */
+};
 
 enum platform_bar_kind {
 	PLATFORM_BAR_NONE = 0,

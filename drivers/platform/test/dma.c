@@ -20,14 +20,10 @@
 #include <base/runtime.h>
 #include <base/string.h>
 #include <kernel/syscalls.h>
-#include <session/io_mem.h>
 #include <session/platform.h>
 
-#define EDU_ID 0x00
-#define EDU_DMA_SRC 0x80
-#define EDU_DMA_DST 0x88
-#define EDU_DMA_COUNT 0x90
-#define EDU_DMA_CMD 0x98
+#include "edu.h"
+
 #define EDU_CMD_START 1u
 #define EDU_CMD_TO_RAM 2u
 #define EDU_BUFFER 0x40000u /* the device's own buffer, as it sees it */
@@ -38,13 +34,6 @@
 
 static volatile uint8_t *regs;
 static uint64_t pause_sig;
-
-/* Below 0x80 edu answers 32-bit accesses only, above both sizes. */
-static uint32_t
-rd32(unsigned off)
-{
-	return *(volatile uint32_t *)(regs + off);
-}
 
 static uint64_t
 rd(unsigned off)
@@ -119,38 +108,19 @@ dma_free(uint64_t pf, uint64_t bus)
 static int
 driver(uint64_t quota)
 {
-	uint64_t *w = utcb_self()->msg, pf, id, mem = slot_alloc(), ds, a_cap,
-		 b_cap, c_cap, a_bus, b_bus, c_bus;
+	uint64_t *w = utcb_self()->msg, pf, id, a_cap, b_cap, c_cap, a_bus,
+		 b_bus, c_bus;
 	uint8_t *a, *b;
 	void *p;
 	long e;
 	int bad = 0;
 
-	if (!mem || session_open("Platform", "", quota, &pf, &id)) {
+	if (session_open("Platform", "", quota, &pf, &id)) {
 		log_printf("driver: no Platform session");
 		return 1;
 	}
-	w[0] = 0;
-	if (rpc_call(pf, PLATFORM_DEVICE, 1, 0, 0, NULL) ||
-	    w[0] != (0x1234u | 0x11e8u << 16)) {
-		log_printf("driver: device 0 is not edu");
+	if (!(regs = edu_map(pf, "driver")))
 		return 1;
-	}
-	w[0] = 0; /* device 0, BAR 0, uncached */
-	w[1] = 0;
-	w[2] = 0;
-	if (rpc_call(pf, PLATFORM_IO_MEM, 3, 0, mem, NULL) ||
-	    !(ds = slot_alloc()) ||
-	    (w[0] = 4096, rpc_call(mem, IO_MEM_DATASPACE, 1, 0, ds, NULL)) ||
-	    ds_attach(ds, 4096, 1, &p)) {
-		log_printf("driver: no device memory");
-		return 1;
-	}
-	regs = p;
-	if ((rd32(EDU_ID) & 0xff) != 0xed) {
-		log_printf("driver: edu identification %x", rd32(EDU_ID));
-		return 1;
-	}
 	/*
 	 * The second client asks for the device now, while we hold it, and
 	 * ends; after that nothing but our buffers changes core's free RAM,
