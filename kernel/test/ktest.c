@@ -175,7 +175,8 @@ timer_init(void)
 
 	if (sys_pd_io(CAP_SELF_PD, 0x40, 4, 1, 0) ||
 	    kobj_new(KOBJ_SIGNAL, 0, 0, &timer_sig) ||
-	    kobj_new(KOBJ_IRQ, 0, timer_sig.slot, &timer_irq))
+	    /* ISA IRQ 0 reaches the I/O APIC at input 2 on PCs. */
+	    kobj_new(KOBJ_IRQ, 2, timer_sig.slot, &timer_irq))
 		verdict("timer", "cannot set up the PIT");
 	outb(0x43, 0x34);
 	outb(0x40, (uint8_t)div);
