@@ -11,3 +11,7 @@ test_dma_LIBS := base base_child config
 PROGS += test_irq
 test_irq_SRC := drivers/platform/test/irq.c drivers/platform/test/edu.c
 test_irq_LIBS := base base_child config
+# A virtio-net driver as far as its MSI-X interrupt, for run/irq_msix.run.
+PROGS += test_virtio_irq
+test_virtio_irq_SRC := drivers/platform/test/virtio_irq.c
+test_virtio_irq_LIBS := base base_child config

@@ -17,6 +17,7 @@
 #include <base/server.h>
 #include <base/string.h>
 #include <session/dma.h>
+#include <session/io_mem.h>
 #include <session/io_port.h>
 #include <session/irq.h>
 #include <session/pd.h>
@@ -307,6 +308,8 @@ irq_off(const struct pci_dev *d)
 {
 	if (d->msi)
 		pci_write(d, d->msi, pci_read(d, d->msi) & ~(1u << 16));
+	if (d->msix)
+		pci_write(d, d->msix, pci_read(d, d->msix) & ~(1u << 31));
 	pci_command(d, PCI_CMD_INTX_OFF, true);
 }
 
@@ -365,6 +368,62 @@ core_open(const char *service, const char *args, struct core_session *c,
 }
 
 /*
+ * Entry 0 of the device's MSI-X table (in one of its memory BARs) gets
+ * the address and data and is unmasked; the rest stay masked. The table
+ * is written through the BAR's core session: the driver's, if it has
+ * asked for the BAR already (a session's dataspace is one, whoever asks),
+ * else one opened here, which the driver's later PLATFORM_IO_MEM
+ * replaces (the device keeps what was written).
+ */
+static int
+msix_program(unsigned dev, uint64_t addr, uint32_t data)
+{
+	const struct pci_dev *d = &pci_devs[dev];
+	uint32_t where = pci_read(d, d->msix + 4u);
+	unsigned bir = where & 7u;
+	uint64_t off = where & ~7u, *w = utcb_self()->msg, ds;
+	struct core_session *c;
+	char args[ARGS_MAX];
+	void *p;
+	int e;
+
+	if (bir >= PLATFORM_BARS ||
+	    (d->bar[bir].kind & 0xff) != PLATFORM_BAR_MEM ||
+	    off + 16 > d->bar[bir].size || !(ds = slot_alloc()))
+		return -E_INVAL;
+	c = &bar_sessions[dev][bir];
+	if (!c->cap) {
+		fmt_snprintf(args, sizeof(args), "base=0x%lx size=0x%lx wc=0",
+		    d->bar[bir].base, d->bar[bir].size);
+		if ((e = session_open_args("IO_MEM", "", args, 0, &c->cap,
+			 &c->id))) {
+			c->cap = 0;
+			slot_free(ds);
+			return e;
+		}
+	}
+	pci_command(d, PCI_CMD_MEM, true);
+	w[0] = d->bar[bir].size;
+	if ((e = (int)rpc_call(c->cap, IO_MEM_DATASPACE, 1, 0, ds, NULL)) ||
+	    (e = ds_attach(ds, (off + 16 + 4095) & ~4095ul, 1, &p))) {
+		sys_cap_delete(ds);
+		slot_free(ds);
+		return e;
+	}
+	volatile uint32_t *entry = (volatile uint32_t *)((char *)p + off);
+
+	entry[0] = (uint32_t)addr;
+	entry[1] = (uint32_t)(addr >> 32);
+	entry[2] = data;
+	entry[3] = 0;   /* unmasked */
+	(void)entry[3]; /* the writes reach the device before we go on */
+	ds_detach(p);
+	sys_cap_delete(ds);
+	slot_free(ds);
+	return 0;
+}
+
+/*
  * The device's interrupt: an MSI where the device has the capability and
  * its policy allows, programmed here (the driver never writes it), else
  * its INTx line, level-triggered at the I/O APIC input the MADT names for
@@ -382,6 +441,31 @@ irq_open(unsigned dev, struct reply *r)
 	int e;
 
 	irq_off(d);
+	if (d->msix && !no_msi[dev]) {
+		if ((e = core_open("IRQ", "msi=1", c, r)))
+			return e;
+		/* Enabled with the function masked while entry 0 is written. */
+		pci_write(d, d->msix, pci_read(d, d->msix) | 3u << 30);
+		if ((e = (int)rpc_call(c->cap, IRQ_MSI_MESSAGE, 0, 0, 0,
+			 NULL)) ||
+		    (vector = w[1],
+			e = msix_program(dev, w[0], (uint32_t)w[1]))) {
+			irq_off(d);
+			core_close(c);
+			r->cap = 0;
+			return e;
+		}
+		pci_write(d, d->msix, pci_read(d, d->msix) & ~(1u << 30));
+		pci_command(d, PCI_CMD_MASTER, true);
+		log_printf("%02x:%02x.%x: MSI-X, vector %lu at entry 0 (bus "
+			   "master)",
+		    d->bus, d->slot, d->fn, vector);
+		w = utcb_self()->msg;
+		w[0] = PLATFORM_IRQ_MSIX;
+		w[1] = vector;
+		r->words = 2;
+		return 0;
+	}
 	if (d->msi && !no_msi[dev]) {
 		unsigned at = d->msi, ctl;
 
@@ -518,6 +602,13 @@ call(uint64_t badge, uint64_t info, struct reply *r)
 		return 0;
 	case PLATFORM_IRQ:
 		return irq_open(dev, r);
+	case PLATFORM_CONFIG_READ:
+		/* Past 0x100 without ECAM: all ones, as a bus answers. */
+		if (MSG_NWORDS(info) < 2 || (w[1] & 3) || w[1] >= 0x1000)
+			return -E_INVAL;
+		w[0] = pci_read(&pci_devs[dev], (unsigned)w[1]);
+		r->words = 1;
+		return 0;
 	}
 	return -E_NOSYS;
 }

@@ -54,6 +54,10 @@ enum platform_label {
 	/* w0: a buffer's bus address -> the buffer is gone, wherever it is
 	 * mapped; E_NOENT for an address that is not one of the session's */
 	PLATFORM_DMA_FREE = 8,
+	/* w0: device, w1: offset (4-aligned, below 0x1000) -> w0: that
+	 * dword of its configuration space (all ones past 0x100 without
+	 * ECAM). Read only: a driver finds its capabilities (virtio's). */
+	PLATFORM_CONFIG_READ = 9,
 };
 
 #define PLATFORM_DMA_MAX (4ul << 20)
@@ -64,6 +68,10 @@ enum platform_label {
 enum platform_irq_kind {
 	PLATFORM_IRQ_INTX = 0, /* level-triggered, maybe shared: ack it */
 	PLATFORM_IRQ_MSI = 1,  /* the device's own vector */
+	/* MSI-X: entry 0 of the device's table is the vector; the driver
+	 * points the device's sources at entry 0 (virtio: msix_config and
+	 * every queue_msix_vector = 0) */
+	PLATFORM_IRQ_MSIX = 2,
 };
 
 enum platform_bar_kind {
