@@ -77,12 +77,12 @@ class Qmp:
         except ValueError:
             raise QmpError("bad QMP message: %r" % line[:200])
 
-    def command(self, name, timeout=30.0, **arguments):
+    def command(self, execute, timeout=30.0, **arguments):
         """Run one command and return its "return" value; raise QmpError on
         an "error" answer."""
         if self.sock is None:
             raise QmpError("QMP is not connected")
-        msg = {"execute": name}
+        msg = {"execute": execute}
         if arguments:
             msg["arguments"] = arguments
         self.sock.settimeout(timeout)
@@ -97,7 +97,7 @@ class Qmp:
                 continue
             if "error" in reply:
                 err = reply["error"]
-                raise QmpError("%s: %s" % (name, err.get("desc", err)))
+                raise QmpError("%s: %s" % (execute, err.get("desc", err)))
             if "return" in reply:
                 return reply["return"]
 

@@ -107,6 +107,7 @@ STEP_ATTRS = {
     "exit": {"code", "timeout"},
     "latency": {"qcode", "x", "y", "w", "h", "bench", "timeout"},
     "nmi": set(),
+    "link": {"id", "up"},
 }
 
 
@@ -257,6 +258,11 @@ class Scenario:
             if s["action"] not in ("click", "down", "up"):
                 raise ScenarioError("<button action=%r>: click, down, up" %
                                     s["action"])
+        elif el.tag == "link":
+            if "id" not in a:
+                raise ScenarioError("<link> needs id=")
+            s["id"] = a["id"]
+            s["up"] = _bool(el, "up", True)
         elif el.tag == "wheel":
             s["dz"] = _num(el, "dz", 1, int)
         elif el.tag == "screenshot":
@@ -872,6 +878,8 @@ class Runner:
                 self.qmp.button(s["name"], False)
         elif tag == "nmi":
             self.qmp.command("inject-nmi")
+        elif tag == "link":
+            self.qmp.command("set_link", name=s["id"], up=s["up"])
         elif tag == "wheel":
             name = "wheel-down" if s["dz"] > 0 else "wheel-up"
             for _ in range(abs(s["dz"])):
