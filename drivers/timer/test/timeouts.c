@@ -92,6 +92,11 @@ main(uint64_t arg)
 			session_close(timer, timer_id);
 			if (connect())
 				return 1;
+			/*
+			 * The old timer may have fired between the last poll
+			 * and its death: that signal is not the new timer's.
+			 */
+			sys_sig_poll(sig, NULL);
 			log_printf("reconnected");
 			reconnects++;
 			i--;
