@@ -1221,6 +1221,9 @@ def main(argv=None):
         opts.kernel = os.path.abspath(opts.kernel)
     signal.signal(signal.SIGTERM, _raise_interrupted)
     signal.signal(signal.SIGHUP, _raise_interrupted)
+    # A shell starts background jobs with SIGINT ignored, and Python keeps
+    # it so: Ctrl-C (or a test driver's SIGINT) must still stop the run.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     name = opts.name
     try:
         sc = Scenario(opts.scenario, name)
