@@ -1,10 +1,15 @@
-/* Core's capability slots: which of its slots are in use. */
+/*
+ * Core's capability slots: which of its slots are in use. Core's space
+ * grows a page at a time when it is full; every slot core keeps for a PD
+ * is counted against that PD's capability quota (pd_session.c), so the
+ * pages are bounded by what core's clients may hold.
+ */
 #include "core.h"
 
 #include <base/log.h>
 #include <kernel/syscalls.h>
 
-#define CAPS_MAX 4096u
+#define CAPS_MAX (CAP_PAGES_MAX * CAP_PAGE_SLOTS)
 
 static uint64_t used[CAPS_MAX / 64];
 static uint32_t limit;
@@ -17,15 +22,37 @@ caps_init(uint32_t ncaps)
 		used[0] |= 1ull << i;
 }
 
+/* One more page of slots for core itself. */
+static int
+grow(void)
+{
+	uint64_t pa;
+	long n;
+
+	if (limit == CAPS_MAX || frame_alloc(1, &pa))
+		return -E_NOMEM;
+	if ((n = sys_pd_grow(CAP_SELF_PD, pa)) < 0) {
+		frame_free(pa, 1);
+		return (int)n;
+	}
+	limit = (uint32_t)n;
+	return 0;
+}
+
 uint64_t
 cap_alloc(void)
 {
-	for (uint64_t i = 0; i < limit; i++) {
-		if (!(used[i / 64] & (1ull << (i % 64)))) {
-			used[i / 64] |= 1ull << (i % 64);
+	do {
+		for (uint64_t w = 0; w < limit / 64; w++) {
+			if (used[w] == ~0ull)
+				continue;
+			uint64_t i =
+			    w * 64 + (uint64_t)__builtin_ctzll(~used[w]);
+
+			used[w] |= 1ull << (i % 64);
 			return i;
 		}
-	}
+	} while (!grow());
 	log_printf("core: out of capability slots");
 	return CAP_NULL;
 }

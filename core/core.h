@@ -69,6 +69,11 @@ const uint8_t *module_data(const struct boot_module *m);
 #define RM_DEPTH 8u /* region maps nest at most so deep */
 
 #define PDS_OBJECTS 16u
+/* A PD's capability space: it starts with PDS_CAP_FIRST pages of 64 slots
+ * and grows (PD_CAPS) to at most PDS_CAP_PAGES, within its caps quota. */
+#define PDS_CAP_FIRST 2u
+#define PDS_CAP_PAGES 64u
+#define PDS_CAPS_MIN (PDS_CAP_FIRST * CAP_PAGE_SLOTS + 4u)
 /* A fault core could not resolve, for the parent to fetch. */
 struct pd_fault {
 	uint64_t kind, addr, ip, thread;
@@ -85,6 +90,14 @@ struct pd_session {
 	 * at ENTRY_COST each and bounded per PD, so that no PD takes a pool
 	 * from the others. */
 	unsigned nds, nmaps, nattach;
+	/* Capability quota: the slots of its own space plus the slots core
+	 * keeps for it (its PD, threads, objects, fault signal). */
+	uint64_t caps;
+	unsigned slots, core_slots;
+	unsigned
+	    caps_told; /* a refusal was logged: a hostile loop gets one line */
+	uint64_t cap_pa[PDS_CAP_PAGES]; /* the pages it grew by */
+	unsigned ncap_pa;
 	uint64_t threads[PDS_THREADS]; /* core's slots, 0: free */
 	/* The first thread's priority (its creator, the parent, chose it)
 	 * bounds the others'. cpu: the PD's CPU quota (per mille), which its
@@ -147,7 +160,12 @@ void ds_unmap_everywhere(struct dataspace *ds, uint64_t start, uint64_t pages,
     unsigned depth);
 int pd_map(uint64_t pd, uint64_t va, uint64_t pa, unsigned flags,
     struct pd_session *tables_to);
-struct pd_session *pds_create(const char *label, uint64_t quota, unsigned cpu);
+struct pd_session *pds_create(const char *label, uint64_t quota, unsigned cpu,
+    uint64_t caps);
+uint64_t pds_caps_used(const struct pd_session *p);
+uint64_t pds_slot(struct pd_session *p);
+void pds_slot_free(struct pd_session *p, uint64_t slot);
+int pds_grow(struct pd_session *p);
 void pds_destroy(struct pd_session *p);
 int pds_alloc(struct pd_session *p, uint64_t size, struct dataspace **ds);
 int pds_map(struct pd_session *p, struct dataspace *ds, uint64_t va,

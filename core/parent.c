@@ -72,7 +72,8 @@ child_call(uint64_t label, uint64_t info)
 	case PARENT_CLOSE:
 		return close_session(w[0]);
 	case PARENT_UPGRADE:
-		return upgrade_session(w[0], w[1]);
+		return upgrade_session(w[0], w[1],
+		    MSG_NWORDS(info) > 2 ? w[2] : 0);
 	}
 	return -E_DENIED;
 }

@@ -1,8 +1,8 @@
 /*
- * PD sessions as init uses them: opening one moves RAM and CPU quota from
- * init's, the calls on it (dataspaces, mappings, threads, capabilities,
- * faults), and the calls on its region maps. The objects themselves are
- * in pd_session.c, dataspace.c and region_map.c.
+ * PD sessions as init uses them: opening one moves RAM, CPU and capability
+ * quota from init's, the calls on it (dataspaces, mappings, threads,
+ * capabilities, faults), and the calls on its region maps. The objects
+ * themselves are in pd_session.c, dataspace.c and region_map.c.
  */
 #include "service.h"
 
@@ -104,14 +104,22 @@ pd_call(struct pd_session *p, bool own, uint64_t label, uint64_t info)
 	case PD_QUOTA:
 		w[0] = p->quota;
 		w[1] = p->spent;
-		reply_words = 2;
+		w[2] = p->caps;
+		w[3] = pds_caps_used(p);
+		reply_words = 4;
+		return 0;
+	case PD_CAPS:
+		if ((e = pds_grow(p)))
+			return e;
+		w[0] = p->slots;
+		reply_words = 1;
 		return 0;
 	case PD_OBJECT:
 		return pds_object(p, (unsigned)w[0], w[1]);
 	case PD_FAULT_SIGH:
 		if (MSG_NCAPS(info) != 1)
 			return -E_INVAL;
-		if (!p->fault_sigh && !(p->fault_sigh = cap_alloc()))
+		if (!p->fault_sigh && !(p->fault_sigh = pds_slot(p)))
 			return -E_NOMEM;
 		sys_cap_delete(p->fault_sigh);
 		return (int)sys_cap_derive(core_rcv, 0, p->fault_sigh,
@@ -151,11 +159,19 @@ rm_call(struct dataspace *rm, uint64_t label, uint64_t info)
 	return rm_attach(rm, ds, w[0], (unsigned)w[1] & (MAP_W | MAP_X));
 }
 
-/* A PD for init, its RAM and CPU quota taken out of init's. */
+/* Init's capability quota that it has not used or passed on. */
+static uint64_t
+init_caps_spare(void)
+{
+	return init_pd->caps - pds_caps_used(init_pd);
+}
+
+/* A PD for init, its RAM, CPU and capability quota taken out of init's. */
 int
 pd_open(unsigned s, const struct session_request *r, const char *label)
 {
-	uint64_t quota = r->quota, cpu = session_arg(r->args, "cpu", 0);
+	uint64_t quota = r->quota, cpu = session_arg(r->args, "cpu", 0),
+		 caps = session_arg(r->args, "caps", 0);
 	struct pd_session *p;
 
 	if (quota > pds_free_bytes(init_pd)) {
@@ -171,8 +187,14 @@ pd_open(unsigned s, const struct session_request *r, const char *label)
 		    label, cpu, init_pd->cpu - init_pd->cpu_given);
 		return -E_NOMEM;
 	}
-	if (!(p = pds_create(label, quota, (unsigned)cpu)))
+	if (caps > init_caps_spare()) {
+		log_printf("core: PD '%s' refused: caps=%lu, init has %lu left",
+		    label, caps, init_caps_spare());
 		return -E_NOMEM;
+	}
+	if (!(p = pds_create(label, quota, (unsigned)cpu, caps)))
+		return -E_NOMEM;
+	init_pd->caps -= caps;
 	init_pd->quota -= quota;
 	init_pd->cpu_given += (unsigned)cpu;
 	sessions[s].pd = p;
@@ -192,6 +214,7 @@ pd_close(unsigned s)
 	char label[LABEL_MAX];
 
 	fmt_snprintf(label, sizeof(label), "%s", p->label);
+	init_pd->caps += p->caps;
 	pds_destroy(p);
 	init_pd->quota += sessions[s].quota;
 	init_pd->cpu_given -= sessions[s].cpu;
@@ -210,14 +233,28 @@ pd_close(unsigned s)
 		    held * PAGE / 1024);
 }
 
-/* A PD session's quota moves to new_quota, to or from init's. */
+/*
+ * A PD session's RAM quota moves to new_quota and, unless caps is 0, its
+ * capability quota to caps, to or from init's.
+ */
 int
-pd_upgrade(unsigned s, uint64_t new_quota)
+pd_upgrade(unsigned s, uint64_t new_quota, uint64_t caps)
 {
 	struct pd_session *p = sessions[s].pd;
 
 	if (new_quota < pds_used_bytes(p))
 		return -E_BUSY;
+	if (caps && caps < pds_caps_used(p)) {
+		log_printf("core: PD '%s' not cut to caps=%lu: it uses %lu",
+		    p->label, caps, pds_caps_used(p));
+		return -E_BUSY;
+	}
+	if (caps > p->caps && caps - p->caps > init_caps_spare()) {
+		log_printf("core: PD '%s' not raised to caps=%lu: init has %lu "
+			   "to spare",
+		    p->label, caps, init_caps_spare());
+		return -E_NOMEM;
+	}
 	if (new_quota > p->quota &&
 	    new_quota - p->quota > pds_free_bytes(init_pd)) {
 		log_printf(
@@ -229,5 +266,9 @@ pd_upgrade(unsigned s, uint64_t new_quota)
 	init_pd->quota = init_pd->quota + p->quota - new_quota;
 	sessions[s].quota = new_quota;
 	p->quota = new_quota;
+	if (caps) {
+		init_pd->caps = init_pd->caps + p->caps - caps;
+		p->caps = caps;
+	}
 	return 0;
 }

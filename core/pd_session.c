@@ -13,9 +13,9 @@
 #include <base/string.h>
 #include <kernel/syscalls.h>
 
-/* The top page table, then the PD's header and its capability space: about
- * 360 slots (lib/base's runtime uses 320 of them). */
-#define PD_PAGES 6u
+/* The top page table, the PD's header, the first pages of its capability
+ * space. */
+#define PD_PAGES (2u + PDS_CAP_FIRST)
 #define STACK_PAGES 8u
 
 static struct pd_session pds_pool[PDS_MAX];
@@ -68,6 +68,71 @@ pds_entry_take(struct pd_session *p, unsigned *n, unsigned max,
 	return 0;
 }
 
+uint64_t
+pds_caps_used(const struct pd_session *p)
+{
+	return (uint64_t)p->slots + p->core_slots;
+}
+
+/* A slot of core's that it keeps for p, counted in p's caps quota. */
+uint64_t
+pds_slot(struct pd_session *p)
+{
+	uint64_t slot;
+
+	if (pds_caps_used(p) >= p->caps) {
+		if (!p->caps_told++)
+			log_printf(
+			    "core: '%s' is out of capability quota (caps=%lu)",
+			    p->label, p->caps);
+		return CAP_NULL;
+	}
+	if ((slot = cap_alloc()))
+		p->core_slots++;
+	return slot;
+}
+
+void
+pds_slot_free(struct pd_session *p, uint64_t slot)
+{
+	sys_cap_delete(slot);
+	cap_free(slot);
+	p->core_slots--;
+}
+
+/* 64 more slots in p's own space: a page of its RAM quota, 64 of its caps. */
+int
+pds_grow(struct pd_session *p)
+{
+	uint64_t pa;
+	long n;
+	int e;
+
+	if (p->ncap_pa == PDS_CAP_PAGES - PDS_CAP_FIRST ||
+	    p->caps - pds_caps_used(p) < CAP_PAGE_SLOTS) {
+		if (!p->caps_told++)
+			log_printf(
+			    "core: '%s' may not grow its capability space "
+			    "beyond %u slots (caps=%lu, %lu in use)",
+			    p->label, p->slots, p->caps, pds_caps_used(p));
+		return -E_NOMEM;
+	}
+	if ((e = pds_charge(p, 1)))
+		return e;
+	if ((e = frame_alloc(1, &pa))) {
+		pds_refund(p, 1);
+		return e;
+	}
+	if ((n = sys_pd_grow(p->pd, pa)) < 0) {
+		frame_free(pa, 1);
+		pds_refund(p, 1);
+		return (int)n;
+	}
+	p->cap_pa[p->ncap_pa++] = pa;
+	p->slots = (unsigned)n;
+	return 0;
+}
+
 /* A frame for the kernel's use on p's behalf, charged and recorded. */
 static int
 meta_frame(struct pd_session *p, uint64_t *pa)
@@ -102,9 +167,15 @@ pd_map(uint64_t pd, uint64_t va, uint64_t pa, unsigned flags,
 }
 
 struct pd_session *
-pds_create(const char *label, uint64_t quota, unsigned cpu)
+pds_create(const char *label, uint64_t quota, unsigned cpu, uint64_t caps)
 {
 	struct pd_session *p = NULL;
+
+	if (caps < PDS_CAPS_MIN) {
+		log_printf("core: no PD for '%s': caps=%lu, at least %u needed",
+		    label, caps, PDS_CAPS_MIN);
+		return NULL;
+	}
 
 	for (unsigned i = 0; i < PDS_MAX && !p; i++)
 		if (!pds_pool[i].used)
@@ -116,8 +187,10 @@ pds_create(const char *label, uint64_t quota, unsigned cpu)
 	p->gen = gen_next();
 	p->quota = quota;
 	p->cpu = cpu;
+	p->caps = caps;
+	p->slots = PDS_CAP_FIRST * CAP_PAGE_SLOTS;
 	fmt_snprintf(p->label, sizeof(p->label), "%s", label);
-	if (!(p->pd = cap_alloc()) || pds_charge(p, PD_PAGES) ||
+	if (!(p->pd = pds_slot(p)) || pds_charge(p, PD_PAGES) ||
 	    frame_alloc(PD_PAGES, &p->pd_pa) ||
 	    sys_obj_create(KOBJ_PD, p->pd, p->pd_pa, PD_PAGES, 0, 0)) {
 		log_printf("core: cannot create a PD for '%s'", label);
@@ -170,11 +243,11 @@ pds_thread(struct pd_session *p, const struct thread_args *a, uint64_t *id)
 	phys_zero(utcb, PAGE);
 	if ((e = pd_map(p->pd, a->utcb, utcb, MAP_W, p)))
 		return (int)e;
-	if (!(p->threads[t] = cap_alloc()))
+	if (!(p->threads[t] = pds_slot(p)))
 		return -E_NOMEM;
 	if ((e = sys_obj_create(KOBJ_THREAD, p->threads[t], obj, p->pd, utcb,
 		 a->utcb))) {
-		cap_free(p->threads[t]);
+		pds_slot_free(p, p->threads[t]);
 		p->threads[t] = 0;
 		return (int)e;
 	}
@@ -222,12 +295,11 @@ pds_object(struct pd_session *p, unsigned type, uint64_t slot)
 		return -E_NOMEM;
 	if ((e = meta_frame(p, &pa)))
 		return (int)e;
-	if (!(p->objects[i] = cap_alloc()))
+	if (!(p->objects[i] = pds_slot(p)))
 		return -E_NOMEM;
 	if ((e = sys_obj_create(type, p->objects[i], pa, 0, 0, 0)) ||
 	    (e = sys_cap_derive(p->objects[i], p->pd, slot, RIGHT_ALL, 0))) {
-		sys_cap_delete(p->objects[i]);
-		cap_free(p->objects[i]);
+		pds_slot_free(p, p->objects[i]);
 		p->objects[i] = 0;
 	}
 	return (int)e;
@@ -329,6 +401,8 @@ pds_destroy(struct pd_session *p)
 	}
 	if (p->pd_pa)
 		frame_free(p->pd_pa, PD_PAGES);
+	for (unsigned i = 0; i < p->ncap_pa; i++)
+		frame_free(p->cap_pa[i], 1);
 	if (p->io_pa)
 		frame_free(p->io_pa, 2);
 	if (p->fault_sigh) {

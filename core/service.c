@@ -19,6 +19,9 @@
 /* init's CPU quota (per mille): its own thread's claim, and what is left
  * for the PDs it asks for, with their "cpu" argument. */
 #define INIT_CPU (QUOTA_FULL / 4)
+/* init's capability quota: as many slots as all PDs' spaces can have;
+ * their pages are paid from RAM quota, so RAM is what runs out. */
+#define INIT_CAPS ((uint64_t)PDS_MAX * PDS_CAP_PAGES * CAP_PAGE_SLOTS)
 #define INIT_CPU_OWN (QUOTA_FULL / 20)
 
 const struct boot_info *core_boot;
@@ -170,11 +173,11 @@ close_session(uint64_t id)
 }
 
 int
-upgrade_session(uint64_t id, uint64_t new_quota)
+upgrade_session(uint64_t id, uint64_t new_quota, uint64_t caps)
 {
 	if (id >= SESSIONS || !slots[id].used || sessions[id].kind != K_PD)
 		return -E_NOENT;
-	return pd_upgrade((unsigned)id, new_quota);
+	return pd_upgrade((unsigned)id, new_quota, caps);
 }
 
 static int
@@ -279,7 +282,7 @@ core_run_init(const struct boot_info *info, const struct boot_module *m)
 	platform_info();
 	/* init gets all RAM but what core keeps for its own bookkeeping. */
 	init_pd = pds_create("init", frame_free_count() * PAGE - CORE_RESERVE,
-	    INIT_CPU);
+	    INIT_CPU, INIT_CAPS);
 	a.fault_ep = core_ep.slot;
 	a.badge = BADGE(K_CHILD, 0, 0);
 	if (!init_pd ||

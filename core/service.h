@@ -71,12 +71,12 @@ int fault(uint64_t badge);
 /* Called by child_call for the session calls. */
 int open_session(uint64_t info);
 int close_session(uint64_t id);
-int upgrade_session(uint64_t id, uint64_t new_quota);
+int upgrade_session(uint64_t id, uint64_t new_quota, uint64_t caps);
 
 /* pd_service.c: PD sessions and their region maps. */
 int pd_open(unsigned s, const struct session_request *r, const char *label);
 void pd_close(unsigned s);
-int pd_upgrade(unsigned s, uint64_t new_quota);
+int pd_upgrade(unsigned s, uint64_t new_quota, uint64_t caps);
 int pd_call(struct pd_session *p, bool own, uint64_t label, uint64_t info);
 int rm_call(struct dataspace *rm, uint64_t label, uint64_t info);
 

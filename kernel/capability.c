@@ -17,7 +17,7 @@ cap_lookup(struct pd *pd, uint64_t idx, unsigned type, unsigned rights,
 
 	if (idx == CAP_NULL || idx >= pd->ncaps)
 		return -E_CAP;
-	c = &pd->caps[idx];
+	c = cap_at(pd, idx);
 	if (!c->obj || (type && c->obj->type != type))
 		return -E_CAP;
 	if ((c->rights & rights) != rights)
@@ -31,9 +31,9 @@ cap_empty_slot(struct pd *pd, uint64_t idx, struct cap **out)
 {
 	if (idx == CAP_NULL || idx >= pd->ncaps)
 		return -E_CAP;
-	if (pd->caps[idx].obj)
+	if (cap_at(pd, idx)->obj)
 		return -E_EXISTS;
-	*out = &pd->caps[idx];
+	*out = cap_at(pd, idx);
 	return 0;
 }
 

@@ -325,7 +325,7 @@ ipc_fastpath(struct regs *r)
 	if (idx >= t->pd->ncaps || MSG_NCAPS(info) ||
 	    MSG_LABEL(info) >= LABEL_KERNEL)
 		return;
-	c = &t->pd->caps[idx];
+	c = cap_at(t->pd, idx);
 	if (!c->obj || c->obj->type != KOBJ_ENDPOINT ||
 	    !(c->rights & (call ? RIGHT_SEND : RIGHT_RECV)))
 		return;

@@ -41,7 +41,7 @@ struct kobj {
  * slot's parent so that they stay reachable from the original.
  */
 struct cap {
-	struct kobj *obj; /* NULL: the slot is empty */
+	_Alignas(64) struct kobj *obj; /* NULL: the slot is empty */
 	uint64_t badge;
 	uint32_t rights;
 	struct cap *parent, *child, *next, *prev;
@@ -53,11 +53,17 @@ struct queue {
 	uint32_t bit; /* a run queue's bit in the scheduler's mask */
 };
 
+/*
+ * A PD's capability space: pages of slots that core donates, the first
+ * with the PD and more as it grows (pd_grow); slot i is in page i / 64.
+ */
+#define CAPS_PER_PAGE (PAGE_SIZE / sizeof(struct cap))
+
 struct pd {
 	struct kobj obj;
 	uint64_t pml4; /* physical address of the top page table */
-	struct cap *caps;
-	uint32_t ncaps;
+	struct cap *cap_page[CAP_PAGES_MAX];
+	uint32_t ncaps;        /* slots: CAPS_PER_PAGE times the pages */
 	uint32_t threads;      /* threads that run in this PD */
 	bool privileged;       /* the root task: may create and map */
 	uint8_t *iobitmap;     /* NULL: no I/O ports */
@@ -139,6 +145,13 @@ struct irq {
 int cap_lookup(struct pd *pd, uint64_t idx, unsigned type, unsigned rights,
     struct cap **out);
 int cap_empty_slot(struct pd *pd, uint64_t idx, struct cap **out);
+
+/* Slot idx of pd's space; idx < pd->ncaps. */
+static inline struct cap *
+cap_at(struct pd *pd, uint64_t idx)
+{
+	return &pd->cap_page[idx / CAPS_PER_PAGE][idx % CAPS_PER_PAGE];
+}
 void cap_copy(struct cap *dst, struct cap *src, unsigned rights,
     uint64_t badge);
 void cap_delete(struct cap *c);

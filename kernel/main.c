@@ -133,7 +133,7 @@ static void
 root_start(void)
 {
 	struct pd *pd =
-	    pd_boot_create(boot_alloc(1 + ROOT_CAP_PAGES), 1 + ROOT_CAP_PAGES);
+	    pd_boot_create(boot_alloc(2 + ROOT_CAP_PAGES), 2 + ROOT_CAP_PAGES);
 	uint64_t utcb = root_page(pd, ROOT_UTCB_VA, MAP_W);
 	struct thread *t =
 	    thread_boot_create(pd, boot_alloc(1), utcb, ROOT_UTCB_VA);

@@ -27,7 +27,7 @@ static void
 pd_destroy(struct pd *pd)
 {
 	for (uint32_t i = 0; i < pd->ncaps; i++)
-		cap_delete(&pd->caps[i]);
+		cap_delete(cap_at(pd, i));
 	mmu_pd_destroy(pd);
 	cpu_pd_destroy(pd);
 }
@@ -69,7 +69,10 @@ obj_init(struct kobj *o, unsigned type, struct cap *slot)
 	slot->rights = RIGHT_ALL;
 }
 
-/* Page 0 is the top page table; the header and capability space follow. */
+_Static_assert(sizeof(struct pd) <= PAGE_SIZE, "a PD's header fits a page");
+_Static_assert(CAPS_PER_PAGE == CAP_PAGE_SLOTS, "a page holds 64 slots");
+
+/* Page 0 is the top page table, page 1 the header, the rest slots. */
 static struct pd *
 pd_init(uint64_t pa, uint64_t npages)
 {
@@ -77,10 +80,9 @@ pd_init(uint64_t pa, uint64_t npages)
 
 	memset(pd, 0, (npages - 1) * PAGE_SIZE);
 	mmu_pd_init(pd, pa);
-	pd->caps = (struct cap *)(((uint64_t)(pd + 1) + 63) & ~63ull);
-	pd->ncaps = (uint32_t)(((uint64_t)pd + (npages - 1) * PAGE_SIZE -
-				   (uint64_t)pd->caps) /
-	    sizeof(struct cap));
+	for (uint64_t i = 2; i < npages; i++)
+		pd->cap_page[i - 2] = phys_to_virt(pa + i * PAGE_SIZE);
+	pd->ncaps = (uint32_t)((npages - 2) * CAPS_PER_PAGE);
 	return pd;
 }
 
@@ -105,7 +107,7 @@ pd_boot_create(uint64_t pa, uint64_t npages)
 {
 	struct pd *pd = pd_init(pa, npages);
 
-	obj_init(&pd->obj, KOBJ_PD, &pd->caps[CAP_SELF_PD]);
+	obj_init(&pd->obj, KOBJ_PD, cap_at(pd, CAP_SELF_PD));
 	pd->privileged = true;
 	return pd;
 }
@@ -115,7 +117,7 @@ thread_boot_create(struct pd *pd, uint64_t pa, uint64_t utcb, uint64_t utcb_va)
 {
 	struct thread *t = thread_init(pa, pd, utcb, utcb_va);
 
-	obj_init(&t->obj, KOBJ_THREAD, &pd->caps[CAP_SELF_THREAD]);
+	obj_init(&t->obj, KOBJ_THREAD, cap_at(pd, CAP_SELF_THREAD));
 	return t;
 }
 
@@ -134,8 +136,8 @@ sys_obj_create(uint64_t type, uint64_t dst, uint64_t pa, uint64_t a, uint64_t b,
 		return e;
 	switch (type) {
 	case KOBJ_PD:
-		if (a < KOBJ_PD_MIN_PAGES || a > 1024 || (pa & PAGE_MASK) ||
-		    !phys_ok(pa, a * PAGE_SIZE))
+		if (a < KOBJ_PD_MIN_PAGES || a > 2 + CAP_PAGES_MAX ||
+		    (pa & PAGE_MASK) || !phys_ok(pa, a * PAGE_SIZE))
 			return -E_INVAL;
 		o = &pd_init(pa, a)->obj;
 		break;

@@ -255,6 +255,8 @@ sys_kinfo(uint64_t what)
 		return QUANTUM;
 	case KINFO_PERIOD:
 		return PERIOD;
+	case KINFO_CAPS:
+		return current()->pd->ncaps;
 	}
 	return -E_INVAL;
 }

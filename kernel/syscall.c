@@ -1,6 +1,6 @@
 /*
- * The system-call entry in C, and the calls that manage a PD's memory and
- * I/O ports (core only). The dispatch switch is generated from
+ * The system-call entry in C, and the calls that manage a PD's memory, I/O
+ * ports and capability space (core only). The dispatch switch is generated from
  * kernel/syscalls.def.
  */
 #include "kernel.h"
@@ -81,4 +81,23 @@ sys_pd_io(uint64_t pd, uint64_t port, uint64_t count, uint64_t allow,
 	if (!p->iobitmap && !phys_ok(bitmap, 2 * PAGE_SIZE))
 		return -E_INVAL;
 	return cpu_pd_io(p, port, count, allow != 0, bitmap);
+}
+
+/* One more page of slots for a PD: core donates it from the PD's quota. */
+long
+sys_pd_grow(uint64_t pd, uint64_t pa)
+{
+	struct pd *p;
+	int e;
+
+	if ((e = pd_lookup(pd, &p)))
+		return e;
+	if ((pa & PAGE_MASK) || !phys_ok(pa, PAGE_SIZE))
+		return -E_INVAL;
+	if (p->ncaps / CAPS_PER_PAGE == CAP_PAGES_MAX)
+		return -E_NOMEM;
+	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	p->cap_page[p->ncaps / CAPS_PER_PAGE] = phys_to_virt(pa);
+	p->ncaps += (uint32_t)CAPS_PER_PAGE;
+	return p->ncaps;
 }

@@ -913,7 +913,7 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 			r->error = c ? -E_INVAL : -E_CAP;
 			return;
 		}
-		r->error = c->gui ? parent_upgrade(c->gui_id, quota) : 0;
+		r->error = c->gui ? parent_upgrade(c->gui_id, quota, 0) : 0;
 		if (!r->error)
 			c->quota = quota;
 		return;

@@ -36,7 +36,8 @@ enum parent_label {
 	/* w0-1: the service name; the message carries the root endpoint */
 	PARENT_ANNOUNCE = 5,
 	/*
-	 * w0: the parent's id for the session; w1: its new RAM quota -> w0
+	 * w0: the parent's id for the session; w1: its new RAM quota; w2
+	 * (a PD session's): its new capability quota, 0: as it is -> w0
 	 * 1: the server answers later; ask again with the same quota
 	 * (after the PARENT_SESSION_SIGH signal) for the answer. A session
 	 * at a child server can only grow.
@@ -109,5 +110,8 @@ int parent_log_parse(const uint64_t *words, unsigned nwords,
  */
 int log_forward(const char *name, unsigned nwords);
 
-/* Asks our parent to set the RAM quota of our session id (PARENT_UPGRADE). */
-int parent_upgrade(uint64_t id, uint64_t quota);
+/*
+ * Asks our parent to set the RAM quota of our session id and, unless caps
+ * is 0, its capability quota (a PD session's) (PARENT_UPGRADE).
+ */
+int parent_upgrade(uint64_t id, uint64_t quota, uint64_t caps);

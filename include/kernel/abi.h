@@ -37,12 +37,15 @@ enum kobj_type {
 
 /*
  * Memory that core donates for each object type: a PD takes a page for its
- * top-level page table plus one or more pages for its header and capability
- * space; a thread takes one page; the others a 128-byte aligned block.
+ * top-level page table, one for its header and one or more of 64
+ * capability slots each (more come with pd_grow); a thread takes one page;
+ * the others a 128-byte aligned block.
  */
 #define KOBJ_PAGE 4096u
 #define KOBJ_SMALL 128u
-#define KOBJ_PD_MIN_PAGES 2u
+#define KOBJ_PD_MIN_PAGES 3u /* top page table, header, 64 slots */
+#define CAP_PAGE_SLOTS 64u   /* slots per page of a capability space */
+#define CAP_PAGES_MAX 256u   /* pages a capability space grows to */
 
 /* Rights carried by a capability. A derived copy has a subset. */
 #define RIGHT_SEND 0x1u  /* call an endpoint, submit a signal, use an object */
@@ -135,6 +138,7 @@ enum kinfo_what {
 	KINFO_TICK_US = 3, /* microseconds per scheduler tick */
 	KINFO_QUANTUM = 4, /* ticks per round-robin quantum */
 	KINFO_PERIOD = 5,  /* ticks per CPU-quota period */
+	KINFO_CAPS = 6,    /* slots in the caller's capability space */
 };
 
 /* Scheduling: priorities 0 (lowest) to PRIORITY_MAX; quota in per mille. */

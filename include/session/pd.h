@@ -1,5 +1,6 @@
 /*
- * The PD session, provided by core: a protection domain with a RAM quota.
+ * The PD session, provided by core: a protection domain with a RAM quota
+ * and a capability quota (session argument caps=N, PDS_CAPS_MIN at least).
  * Whoever holds the session capability builds and runs the PD: a parent
  * holds its child's, and gives the child a copy at CAP_PD so that it can
  * allocate memory and map it into itself. Dataspaces are capabilities too;
@@ -23,9 +24,11 @@ enum pd_label {
 	 * fault signal.
 	 */
 	PD_THREAD = 5,
-	PD_GIVE = 6,  /* a cap; w0: slot in the PD, w1: rights, w2: badge */
-	PD_STOP = 7,  /* w0: thread id */
-	PD_QUOTA = 8, /* -> w0: quota, w1: spent (bytes) */
+	PD_GIVE = 6, /* a cap; w0: slot in the PD, w1: rights, w2: badge */
+	PD_STOP = 7, /* w0: thread id */
+	/* -> w0: RAM quota, w1: spent (bytes), w2: caps quota, w3: caps used
+	 * (slots of its space and those core keeps for it) */
+	PD_QUOTA = 8,
 	PD_OBJECT =
 	    9, /* w0: KOBJ_ENDPOINT or KOBJ_SIGNAL, w1: slot in the PD */
 	PD_FAULT_SIGH = 10, /* a signal cap: a thread had a fault core
@@ -33,6 +36,9 @@ enum pd_label {
 	PD_FAULT = 11,      /* -> w0: kind (0: none), w1: address, w2: ip,
 			     * w3: thread id, of the last unresolved fault */
 	PD_RM_CREATE = 12,  /* w0: bytes -> a managed dataspace (region map) */
+	/* 64 more slots in the PD's capability space, paid with a page of
+	 * RAM quota and 64 of its caps quota -> w0: its slots now. */
+	PD_CAPS = 13,
 };
 
 /*

@@ -19,6 +19,8 @@
 
 #define CHILDREN 12u
 #define CHILD_QUOTA (4ul << 20)
+/* Its first slots and all that core may keep for it. */
+#define CHILD_CAPS (PDS_CAPS_MIN + PDS_THREADS + PDS_OBJECTS)
 #define PIT_HZ 1193182u
 #define TIMER_HZ 100u
 
@@ -55,7 +57,8 @@ spawn(unsigned idx)
 
 	memset(&status[idx], 0, sizeof(status[idx]));
 	fmt_snprintf(name, sizeof(name), "kt%u", idx);
-	if (!(kids[idx] = pds_create(name, CHILD_QUOTA, QUOTA_FULL)) ||
+	if (!(kids[idx] =
+		    pds_create(name, CHILD_QUOTA, QUOTA_FULL, CHILD_CAPS)) ||
 	    pds_map(kids[idx], shared_ds, SHARED_VA, MAP_W) ||
 	    pds_give(kids[idx], parent_ep.slot, CAP_PARENT,
 		RIGHT_SEND | RIGHT_GRANT, idx + 1))

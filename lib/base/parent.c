@@ -65,7 +65,7 @@ static void answer_pause(void);
  * ask again after the answer signal, SESSION_ANSWER_MS at most.
  */
 int
-parent_upgrade(uint64_t id, uint64_t quota)
+parent_upgrade(uint64_t id, uint64_t quota, uint64_t caps)
 {
 	uint64_t *w = utcb_self()->msg, info = 0, start = rdtsc();
 	uint64_t khz = (uint64_t)sys_kinfo(KINFO_TSC_KHZ);
@@ -74,7 +74,8 @@ parent_upgrade(uint64_t id, uint64_t quota)
 	for (;;) {
 		w[0] = id;
 		w[1] = quota;
-		e = rpc_call(CAP_PARENT, PARENT_UPGRADE, 2, 0, 0, &info);
+		w[2] = caps;
+		e = rpc_call(CAP_PARENT, PARENT_UPGRADE, 3, 0, 0, &info);
 		if (e || MSG_NWORDS(info) < 1 || w[0] != 1)
 			return (int)e;
 		if (khz && (rdtsc() - start) / khz > SESSION_ANSWER_MS) {

@@ -13,32 +13,61 @@
 #include <session/report.h>
 #include <session/rom.h>
 
-#define SLOTS 320u /* of the capability space core gives a PD */
+#define SLOTS_MAX (CAP_PAGES_MAX * CAP_PAGE_SLOTS)
 #define MAP_BASE 0x40000000ul
 #define MAP_TOP 0x7e0000000000ul
 #define REGIONS 64u
 
-static uint64_t used_slots[SLOTS / 64] = {(1ul << CAP_CHILD_FIRST_FREE) - 1};
+static uint64_t used_slots[SLOTS_MAX / 64] = {
+    (1ul << CAP_CHILD_FIRST_FREE) - 1};
+static uint64_t slots; /* in our space now: the kernel says, PD_CAPS grows */
 static struct {
 	uint64_t va, size;
 } regions[REGIONS];
 
+/* The call to core keeps the message our caller may be writing. */
+static int
+slot_grow(void)
+{
+	struct utcb *u = utcb_self(), keep = *u;
+	long e = rpc_call(CAP_PD, PD_CAPS, 0, 0, 0, NULL);
+
+	if (!e)
+		slots = u->msg[0];
+	*u = keep;
+	return (int)e;
+}
+
+/*
+ * A free slot of our capability space; when all are taken, the space grows
+ * by 64 at core, paid from our RAM and capability quota. 0 once core
+ * refuses (it logs why).
+ */
 uint64_t
 slot_alloc(void)
 {
-	for (uint64_t i = CAP_CHILD_FIRST_FREE; i < SLOTS; i++) {
-		if (!(used_slots[i / 64] & (1ul << (i % 64)))) {
-			used_slots[i / 64] |= 1ul << (i % 64);
+	if (!slots)
+		slots = (uint64_t)sys_kinfo(KINFO_CAPS);
+	for (;;) {
+		for (uint64_t w = 0; w < slots / 64 && w < SLOTS_MAX / 64;
+		     w++) {
+			if (used_slots[w] == ~0ul)
+				continue;
+			uint64_t i =
+			    w * 64 + (uint64_t)__builtin_ctzl(~used_slots[w]);
+
+			used_slots[w] |= 1ul << (i % 64);
 			return i;
 		}
+		if (slot_grow())
+			return 0;
 	}
-	return 0;
 }
 
 void
 slot_free(uint64_t slot)
 {
-	if (slot >= CAP_CHILD_FIRST_FREE && slot < SLOTS)
+	if (slot >= CAP_CHILD_FIRST_FREE && slot < SLOTS_MAX)
 		used_slots[slot / 64] &= ~(1ul << (slot % 64));
 }
 

@@ -82,7 +82,7 @@ gui_buffer(struct gui *g, unsigned w, unsigned h, uint64_t *id, uint32_t **pix)
 	m[1] = h;
 	e = (int)rpc_call(g->cap, GUI_BUFFER_ALLOC, 2, 0, ds, NULL);
 	if (e == -E_NOMEM && w <= GUI_DIM_MAX && h <= GUI_DIM_MAX &&
-	    !parent_upgrade(g->id, g->quota + gui_buffer_cost(w, h))) {
+	    !parent_upgrade(g->id, g->quota + gui_buffer_cost(w, h), 0)) {
 		g->quota += gui_buffer_cost(w, h);
 		m[0] = w;
 		m[1] = h;

@@ -276,7 +276,7 @@ more_ram(unsigned idx, uint64_t bytes)
 		return -E_INVAL;
 	quota =
 	    p->ram + (bytes + RAM_STEP - 1) / RAM_STEP * RAM_STEP + RAM_STEP;
-	if ((e = parent_upgrade(p->pd_id, quota))) {
+	if ((e = parent_upgrade(p->pd_id, quota, 0))) {
 		log_printf("libc: no more RAM for '%s' (%lu KiB asked, "
 			   "error %d)",
 		    p->name, bytes >> 10, -e);
@@ -289,14 +289,14 @@ more_ram(unsigned idx, uint64_t bytes)
 /* A child raises the quota of a session it has from our parent (a PD
  * session for a grandchild): our parent decides. */
 static int
-upgrade(unsigned idx, uint64_t s, uint64_t quota)
+upgrade(unsigned idx, uint64_t s, uint64_t quota, uint64_t caps)
 {
 	struct proc *p = &procs[idx];
 
 	if (s >= p->nsessions || !p->sessions[s].used || p->sessions[s].fd ||
 	    !p->sessions[s].cap)
 		return -E_NOSYS;
-	return parent_upgrade(p->sessions[s].id, quota);
+	return parent_upgrade(p->sessions[s].id, quota, caps);
 }
 
 static int
@@ -321,7 +321,8 @@ parent_call(unsigned idx, uint64_t info, struct reply *r)
 	case PARENT_RESOURCE:
 		return more_ram(idx, w[0]);
 	case PARENT_UPGRADE:
-		return upgrade(idx, w[0], w[1]);
+		return upgrade(idx, w[0], w[1],
+		    MSG_NWORDS(info) > 2 ? w[2] : 0);
 	}
 	return -E_NOSYS; /* no services of children */
 }

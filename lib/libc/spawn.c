@@ -47,6 +47,7 @@
 #define CONFIG_FIXED 8192u
 #define STACK 65536u
 #define RAM_DEFAULT (8ul << 20) /* a program's quota to start with */
+#define CAPS_DEFAULT 256u       /* and its capability quota */
 #define FUTEX_WAIT 0
 
 struct proc procs[PROCS];
@@ -252,6 +253,10 @@ put_escaped(struct text *t, const char *s, size_t n)
 		t->len += need;
 }
 
+/* The quotas of each program we start: <spawn ram="32M" caps="300"/>; out
+ * of our own, which our parent lowers by what each child takes. */
+static uint64_t spawn_ram = RAM_DEFAULT, spawn_caps = CAPS_DEFAULT;
+
 /* The child's config: arguments, environment, cwd, vfs, descriptors. */
 static int
 child_config(struct text *t, unsigned idx, char *const *argv, char *const *envp,
@@ -283,7 +288,8 @@ child_config(struct text *t, unsigned idx, char *const *argv, char *const *envp,
 		put_escaped(t, cwd, strlen(cwd));
 		put(t, "%s", "\"/>\n");
 	}
-	fmt_snprintf(num, sizeof(num), " <spawn ram=\"%lu\"/>\n", ram);
+	fmt_snprintf(num, sizeof(num), " <spawn ram=\"%lu\" caps=\"%lu\"/>\n",
+	    ram, spawn_caps);
 	put(t, "%s", num);
 	fmt_snprintf(num, sizeof(num), " <process pid=\"%d\" ppid=\"%d\"/>\n",
 	    procs[idx].pid, self_pid);
@@ -361,9 +367,6 @@ config_size(char *const *argv, char *const *envp)
 	return n + vfs_len + CONFIG_FIXED;
 }
 
-/* The quota of each program we start: <spawn ram="32M"/>. */
-static uint64_t spawn_ram = RAM_DEFAULT;
-
 void
 spawn_init(const struct config *cfg)
 {
@@ -374,6 +377,9 @@ spawn_init(const struct config *cfg)
 	if (!config_child(config_root(cfg), "spawn", &n) &&
 	    config_attr_u64(n, "ram", RAM_DEFAULT, &spawn_ram))
 		log_printf("libc: config: <spawn ram> is malformed");
+	if (!config_child(config_root(cfg), "spawn", &n) &&
+	    config_attr_u64(n, "caps", CAPS_DEFAULT, &spawn_caps))
+		log_printf("libc: config: <spawn caps> is malformed");
 	if (!config_child(config_root(cfg), "process", &n)) {
 		if (config_attr_u64(n, "pid", 1, &pid) ||
 		    config_attr_u64(n, "ppid", 0, &ppid) || !pid ||
@@ -391,6 +397,7 @@ start(unsigned idx, const char *path, const void *img, size_t size,
 {
 	struct proc *p = &procs[idx];
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char args[32];
 	struct text t;
 	size_t max;
 	int e;
@@ -411,7 +418,9 @@ start(unsigned idx, const char *path, const void *img, size_t size,
 		return e;
 	}
 	p->config_len = t.len;
-	if ((e = session_open("PD", p->name, p->ram, &p->pd, &p->pd_id))) {
+	fmt_snprintf(args, sizeof(args), "caps=%lu", spawn_caps);
+	if ((e = session_open_args("PD", p->name, args, p->ram, &p->pd,
+		 &p->pd_id))) {
 		log_printf("libc: no PD session for '%s' (error %d)", p->name,
 		    -e);
 		ram_free(p->config, p->config_ds);

@@ -136,6 +136,7 @@ check_start(const struct config *cfg, struct config_node s, char *msg, size_t n)
 	    (e = check_number(cfg, s, "stack", 16ul << 20, msg, n)) ||
 	    (e = check_number(cfg, s, "priority", 255, msg, n)) ||
 	    (e = check_number(cfg, s, "cpu", 1000, msg, n)) ||
+	    (e = check_number(cfg, s, "caps", CAPS_MAX, msg, n)) ||
 	    (e = check_number(cfg, s, "restart_budget", UINT32_MAX, msg, n)))
 		return e;
 	if (!config_attr_u64(s, "stack", 4096, &stack) && (stack & 4095))

@@ -133,10 +133,11 @@ child_start(unsigned idx, struct config_node start)
 	config_attr_u64(start, "ram", 1ul << 20, &c->ram);
 	config_attr_u64(start, "priority", 2, &prio);
 	config_attr_u64(start, "cpu", 0, &c->cpu);
+	config_attr_u64(start, "caps", CAPS_DEFAULT, &c->caps);
 	c->used = true;
 	c->state = CHILD_FAULTED; /* until it runs */
 	c->exit_code = -1;
-	fmt_snprintf(args, sizeof(args), "cpu=%lu", c->cpu);
+	fmt_snprintf(args, sizeof(args), "cpu=%lu caps=%lu", c->cpu, c->caps);
 	if ((e = session_open_args("PD", c->name, args, c->ram, &c->pd,
 		 &c->pd_id))) {
 		log_printf("init: '%s': no PD session (error %d)", c->name, -e);

@@ -60,6 +60,7 @@ struct child_session {
 	uint64_t cap, id;         /* FROM_PARENT: our cap and the parent's id */
 	uint64_t quota;           /* moved from the client to the server */
 	uint64_t cpu;             /* a PD's CPU quota, out of the client's */
+	uint64_t caps;            /* a PD's capability quota, likewise */
 };
 
 struct child_service {
@@ -80,6 +81,10 @@ struct config_version {
 	uint64_t len;
 };
 
+/* <start caps>: a child's capability quota, unless the config says. */
+#define CAPS_DEFAULT 1000u
+#define CAPS_MAX (1u << 20)
+
 /*
  * A child as the config names it (used), and, while it runs, its PD and
  * what it holds. An exited child stays until the config drops it, so that
@@ -91,6 +96,9 @@ struct child {
 	struct config_node start;
 	uint64_t ram;            /* its quota as configured */
 	uint64_t cpu, cpu_given; /* CPU quota (per mille), what it passed on */
+	/* Capability quota as configured, and what it passed on to the PDs
+	 * it asked for: its own PD at our parent has caps - caps_given. */
+	uint64_t caps, caps_given;
 	/*
 	 * Its PD quota at our parent is ram - paid + earned: what it paid
 	 * for the sessions it holds, what it was paid for those it serves.
@@ -171,6 +179,8 @@ int route_result(unsigned idx, uint64_t id, uint64_t *cap_slot, bool *pending);
 void route_answer(const struct server_job *job);
 /* pending NULL: the client ends, it does not wait for the answer */
 int route_close(unsigned idx, uint64_t id, bool *pending);
-int route_upgrade(unsigned idx, uint64_t id, uint64_t quota, bool *pending);
+int route_upgrade(unsigned idx, uint64_t id, uint64_t quota, uint64_t caps,
+    bool *pending);
+int child_caps(struct child *c, uint64_t caps, uint64_t given);
 int child_account(struct child *c, uint64_t ram, uint64_t paid,
     uint64_t earned);

@@ -208,7 +208,8 @@ child_call(unsigned idx, uint64_t info, uint64_t *out)
 		if (w[0] >= CHILD_SESSIONS || !c->sessions[w[0]].used ||
 		    c->sessions[w[0]].from == FROM_INIT)
 			return -E_NOSYS;
-		if ((e = route_upgrade(idx, w[0], w[1], &pending)))
+		if ((e = route_upgrade(idx, w[0], w[1],
+			 MSG_NWORDS(info) > 2 ? w[2] : 0, &pending)))
 			return e;
 		w[0] = pending;
 		return 0;
@@ -305,7 +306,7 @@ static void
 apply_child(unsigned idx, struct config_node s)
 {
 	struct child *c = &children[idx];
-	uint64_t ram;
+	uint64_t ram, caps;
 
 	if (!same_attr(c->start, s, "binary") ||
 	    !same_attr(c->start, s, "priority") ||
@@ -327,6 +328,15 @@ apply_child(unsigned idx, struct config_node s)
 		log_printf("init: '%s' RAM quota %s from %lu to %lu KiB%s",
 		    c->name, ram > was ? "raised" : "lowered", was / 1024,
 		    ram / 1024, e ? " refused" : "");
+	}
+	config_attr_u64(s, "caps", CAPS_DEFAULT, &caps);
+	if (c->running && caps != c->caps) {
+		uint64_t was = c->caps;
+		int e = child_caps(c, caps, c->caps_given);
+
+		log_printf("init: '%s' capability quota %s from %lu to %lu%s",
+		    c->name, caps > was ? "raised" : "lowered", was, caps,
+		    e ? " refused" : "");
 	}
 	if (c->running && !same_node(c->start, s, "config")) {
 		c->start = s;
@@ -561,18 +571,22 @@ state_report(void)
 		struct child *c = &children[i];
 		static const char *const names[] = {"running", "exited",
 		    "faulted"};
-		uint64_t *w = utcb_self()->msg, used = 0;
+		uint64_t *w = utcb_self()->msg, used = 0, caps_used = 0;
 
 		if (!c->used)
 			continue;
-		if (c->running && !rpc_call(c->pd, PD_QUOTA, 0, 0, 0, NULL))
+		if (c->running && !rpc_call(c->pd, PD_QUOTA, 0, 0, 0, NULL)) {
 			used = w[1];
+			caps_used = w[3];
+		}
 		state_put(&t, " <child");
 		state_put_value(&t, "name", c->name);
 		state_put(&t,
 		    " instance=\"%lu\" state=\"%s\" ram=\"%lu\" "
-		    "ram_used=\"%lu\" restarts=\"%u\"",
-		    c->instance, names[c->state], c->ram, used, c->restarts);
+		    "ram_used=\"%lu\" caps=\"%lu\" caps_given=\"%lu\" "
+		    "caps_used=\"%lu\" restarts=\"%u\"",
+		    c->instance, names[c->state], c->ram, used, c->caps,
+		    c->caps_given, caps_used, c->restarts);
 		if (c->state == CHILD_EXITED)
 			state_put(&t, " exit_code=\"%ld\"", c->exit_code);
 		if (server_waiting(i))

@@ -105,12 +105,48 @@ child_account(struct child *c, uint64_t ram, uint64_t paid, uint64_t earned)
 		return -E_RANGE;
 	if (paid > have)
 		return -E_NOMEM;
-	if ((e = parent_upgrade(c->pd_id, have - paid)))
+	if ((e = parent_upgrade(c->pd_id, have - paid, 0)))
 		return e;
 	c->ram = ram;
 	c->paid = paid;
 	c->earned = earned;
 	return 0;
+}
+
+/*
+ * Set a child's capability quota at our parent to caps - given: what it
+ * passes on to PDs it asks for leaves its own, so its subtree never holds
+ * more than caps. Our parent refuses a cut below what the PD uses.
+ */
+int
+child_caps(struct child *c, uint64_t caps, uint64_t given)
+{
+	int e;
+
+	if (!c->running)
+		return -E_NOENT;
+	if (given >= caps)
+		return -E_NOMEM;
+	if ((e = parent_upgrade(c->pd_id, c->ram + c->earned - c->paid,
+		 caps - given)))
+		return e;
+	c->caps = caps;
+	c->caps_given = given;
+	return 0;
+}
+
+/* A PD session's capability quota goes back to the child that gave it. */
+static void
+caps_back(struct child *c, struct child_session *s)
+{
+	if (!s->caps)
+		return;
+	if (!c->running)
+		c->caps_given -= s->caps;
+	else if (child_caps(c, c->caps, c->caps_given - s->caps))
+		log_printf("init: '%s' could not get %lu caps back", c->name,
+		    s->caps);
+	s->caps = 0;
 }
 
 /* The client pays q for a session out of its own quota. */
@@ -284,15 +320,33 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 		return e;
 	}
 	s->quota = req->quota;
-	/* A PD it asks for gets CPU quota only out of its own. */
-	if (!strcmp(service, "PD"))
+	/* A PD it asks for gets CPU and capability quota only out of its
+	 * own. */
+	uint64_t caps = 0;
+
+	if (!strcmp(service, "PD")) {
 		s->cpu = session_arg(req->args, "cpu", 0);
+		caps = session_arg(req->args, "caps", 0);
+	}
 	if (s->cpu > c->cpu - c->cpu_given) {
 		log_printf("init: denied 'PD' session for '%s': cpu %lu per "
 			   "mille, '%s' has %lu left",
 		    full, s->cpu, c->name, c->cpu - c->cpu_given);
 		e = -E_NOMEM;
 		goto undo;
+	}
+	if (caps) {
+		e = caps > c->caps
+		    ? -E_NOMEM
+		    : child_caps(c, c->caps, c->caps_given + caps);
+		if (e) {
+			log_printf(
+			    "init: denied 'PD' session for '%s': caps=%lu, "
+			    "'%s' has caps=%lu and gave %lu (error %d)",
+			    full, caps, c->name, c->caps, c->caps_given, -e);
+			goto undo;
+		}
+		s->caps = caps;
 	}
 	if (config_type_is(to, "parent")) {
 		if (!parent_provides(service)) {
@@ -375,6 +429,7 @@ undo:
 	if (s->quota)
 		refund(c, s->quota);
 	s->quota = 0;
+	caps_back(c, s);
 	return e;
 }
 
@@ -393,29 +448,54 @@ live_server(const struct child_session *s)
 /*
  * A child changes the quota of a session it holds from our parent (a
  * nested init resizing its own child's PD): the child pays a raise out of
- * its own quota and gets a cut back, so quota stays in its subtree.
+ * its own quota and gets a cut back, so quota stays in its subtree; the
+ * same for a PD's capability quota (caps, 0: as it is).
  */
 static int
-upgrade_at_parent(struct child *c, struct child_session *s, uint64_t quota)
+upgrade_at_parent(struct child *c, struct child_session *s, uint64_t quota,
+    uint64_t caps)
 {
-	uint64_t raise = quota > s->quota ? quota - s->quota : 0;
+	uint64_t raise = quota > s->quota ? quota - s->quota : 0,
+		 was = c->caps_given, given = caps ? was - s->caps + caps : was;
 	int e;
 
+	if (caps && (strcmp(s->name, "PD") || caps > c->caps)) {
+		log_printf("init: '%s' asked caps=%lu for a '%s' session: "
+			   "refused",
+		    c->name, caps, s->name);
+		return -E_INVAL;
+	}
+	/* A raise leaves the child's own PD first, a cut comes back last. */
+	if (given > was && (e = child_caps(c, c->caps, given))) {
+		log_printf("init: '%s' cannot give caps=%lu to a PD (error "
+			   "%d): refused",
+		    c->name, caps, -e);
+		return e;
+	}
 	if (raise && (e = pay(c, raise))) {
 		log_printf("init: '%s' cannot pay %lu bytes more for a '%s' "
 			   "session (error %d): refused",
 		    c->name, raise, s->name, -e);
-		return e;
+		goto undo;
 	}
-	if ((e = parent_upgrade(s->id, quota))) {
+	if ((e = parent_upgrade(s->id, quota, caps))) {
 		if (raise)
 			refund(c, raise);
-		return e;
+		goto undo;
 	}
 	if (quota < s->quota)
 		refund(c, s->quota - quota);
 	s->quota = quota;
+	if (caps)
+		s->caps = caps;
+	if (given < was && child_caps(c, c->caps, given))
+		log_printf("init: '%s' could not get %lu caps back", c->name,
+		    was - given);
 	return 0;
+undo:
+	if (given > was)
+		child_caps(c, c->caps, was);
+	return e;
 }
 
 /*
@@ -427,7 +507,8 @@ upgrade_at_parent(struct child *c, struct child_session *s, uint64_t quota)
  * is refused: a server cannot be made to give back what it spends.
  */
 int
-route_upgrade(unsigned idx, uint64_t id, uint64_t quota, bool *pending)
+route_upgrade(unsigned idx, uint64_t id, uint64_t quota, uint64_t caps,
+    bool *pending)
 {
 	struct child *c = &children[idx];
 	struct child_session *s = &c->sessions[id];
@@ -435,7 +516,9 @@ route_upgrade(unsigned idx, uint64_t id, uint64_t quota, bool *pending)
 
 	*pending = false;
 	if (s->from == FROM_PARENT)
-		return upgrade_at_parent(c, s, quota);
+		return upgrade_at_parent(c, s, quota, caps);
+	if (caps)
+		return -E_INVAL; /* only PDs have a capability quota */
 	if (s->phase == SESSION_UPGRADING) {
 		*pending = quota == s->target;
 		return *pending ? 0 : -E_BUSY;
@@ -589,6 +672,7 @@ route_close(unsigned idx, uint64_t id, bool *pending)
 	if (back && c->running)
 		refund(c, back);
 	c->cpu_given -= s->cpu;
+	caps_back(c, s);
 	s->used = false;
 	return 0;
 }
@@ -735,6 +819,7 @@ route_answer(const struct server_job *j)
 		if (s->used && s->phase == SESSION_CLOSING &&
 		    s->ticket == j->ticket) {
 			c->cpu_given -= s->cpu;
+			caps_back(c, s);
 			s->used = false;
 		}
 	}

@@ -65,7 +65,7 @@ main(uint64_t arg)
 			sizeof(expect_up)))
 			memcpy(expect_up, "ok", 3);
 		if (upgrade) {
-			int u = parent_upgrade(id, upgrade);
+			int u = parent_upgrade(id, upgrade, 0);
 
 			rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL);
 			log_printf("%s session '%s': upgrade to %lu: error %d, "

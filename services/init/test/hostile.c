@@ -7,6 +7,11 @@
  * mode="stale": opens a session, has
  * the server exit under it, opens a second one at the restarted server,
  * and closes the first: that close must reach nobody.
+ * mode="caps": asks for PDs with capability quotas it cannot give
+ * (2^64 - 1, 2^63, all of its own) and raises an honest one's the same
+ * way, all refused with its own quota unmoved; then fills its capability
+ * space until core refuses to grow it beyond its quota, checks every slot,
+ * and frees them all.
  */
 #include <base/config.h>
 #include <base/error.h>
@@ -45,13 +50,116 @@ say(uint64_t cap, const char *what)
 	return e;
 }
 
-/* PARENT_UPGRADE of a session from init's parent to quota. */
+/* PARENT_UPGRADE of a session from init's parent to quota and caps. */
 static int
-upgrade(uint64_t id, uint64_t quota)
+upgrade_caps(uint64_t id, uint64_t quota, uint64_t caps)
 {
 	utcb_self()->msg[0] = id;
 	utcb_self()->msg[1] = quota;
-	return (int)rpc_call(CAP_PARENT, PARENT_UPGRADE, 2, 0, 0, NULL);
+	utcb_self()->msg[2] = caps;
+	return (int)rpc_call(CAP_PARENT, PARENT_UPGRADE, 3, 0, 0, NULL);
+}
+
+static int
+upgrade(uint64_t id, uint64_t quota)
+{
+	return upgrade_caps(id, quota, 0);
+}
+
+/* Our capability quota at core, and how much of it we use. */
+static uint64_t
+my_caps(uint64_t *used)
+{
+	uint64_t *w = utcb_self()->msg;
+
+	if (rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL))
+		return 0;
+	if (used)
+		*used = w[3];
+	return w[2];
+}
+
+/* PDs and raises with capability quotas we cannot give: all refused. */
+static int
+caps_pd_mode(uint64_t c0)
+{
+	const char *asks[] = {"caps=18446744073709551615",
+	    "caps=9223372036854775808", "caps=1000"};
+	const uint64_t raises[] = {~0ul, 1ul << 63, 1000, 1};
+	uint64_t cap, id, now;
+	int wrong = 0, e;
+
+	for (unsigned i = 0; i < sizeof(asks) / sizeof(asks[0]); i++) {
+		e = session_open_args("PD", "greedy", asks[i], HONEST, &cap,
+		    &id);
+		now = my_caps(NULL);
+		log_printf("PD with %s: %s (error %d), my caps %lu", asks[i],
+		    e ? "refused" : "GRANTED", -e, now);
+		if (!e)
+			session_close(cap, id);
+		wrong += !e || now != c0;
+	}
+	if ((e = session_open_args("PD", "honest", "caps=200", HONEST, &cap,
+		 &id))) {
+		log_printf("honest PD refused (error %d)", -e);
+		return 1;
+	}
+	log_printf("PD with caps=200: my caps %lu", now = my_caps(NULL));
+	wrong += now != c0 - 200;
+	for (unsigned i = 0; i < sizeof(raises) / sizeof(raises[0]); i++) {
+		e = upgrade_caps(id, HONEST, raises[i]);
+		now = my_caps(NULL);
+		log_printf("PD caps raised to %lu: %s (error %d), my caps %lu",
+		    raises[i], e ? "refused" : "GRANTED", -e, now);
+		wrong += !e || now != c0 - 200;
+	}
+	e = upgrade_caps(id, HONEST, 300);
+	log_printf("PD caps raised to 300: error %d, my caps %lu", -e,
+	    now = my_caps(NULL));
+	wrong += e || now != c0 - 300;
+	session_close(cap, id);
+	log_printf("PD closed: my caps %lu, %lu at the start",
+	    now = my_caps(NULL), c0);
+	return wrong + (now != c0);
+}
+
+#define FILL_MAX 4096u
+
+/* Fill our capability space until core refuses to grow it. */
+static int
+caps_mode(void)
+{
+	static uint64_t slots[FILL_MAX];
+	uint64_t c0 = my_caps(NULL), used, sig, start, n = 0, bad = 0;
+	int wrong = caps_pd_mode(c0);
+
+	start = (uint64_t)sys_kinfo(KINFO_CAPS);
+	if (object_create(KOBJ_SIGNAL, &sig))
+		return 1;
+	while (n < FILL_MAX && (slots[n] = slot_alloc())) {
+		if (sys_cap_derive(sig, 0, slots[n], RIGHT_SEND, 0))
+			bad++;
+		n++;
+	}
+	for (uint64_t i = 0; i < n; i++)
+		bad += sys_cap_same(sig, slots[i]) != 1;
+	my_caps(&used);
+	log_printf("filled %lu slots (%lu bad): space %ld slots, %lu at the "
+		   "start; %lu of caps=%lu in use",
+	    n, bad, sys_kinfo(KINFO_CAPS), start, used, c0);
+	wrong += bad || n == FILL_MAX ||
+	    (uint64_t)sys_kinfo(KINFO_CAPS) <= start || used > c0 ||
+	    c0 - used >= CAP_PAGE_SLOTS;
+	/* Asking core directly does not get past the quota either. */
+	for (unsigned i = 0; i < 100; i++)
+		wrong += !rpc_call(CAP_PD, PD_CAPS, 0, 0, 0, NULL);
+	for (uint64_t i = 0; i < n; i++) {
+		sys_cap_delete(slots[i]);
+		slot_free(slots[i]);
+	}
+	n = slot_alloc();
+	log_printf("all freed; a slot again: %s", n ? "yes" : "no");
+	return wrong + !n;
 }
 
 static int
@@ -61,7 +169,8 @@ upgrade_mode(uint64_t q0)
 	uint64_t cap, id, now;
 	int wrong = 0, e;
 
-	if ((e = session_open("PD", "extra", HONEST, &cap, &id))) {
+	if ((e = session_open_args("PD", "extra", "caps=200", HONEST, &cap,
+		 &id))) {
 		log_printf("PD session refused (error %d)", -e);
 		return 1;
 	}
@@ -174,7 +283,9 @@ main(uint64_t arg)
 	if (config_load(&cfg))
 		return 1;
 	config_attr_copy(config_root(&cfg), "mode", mode, sizeof(mode));
-	wrong = strcmp(mode, "stale") ? quota_mode() : stale_mode();
+	wrong = !strcmp(mode, "stale") ? stale_mode()
+	    : !strcmp(mode, "caps")    ? caps_mode()
+				       : quota_mode();
 	log_printf("%s", wrong ? "unexpected results" : "all as expected");
 	return wrong ? 1 : 0;
 }
