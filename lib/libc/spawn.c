@@ -253,7 +253,7 @@ put_escaped(struct text *t, const char *s, size_t n)
 		t->len += need;
 }
 
-/* The quotas of each program we start: <spawn ram="32M" caps="300"/>; out
+/* The quotas of each program we start: <spawn ram="32M" caps="256"/>; out
  * of our own, which our parent lowers by what each child takes. */
 static uint64_t spawn_ram = RAM_DEFAULT, spawn_caps = CAPS_DEFAULT;
 
@@ -374,12 +374,12 @@ spawn_init(const struct config *cfg)
 
 	uint64_t pid, ppid;
 
-	if (!config_child(config_root(cfg), "spawn", &n) &&
-	    config_attr_u64(n, "ram", RAM_DEFAULT, &spawn_ram))
-		log_printf("libc: config: <spawn ram> is malformed");
-	if (!config_child(config_root(cfg), "spawn", &n) &&
-	    config_attr_u64(n, "caps", CAPS_DEFAULT, &spawn_caps))
-		log_printf("libc: config: <spawn caps> is malformed");
+	if (!config_child(config_root(cfg), "spawn", &n)) {
+		if (config_attr_u64(n, "ram", RAM_DEFAULT, &spawn_ram))
+			log_printf("libc: config: <spawn ram> is malformed");
+		if (config_attr_u64(n, "caps", CAPS_DEFAULT, &spawn_caps))
+			log_printf("libc: config: <spawn caps> is malformed");
+	}
 	if (!config_child(config_root(cfg), "process", &n)) {
 		if (config_attr_u64(n, "pid", 1, &pid) ||
 		    config_attr_u64(n, "ppid", 0, &ppid) || !pid ||
