@@ -24,6 +24,7 @@ void frame_free(uint64_t pa, unsigned n);
 uint64_t frame_free_count(void);
 void phys_write(uint64_t pa, const void *src, uint64_t len);
 void phys_zero(uint64_t pa, uint64_t len);
+void phys_copy(uint64_t to, uint64_t from, uint64_t pages);
 void *core_attach(uint64_t pa, unsigned pages);
 
 /* caps.c: core's own capability slots. */
@@ -168,6 +169,8 @@ void pds_slot_free(struct pd_session *p, uint64_t slot);
 int pds_grow(struct pd_session *p);
 void pds_destroy(struct pd_session *p);
 int pds_alloc(struct pd_session *p, uint64_t size, struct dataspace **ds);
+int pds_copy(struct pd_session *p, struct dataspace *src, uint64_t bytes,
+    struct dataspace **out);
 int pds_map(struct pd_session *p, struct dataspace *ds, uint64_t va,
     unsigned flags);
 int pds_unmap(struct pd_session *p, uint64_t va);

@@ -67,6 +67,36 @@ no_entry:
 }
 
 /*
+ * What PD_COPY gives: the first bytes of src as they are now, in a
+ * dataspace nobody else can change or free. A boot module is one already;
+ * RAM is copied into a read-only dataspace of p's, paid from its quota.
+ * Core does the copy, in one call, so the holder of src cannot free it
+ * under the reader (a parent loading a child's binary from a ROM server).
+ */
+int
+pds_copy(struct pd_session *p, struct dataspace *src, uint64_t bytes,
+    struct dataspace **out)
+{
+	uint64_t pages;
+	int e;
+
+	if (src->managed || src->cache)
+		return -E_INVAL; /* a region map, device memory */
+	if (!bytes || bytes > (uint64_t)src->pages * PAGE)
+		return -E_INVAL;
+	if (src->rom) {
+		*out = src;
+		return 0;
+	}
+	pages = (bytes + PAGE - 1) / PAGE;
+	if ((e = pds_alloc(p, pages * PAGE, out)))
+		return e;
+	phys_copy((*out)->pa, src->pa, pages);
+	(*out)->writable = false;
+	return 0;
+}
+
+/*
  * Module's read-only dataspace, made once. Keyed by module, not address:
  * the loader puts a zero-byte module where the next one starts.
  */

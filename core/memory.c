@@ -110,6 +110,19 @@ phys_write(uint64_t pa, const void *src, uint64_t len)
 	sys_unmap(CAP_SELF_PD, SCRATCH_VA);
 }
 
+/* Page by page through a bounce buffer: the scratch window is one page. */
+void
+phys_copy(uint64_t to, uint64_t from, uint64_t pages)
+{
+	static uint8_t buf[PAGE];
+
+	for (uint64_t i = 0; i < pages; i++) {
+		memcpy(buf, scratch(from + i * PAGE), PAGE);
+		memcpy(scratch(to + i * PAGE), buf, PAGE);
+	}
+	sys_unmap(CAP_SELF_PD, SCRATCH_VA);
+}
+
 void
 phys_zero(uint64_t pa, uint64_t len)
 {

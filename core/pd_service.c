@@ -61,6 +61,15 @@ pd_call(struct pd_session *p, bool own, uint64_t label, uint64_t info)
 		w[0] = ds->pages;
 		reply_words = 1;
 		return 0;
+	case PD_COPY:
+		if (!(ds = received_ds(info)))
+			return -E_CAP;
+		if ((e = pds_copy(p, ds, w[0], &ds)))
+			return e;
+		reply_cap(K_DS, ds->gen, ds_index(ds), RIGHT_ALL);
+		w[0] = ds->pages;
+		reply_words = 1;
+		return 0;
 	case PD_FREE:
 		if (!(ds = received_ds(info)) || ds->owner != p)
 			return -E_CAP;

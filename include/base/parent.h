@@ -45,8 +45,9 @@ enum parent_label {
 	PARENT_UPGRADE = 6,
 	/* I am alive (for a parent that watches heartbeats) */
 	PARENT_HEARTBEAT = 7,
-	/* w0: bytes of RAM I need beyond my quota -> 0: my PD session's
-	 * quota was raised (from the parent's own), so ask core again */
+	/* w0: bytes of RAM I need beyond my quota, w1 (optional): and
+	 * capabilities -> 0: my PD session's quotas were raised (from the
+	 * parent's own), so ask core again */
 	PARENT_RESOURCE = 8,
 	/*
 	 * w0: the id of a pending session -> as PARENT_SESSION's reply (w1
@@ -115,3 +116,8 @@ int log_forward(const char *name, unsigned nwords);
  * is 0, its capability quota (a PD session's) (PARENT_UPGRADE).
  */
 int parent_upgrade(uint64_t id, uint64_t quota, uint64_t caps);
+
+/* Asks our parent for bytes of RAM and caps capabilities more
+ * (PARENT_RESOURCE); the parents of libc's programs answer, init does not.
+ * Keeps our UTCB's message. */
+int parent_resource(uint64_t bytes, uint64_t caps);

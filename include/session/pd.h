@@ -39,6 +39,10 @@ enum pd_label {
 	/* 64 more slots in the PD's capability space, paid with a page of
 	 * RAM quota and 64 of its caps quota -> w0: its slots now. */
 	PD_CAPS = 13,
+	/* a dataspace cap; w0: bytes -> a dataspace nobody can change or
+	 * free under us: a boot module as it is, else a read-only copy of
+	 * its first w0 bytes, paid from our quota; w0: pages */
+	PD_COPY = 14,
 };
 
 /*

@@ -248,3 +248,16 @@ service_announce(const char *service, uint64_t ep)
 	put_service(service);
 	return (int)rpc_call(CAP_PARENT, PARENT_ANNOUNCE, 2, ep, 0, NULL);
 }
+
+int
+parent_resource(uint64_t bytes, uint64_t caps)
+{
+	struct utcb *u = utcb_self(), keep = *u;
+	long e;
+
+	u->msg[0] = bytes;
+	u->msg[1] = caps;
+	e = rpc_call(CAP_PARENT, PARENT_RESOURCE, 2, 0, 0, NULL);
+	*u = keep;
+	return (int)e;
+}

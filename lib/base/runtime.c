@@ -32,6 +32,9 @@ slot_grow(void)
 	struct utcb *u = utcb_self(), keep = *u;
 	long e = rpc_call(CAP_PD, PD_CAPS, 0, 0, 0, NULL);
 
+	/* Beyond our capability quota: a parent that can gives more. */
+	if (e == -E_NOMEM && !parent_resource(0, CAP_PAGE_SLOTS))
+		e = rpc_call(CAP_PD, PD_CAPS, 0, 0, 0, NULL);
 	if (!e)
 		slots = u->msg[0];
 	*u = keep;
@@ -149,12 +152,9 @@ ram_alloc(size_t bytes, void **ptr, uint64_t *ds)
 	utcb_self()->msg[0] = bytes;
 	e = rpc_call(CAP_PD, PD_ALLOC, 1, 0, slot, NULL);
 	/* Beyond our quota: a parent that can (the libc's) gives us more. */
-	if (e == -E_NOMEM) {
+	if (e == -E_NOMEM && !parent_resource(bytes, 0)) {
 		utcb_self()->msg[0] = bytes;
-		if (!rpc_call(CAP_PARENT, PARENT_RESOURCE, 1, 0, 0, NULL)) {
-			utcb_self()->msg[0] = bytes;
-			e = rpc_call(CAP_PD, PD_ALLOC, 1, 0, slot, NULL);
-		}
+		e = rpc_call(CAP_PD, PD_ALLOC, 1, 0, slot, NULL);
 	}
 	if (e || (e = ds_attach(slot, bytes, 1, ptr))) {
 		sys_cap_delete(slot);

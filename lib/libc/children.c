@@ -44,6 +44,8 @@
 #define SERVER_STACK 16384u
 #define RAM_STEP (1ul << 20)    /* what a child gets more, at least */
 #define RAM_ASK_MAX (1ul << 40) /* the most it may ask for at once */
+#define CAPS_STEP 64u           /* capabilities, likewise */
+#define CAPS_ASK_MAX (1ul << 20)
 #define FUTEX_WAKE 1
 
 /* What a capability on our endpoint names: the badge. */
@@ -97,7 +99,8 @@ session_end(struct proc *p, unsigned s)
 	} else if (p->sessions[s].config) {
 		server_session_close(&config_table, p->sessions[s].id);
 	} else if (p->sessions[s].cap) {
-		session_close(p->sessions[s].cap, p->sessions[s].id);
+		child_parent_close(&p->acct, &p->sessions[s].grant,
+		    p->sessions[s].cap, p->sessions[s].id);
 	}
 	p->sessions[s].used = false;
 }
@@ -121,12 +124,13 @@ children_end(unsigned idx, int status)
 			exports[i].file = NULL;
 		}
 	}
-	session_close(p->pd, p->pd_id);
+	child_pd_close(&p->acct);
 	if (p->fault_sig) {
 		sys_cap_delete(p->fault_sig);
 		slot_free(p->fault_sig);
+		p->fault_sig = 0;
 	}
-	ram_free(p->config, p->config_ds);
+	child_config_free(&p->cfg);
 	p->running = false;
 	p->status = status;
 	__atomic_add_fetch(&spawn_ended, 1, __ATOMIC_SEQ_CST);
@@ -212,16 +216,13 @@ open_session(unsigned idx, uint64_t info, struct reply *r)
 	struct proc *p = &procs[idx];
 	uint64_t *w = utcb_self()->msg;
 	struct session_request q;
-	char label[LABEL_MAX];
 	int slot, e;
 
 	if (session_request_get(w, MSG_NWORDS(info), &q))
 		return -E_INVAL;
 	if ((slot = session_slot(p)) < 0)
 		return slot;
-	p->sessions[slot].fd = false;
-	p->sessions[slot].config = false;
-	p->sessions[slot].cap = 0;
+	p->sessions[slot] = (struct proc_session){0};
 	if (!strcmp(q.service, "ROM") && !strcmp(q.label, "config")) {
 		if ((e = server_session_open(&config_table, ep,
 			 RIGHT_SEND | RIGHT_GRANT, r)) < 0)
@@ -236,11 +237,11 @@ open_session(unsigned idx, uint64_t info, struct reply *r)
 	}
 	if (!strcmp(q.service, "Fd"))
 		return fd_open(idx, session_arg(q.args, "file", ~0ul), r, slot);
-	fmt_snprintf(label, sizeof(label), q.label[0] ? "%s -> %s" : "%s",
-	    p->name, q.label);
-	if ((e = session_open_args(q.service, label, q.args, q.quota,
+	if ((e = child_parent_open(&p->acct, &q, &p->sessions[slot].grant,
 		 &p->sessions[slot].cap, &p->sessions[slot].id)))
 		return e;
+	fmt_snprintf(p->sessions[slot].service, SERVICE_NAME_MAX, "%s",
+	    q.service);
 	p->sessions[slot].used = true;
 	r->cap = p->sessions[slot].cap;
 	w[0] = (uint64_t)slot;
@@ -260,43 +261,49 @@ close_session(unsigned idx, uint64_t s)
 }
 
 /*
- * A child needs more RAM than its quota (PARENT_RESOURCE): we raise its
- * PD session's quota, which our parent takes from ours, so the tree of
- * programs shares what the shell was given instead of halving it at
- * every generation.
+ * A child needs more RAM or capabilities than its quota (PARENT_RESOURCE):
+ * we raise its PD session's quotas, which our parent takes from ours, so
+ * the tree of programs shares what the shell was given instead of halving
+ * it at every generation.
  */
 static int
-more_ram(unsigned idx, uint64_t bytes)
+more(unsigned idx, uint64_t bytes, uint64_t caps)
 {
-	struct proc *p = &procs[idx];
-	uint64_t quota;
+	struct child_account *a = &procs[idx].acct;
+	uint64_t ram = a->ram, was = a->ram;
 	int e;
 
-	if (!bytes || bytes > RAM_ASK_MAX)
+	if ((!bytes && !caps) || bytes > RAM_ASK_MAX || caps > CAPS_ASK_MAX)
 		return -E_INVAL;
-	quota =
-	    p->ram + (bytes + RAM_STEP - 1) / RAM_STEP * RAM_STEP + RAM_STEP;
-	if ((e = parent_upgrade(p->pd_id, quota, 0))) {
-		log_printf("libc: no more RAM for '%s' (%lu KiB asked, "
-			   "error %d)",
-		    p->name, bytes >> 10, -e);
+	if (bytes)
+		ram += (bytes + RAM_STEP - 1) / RAM_STEP * RAM_STEP + RAM_STEP;
+	caps = (caps + CAPS_STEP - 1) / CAPS_STEP * CAPS_STEP;
+	spawn_reserve(ram - was, caps);
+	if ((e = child_account_set(a, ram, a->paid, a->earned)) ||
+	    (caps && (e = child_caps_set(a, a->caps + caps, a->caps_given)))) {
+		if (ram != was)
+			child_account_set(a, was, a->paid, a->earned);
+		log_printf("libc: no more resources for '%s' (%lu KiB and %lu "
+			   "caps asked, error %d)",
+		    a->name, bytes >> 10, caps, -e);
 		return e;
 	}
-	p->ram = quota;
 	return 0;
 }
 
-/* A child raises the quota of a session it has from our parent (a PD
- * session for a grandchild): our parent decides. */
+/* A child resizes a session it has from our parent (a PD session for a
+ * grandchild): it pays a raise, our parent decides. */
 static int
 upgrade(unsigned idx, uint64_t s, uint64_t quota, uint64_t caps)
 {
 	struct proc *p = &procs[idx];
+	struct proc_session *ps;
 
-	if (s >= p->nsessions || !p->sessions[s].used || p->sessions[s].fd ||
-	    !p->sessions[s].cap)
+	if (s >= p->nsessions || !(ps = &p->sessions[s])->used || ps->fd ||
+	    !ps->cap)
 		return -E_NOSYS;
-	return parent_upgrade(p->sessions[s].id, quota, caps);
+	return child_parent_upgrade(&p->acct, ps->service, &ps->grant, ps->id,
+	    quota, caps);
 }
 
 static int
@@ -319,27 +326,12 @@ parent_call(unsigned idx, uint64_t info, struct reply *r)
 	case PARENT_HEARTBEAT:
 		return 0;
 	case PARENT_RESOURCE:
-		return more_ram(idx, w[0]);
+		return more(idx, w[0], MSG_NWORDS(info) > 1 ? w[1] : 0);
 	case PARENT_UPGRADE:
 		return upgrade(idx, w[0], w[1],
 		    MSG_NWORDS(info) > 2 ? w[2] : 0);
 	}
 	return -E_NOSYS; /* no services of children */
-}
-
-static int
-config_call(unsigned idx, uint64_t info, struct reply *r)
-{
-	switch (MSG_LABEL(info)) {
-	case ROM_DATASPACE:
-		r->cap = procs[idx].config_ds;
-		utcb_self()->msg[0] = procs[idx].config_len;
-		r->words = 1;
-		return 0;
-	case ROM_SIGH:
-		return 0; /* the config never changes */
-	}
-	return -E_NOSYS;
 }
 
 static int
@@ -414,14 +406,13 @@ fd_call(unsigned s, uint64_t info, struct reply *r)
 static void
 faults(uint64_t badge)
 {
-	uint64_t *w = utcb_self()->msg;
+	char why[96];
 
 	for (unsigned i = 0; i < PROCS; i++) {
 		if (!(badge & (1ul << i)) || !procs[i].running ||
-		    rpc_call(procs[i].pd, PD_FAULT, 0, 0, 0, NULL) || !w[0])
+		    !child_fault(&procs[i].acct, why, sizeof(why)))
 			continue;
-		log_printf("libc: '%s' faulted at %lx, ip %lx", procs[i].name,
-		    w[1], w[2]);
+		log_printf("libc: '%s' %s", procs[i].name, why);
 		children_end(i, SIGSEGV);
 	}
 }
@@ -442,7 +433,9 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 	} else if (BADGE_KIND(badge) == K_CONFIG) {
 		int c = session_table_lookup(&config_table, badge);
 
-		r->error = c < 0 ? c : config_call(config_proc[c], info, r);
+		r->error = c < 0 ? c
+				 : child_config_call(&procs[config_proc[c]].cfg,
+				       info, rcv, r);
 	} else if (idx >= PROCS || !procs[idx].running) {
 		r->error = -E_CAP;
 	} else {

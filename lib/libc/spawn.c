@@ -48,6 +48,9 @@
 #define STACK 65536u
 #define RAM_DEFAULT (8ul << 20) /* a program's quota to start with */
 #define CAPS_DEFAULT 256u       /* and its capability quota */
+/* What we keep free for ourselves when we start one. */
+#define RESERVE_RAM (256ul << 10)
+#define RESERVE_CAPS 64u
 #define FUTEX_WAIT 0
 
 struct proc procs[PROCS];
@@ -391,13 +394,39 @@ spawn_init(const struct config *cfg)
 	next_pid = self_pid == INT_MAX ? 2 : self_pid + 1;
 }
 
+/*
+ * We pay for what our children have, as for every session: for the PD of
+ * a program we start and for every raise of a child's quotas. What we do
+ * not have free we ask our parent for first (a libc parent gives it from
+ * its own, asking its own parent in turn; init does not). Some of ours
+ * stays free for what serving the child takes.
+ */
+int
+spawn_reserve(uint64_t ram, uint64_t caps)
+{
+	uint64_t *w = utcb_self()->msg, need_ram, need_caps, free_ram,
+		 free_caps;
+
+	if (rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL))
+		return -ENOMEM;
+	free_ram = w[0] > w[1] ? w[0] - w[1] : 0;
+	free_caps = w[2] > w[3] ? w[2] - w[3] : 0;
+	need_ram = ram + RESERVE_RAM;
+	need_caps = caps + RESERVE_CAPS;
+	if (free_ram >= need_ram && free_caps >= need_caps)
+		return 0;
+	parent_resource(free_ram < need_ram ? need_ram - free_ram : 0,
+	    free_caps < need_caps ? need_caps - free_caps : 0);
+	return 0; /* what we ask of core says whether it was enough */
+}
+
 static long
 start(unsigned idx, const char *path, const void *img, size_t size,
     char *const *argv, char *const *envp)
 {
 	struct proc *p = &procs[idx];
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	char args[32];
+	uint64_t text_ds;
 	struct text t;
 	size_t max;
 	int e;
@@ -407,27 +436,27 @@ start(unsigned idx, const char *path, const void *img, size_t size,
 	if (strrchr(p->name, '/'))
 		memmove(p->name, strrchr(p->name, '/') + 1,
 		    strlen(strrchr(p->name, '/')));
-	p->ram = spawn_ram;
+	p->acct.parent = "libc";
+	p->acct.name = p->name;
 	if (!(max = config_size(argv, envp)))
 		return -E2BIG;
-	if (ram_alloc(max, &p->config, &p->config_ds))
+	t = (struct text){.max = max};
+	if (ram_alloc(max, (void **)&t.buf, &text_ds))
 		return -ENOMEM;
-	t = (struct text){.buf = p->config, .max = max};
-	if ((e = child_config(&t, idx, argv, envp, p->ram))) {
-		ram_free(p->config, p->config_ds);
+	p->running = true; /* from here on, children_end cleans up */
+	e = child_config(&t, idx, argv, envp, spawn_ram);
+	if (!e && child_config_set(&p->cfg, t.buf, t.len))
+		e = -ENOMEM;
+	ram_free(t.buf, text_ds);
+	if (!e &&
+	    (spawn_reserve(spawn_ram, spawn_caps) ||
+		child_pd_open(&p->acct, spawn_ram, 0, spawn_caps)))
+		e = -ENOMEM;
+	if (e) {
+		children_end(idx, 127 << 8);
 		return e;
 	}
-	p->config_len = t.len;
-	fmt_snprintf(args, sizeof(args), "caps=%lu", spawn_caps);
-	if ((e = session_open_args("PD", p->name, args, p->ram, &p->pd,
-		 &p->pd_id))) {
-		log_printf("libc: no PD session for '%s' (error %d)", p->name,
-		    -e);
-		ram_free(p->config, p->config_ds);
-		return -ENOMEM;
-	}
-	p->running = true; /* from here on, proc_end cleans up */
-	struct child_image ci = {.pd = p->pd,
+	struct child_image ci = {.pd = p->acct.pd,
 	    .elf = img,
 	    .elf_size = size,
 	    .stack = STACK,
@@ -435,7 +464,7 @@ start(unsigned idx, const char *path, const void *img, size_t size,
 
 	children_parent(idx, &ci.parent, &ci.parent_badge);
 	if (children_fault_sig(idx, &p->fault_sig) ||
-	    rpc_call(p->pd, PD_FAULT_SIGH, 0, p->fault_sig, 0, NULL) ||
+	    rpc_call(p->acct.pd, PD_FAULT_SIGH, 0, p->fault_sig, 0, NULL) ||
 	    (e = child_build(&ci))) {
 		log_printf("libc: cannot start '%s': %s", path,
 		    ci.why ? ci.why : "no resources");

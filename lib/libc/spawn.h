@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <base/parent_side.h>
+
 struct file;
 
 #define PROCS 16u
@@ -15,7 +17,9 @@ struct file;
 struct proc_session {
 	bool used, fd;    /* fd: one of our Fd sessions */
 	bool config;      /* its config ROM, served by us */
-	uint64_t cap, id; /* else: from our parent */
+	uint64_t cap, id; /* else: from our parent ... */
+	char service[SERVICE_NAME_MAX];
+	struct child_grant grant; /* ... paid by the child */
 };
 
 struct proc {
@@ -23,16 +27,18 @@ struct proc {
 	bool running; /* its PD exists */
 	int pid, status;
 	char name[32];
-	uint64_t ram, pd, pd_id, fault_sig;
-	void *config;
-	uint64_t config_ds;
-	size_t config_len;
+	struct child_account acct; /* its PD and quotas (base/parent_side.h) */
+	struct child_config cfg;   /* its "config" ROM */
+	uint64_t fault_sig;
 	struct proc_session *sessions;
 	unsigned nsessions;
 };
 
 extern struct proc procs[PROCS]; /* spawn.c */
 extern volatile int spawn_ended; /* children.c: futex, a child ended */
+
+/* spawn.c: makes sure we can pay ram and caps more for a child */
+int spawn_reserve(uint64_t ram, uint64_t caps);
 
 /* children.c */
 int children_serve(void); /* our endpoint and its thread, once */

@@ -9,6 +9,7 @@
 
 #include <base/config.h>
 #include <base/parent.h>
+#include <base/parent_side.h>
 
 #define CHILDREN 16u
 #define CHILD_SESSIONS 64u /* a nested init holds its subtree's */
@@ -58,9 +59,7 @@ struct child_session {
 	unsigned server, service; /* FROM_CHILD: who serves it, and which */
 	uint64_t instance;        /* FROM_CHILD: the server's instance */
 	uint64_t cap, id;         /* FROM_PARENT: our cap and the parent's id */
-	uint64_t quota;           /* moved from the client to the server */
-	uint64_t cpu;             /* a PD's CPU quota, out of the client's */
-	uint64_t caps;            /* a PD's capability quota, likewise */
+	struct child_grant grant; /* what the client paid for it */
 };
 
 struct child_service {
@@ -73,12 +72,7 @@ enum child_state {
 	CHILD_RUNNING,
 	CHILD_EXITED,
 	CHILD_FAULTED,
-};
-
-struct config_version {
-	uint64_t ds; /* 0: none */
-	void *ptr;
-	uint64_t len;
+	CHILD_LOADING, /* its PD exists, its binary is on the way */
 };
 
 /* <start caps>: a child's capability quota, unless the config says. */
@@ -94,26 +88,19 @@ struct child {
 	bool used, running;
 	char name[NAME_MAX];
 	struct config_node start;
-	uint64_t ram;            /* its quota as configured */
-	uint64_t cpu, cpu_given; /* CPU quota (per mille), what it passed on */
-	/* Capability quota as configured, and what it passed on to the PDs
-	 * it asked for: its own PD at our parent has caps - caps_given. */
-	uint64_t caps, caps_given;
-	/*
-	 * Its PD quota at our parent is ram - paid + earned: what it paid
-	 * for the sessions it holds, what it was paid for those it serves.
-	 */
-	uint64_t paid, earned;
-	uint64_t pd, pd_id; /* its PD session, from our parent */
-	/*
-	 * Its "config" ROM in our RAM: the current version, and the one it
-	 * fetched last, which it may still read (config_load keeps it for
-	 * good), so it lives until the child fetches the next.
-	 */
-	struct config_version config_cur, config_held;
-	uint64_t config_sigh; /* signal for config changes, or 0 */
+	/* Its PD session and quotas as configured (ram, cpu, caps), what it
+	 * pays, earns and passed on (base/parent_side.h). */
+	struct child_account acct;
+	/* Its "config" ROM: the version it fetched last, which it may still
+	 * read (config_load keeps it for good), lives until it fetches the
+	 * next. */
+	struct child_config cfg;
 	uint64_t answer_sigh; /* signal for answers to pending sessions, or 0 */
 	struct child_session sessions[CHILD_SESSIONS];
+	/* CHILD_LOADING: its binary's ROM session among its sessions, or
+	 * CHILD_SESSIONS while its server has not announced */
+	unsigned bin_session;
+	char bin[NAME_MAX];
 	struct child_service services[CHILD_SERVICES];
 	bool announced; /* it announced a service */
 	enum child_state state;
@@ -133,7 +120,10 @@ extern uint64_t init_ep;
 int child_start(unsigned idx, struct config_node start);
 void child_stop(unsigned idx, enum child_state state, long code);
 int child_config_update(unsigned idx, struct config_node start);
-uint64_t child_config_fetch(unsigned idx);
+void child_binary_session(unsigned idx);
+void child_binaries_retry(void);
+struct server_job;
+void child_binary_fetched(const struct server_job *job);
 
 /* check.c: what init would refuse in a config that parses. */
 int config_check(const struct config *cfg, char *msg, size_t n);
@@ -142,26 +132,33 @@ int config_check(const struct config *cfg, char *msg, size_t n);
 #define SIGNAL_CONFIG 1u
 #define SIGNAL_TIMER 2u
 #define SIGNAL_REPORT 4u
-#define SIGNAL_WORKER 8u /* a worker's call to a server came back */
+#define SIGNAL_WORKER 8u     /* a worker's call to a server came back */
+#define SIGNAL_ANNOUNCED 16u /* a child announced a service */
 #define SIGNAL_FAULT(idx) (1ul << (8 + (idx)))
 uint64_t init_signal(uint64_t badge);
 
 /*
- * server.c: what init asks of a child server, made by a worker thread.
- * A job is a ROOT_CREATE for a client's pending session or a ROOT_CLOSE.
+ * server.c: what init asks of a server, made by a worker thread. A job is
+ * a ROOT_CREATE for a client's pending session, a ROOT_CLOSE or a
+ * ROOT_UPGRADE at a child server, or a ROM_DATASPACE of a child's binary
+ * session at a child server or behind our parent (SERVER_PARENT).
  */
 #define SERVER_JOBS 64u
+#define SERVER_PARENT CHILDREN
+#define JOB_BINARY 0x100u /* the job whose call is ROM_DATASPACE */
 struct server_job {
 	bool used;
-	uint64_t label;           /* ROOT_CREATE, ROOT_CLOSE, ROOT_UPGRADE */
+	uint64_t label; /* ROOT_CREATE, ROOT_CLOSE, ROOT_UPGRADE, JOB_BINARY */
 	unsigned server, service; /* the child that serves, which service */
+	uint64_t session_cap;     /* JOB_BINARY: the ROM session to call */
 	uint64_t instance;        /* of the server, when asked */
 	unsigned client, session; /* whose session */
 	uint64_t client_instance;
 	uint64_t ticket;                /* ROOT_CREATE: the session's */
 	struct session_request request; /* ROOT_CREATE */
-	uint64_t slot;      /* ROOT_CREATE: where the session's cap lands */
-	uint64_t server_id; /* ROOT_CLOSE: what to close; the answer's id */
+	uint64_t slot;      /* ROOT_CREATE, JOB_BINARY: where the cap lands */
+	uint64_t server_id; /* ROOT_CLOSE: what to close; the answer's id (the
+			     * ROM's size) */
 	uint64_t quota;     /* ROOT_CLOSE: the session's, to give back; UPGRADE:
 			     * its new one */
 	int result;         /* the answer */
@@ -173,14 +170,13 @@ void server_answers(void);
 unsigned server_waiting(unsigned idx);
 
 /* route.c */
+/* binary: the child's binary, which comes from our parent unless a route
+ * names it */
 int route_session(unsigned idx, const struct session_request *r,
-    uint64_t *cap_slot, uint64_t *id, bool *pending);
+    uint64_t *cap_slot, uint64_t *id, bool *pending, bool binary);
 int route_result(unsigned idx, uint64_t id, uint64_t *cap_slot, bool *pending);
 void route_answer(const struct server_job *job);
 /* pending NULL: the client ends, it does not wait for the answer */
 int route_close(unsigned idx, uint64_t id, bool *pending);
 int route_upgrade(unsigned idx, uint64_t id, uint64_t quota, uint64_t caps,
     bool *pending);
-int child_caps(struct child *c, uint64_t caps, uint64_t given);
-int child_account(struct child *c, uint64_t ram, uint64_t paid,
-    uint64_t earned);

@@ -38,12 +38,13 @@ static bool reporting;
  */
 static bool report_dirty, report_armed;
 static uint64_t report_sig, report_timer, report_interval_us;
-static uint64_t report_last;  /* TSC of the last report */
-static uint64_t report_hash;  /* of the last report's text */
-static uint64_t configs;      /* configs applied, reported as state/@config */
-static uint64_t rejected;     /* malformed ones, state/@rejected */
-static uint64_t init_sig;     /* bound to init_ep; badges tell the source */
-static uint64_t timer, beats; /* <heartbeat>: Timer session, periods */
+static uint64_t report_last;   /* TSC of the last report */
+static uint64_t report_hash;   /* of the last report's text */
+static uint64_t configs;       /* configs applied, reported as state/@config */
+static uint64_t rejected;      /* malformed ones, state/@rejected */
+static uint64_t init_sig;      /* bound to init_ep; badges tell the source */
+static uint64_t timer, beats;  /* <heartbeat>: Timer session, periods */
+static uint64_t announced_sig; /* SIGNAL_ANNOUNCED */
 
 /* Forward a child's log line to our parent, its name before its label. */
 static int
@@ -86,6 +87,8 @@ announce(struct child *c, uint64_t info)
 		svc->used = true;
 		c->announced = true;
 		fmt_snprintf(svc->name, sizeof(svc->name), "%s", name);
+		/* Children waiting for a binary from it ask once we replied. */
+		sys_sig_submit(announced_sig);
 		return 0;
 	}
 	return -E_NOMEM;
@@ -173,7 +176,7 @@ child_call(unsigned idx, uint64_t info, uint64_t *out)
 			    c->name);
 			return -E_INVAL;
 		}
-		if ((e = route_session(idx, &r, out, &id, &pending)))
+		if ((e = route_session(idx, &r, out, &id, &pending, false)))
 			return e;
 		if (pending)
 			*out = 0;
@@ -218,45 +221,24 @@ child_call(unsigned idx, uint64_t info, uint64_t *out)
 }
 
 static int
-rom_call(unsigned idx, uint64_t info, uint64_t *out, unsigned *words)
-{
-	struct child *c = &children[idx];
-
-	if (MSG_LABEL(info) == ROM_SIGH) {
-		if (MSG_NCAPS(info) != 1 || c->config_sigh ||
-		    !(c->config_sigh = slot_alloc()))
-			return -E_INVAL;
-		return (int)sys_cap_derive(rcv_slot, 0, c->config_sigh,
-		    RIGHT_SEND, 0);
-	}
-	if (MSG_LABEL(info) != ROM_DATASPACE || !c->config_cur.ds)
-		return -E_NOSYS;
-	/* Fetching frees the old version, a call that reuses our UTCB. */
-	*out = child_config_fetch(idx);
-	utcb_self()->msg[0] = c->config_cur.len;
-	*words = 1;
-	return 0;
-}
-
-static int
-dispatch(uint64_t badge, uint64_t info, uint64_t *out, unsigned *words)
+dispatch(uint64_t badge, uint64_t info, struct reply *r)
 {
 	unsigned idx = BADGE_IDX(badge);
 
 	if (idx >= CHILDREN || !children[idx].running)
 		return -E_CAP;
 	if (BADGE_KIND(badge) == K_ROM)
-		return rom_call(idx, info, out, words);
-	int e = child_call(idx, info, out);
+		return child_config_call(&children[idx].cfg, info, rcv_slot, r);
+	int e = child_call(idx, info, &r->cap);
 
 	if (!e &&
 	    (MSG_LABEL(info) == PARENT_SESSION ||
 		MSG_LABEL(info) == PARENT_SESSION_RESULT))
-		*words = 2;
+		r->words = 2;
 	if (!e &&
 	    (MSG_LABEL(info) == PARENT_CLOSE ||
 		MSG_LABEL(info) == PARENT_UPGRADE))
-		*words = 1;
+		r->words = 1;
 	return e;
 }
 
@@ -321,18 +303,19 @@ apply_child(unsigned idx, struct config_node s)
 		return;
 	}
 	config_attr_u64(s, "ram", 1ul << 20, &ram);
-	if (c->running && ram != c->ram) {
-		uint64_t was = c->ram;
-		int e = child_account(c, ram, c->paid, c->earned);
+	if (c->running && ram != c->acct.ram) {
+		uint64_t was = c->acct.ram;
+		int e = child_account_set(&c->acct, ram, c->acct.paid,
+		    c->acct.earned);
 
 		log_printf("init: '%s' RAM quota %s from %lu to %lu KiB%s",
 		    c->name, ram > was ? "raised" : "lowered", was / 1024,
 		    ram / 1024, e ? " refused" : "");
 	}
 	config_attr_u64(s, "caps", CAPS_DEFAULT, &caps);
-	if (c->running && caps != c->caps) {
-		uint64_t was = c->caps;
-		int e = child_caps(c, caps, c->caps_given);
+	if (c->running && caps != c->acct.caps) {
+		uint64_t was = c->acct.caps;
+		int e = child_caps_set(&c->acct, caps, c->acct.caps_given);
 
 		log_printf("init: '%s' capability quota %s from %lu to %lu%s",
 		    c->name, caps > was ? "raised" : "lowered", was, caps,
@@ -570,12 +553,13 @@ state_report(void)
 	for (unsigned i = 0; i < CHILDREN; i++) {
 		struct child *c = &children[i];
 		static const char *const names[] = {"running", "exited",
-		    "faulted"};
+		    "faulted", "loading"};
 		uint64_t *w = utcb_self()->msg, used = 0, caps_used = 0;
 
 		if (!c->used)
 			continue;
-		if (c->running && !rpc_call(c->pd, PD_QUOTA, 0, 0, 0, NULL)) {
+		if (c->running &&
+		    !rpc_call(c->acct.pd, PD_QUOTA, 0, 0, 0, NULL)) {
 			used = w[1];
 			caps_used = w[3];
 		}
@@ -585,8 +569,8 @@ state_report(void)
 		    " instance=\"%lu\" state=\"%s\" ram=\"%lu\" "
 		    "ram_used=\"%lu\" caps=\"%lu\" caps_given=\"%lu\" "
 		    "caps_used=\"%lu\" restarts=\"%u\"",
-		    c->instance, names[c->state], c->ram, used, c->caps,
-		    c->caps_given, caps_used, c->restarts);
+		    c->instance, names[c->state], c->acct.ram, used,
+		    c->acct.caps, c->acct.caps_given, caps_used, c->restarts);
 		if (c->state == CHILD_EXITED)
 			state_put(&t, " exit_code=\"%ld\"", c->exit_code);
 		if (server_waiting(i))
@@ -672,14 +656,10 @@ report_due(void)
 static void
 faulted(unsigned idx)
 {
-	uint64_t *w = utcb_self()->msg;
 	char why[96];
 
-	if (rpc_call(children[idx].pd, PD_FAULT, 0, 0, 0, NULL) || !w[0])
-		return;
-	fmt_snprintf(why, sizeof(why), "faulted (kind %lu) at %lx, ip %lx",
-	    w[0], w[1], w[2]);
-	ended(idx, CHILD_FAULTED, -1, why);
+	if (child_fault(&children[idx].acct, why, sizeof(why)))
+		ended(idx, CHILD_FAULTED, -1, why);
 }
 
 /* One message: a signal (config, heartbeat, fault) or a child's call. */
@@ -693,6 +673,8 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 			heartbeat_check();
 		if (badge & SIGNAL_WORKER)
 			server_answers();
+		if (badge & SIGNAL_ANNOUNCED)
+			child_binaries_retry();
 		for (unsigned i = 0; i < CHILDREN; i++)
 			if ((badge & SIGNAL_FAULT(i)) && children[i].running)
 				faulted(i);
@@ -706,7 +688,7 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 	 * E_ABORT: the caller is gone, the reply goes nowhere. Nothing may
 	 * call out between here and the reply, which is in our UTCB.
 	 */
-	r->error = dispatch(badge, info, &r->cap, &r->words);
+	r->error = dispatch(badge, info, r);
 	r->rights = RIGHT_SEND | RIGHT_GRANT;
 	if (MSG_LABEL(info) != PARENT_LOG)
 		state_changed();
@@ -742,6 +724,10 @@ main(uint64_t arg)
 	    object_create(KOBJ_SIGNAL, &init_sig) ||
 	    sys_sig_bind(init_sig, init_ep)) {
 		log_printf("init: cannot create its endpoint");
+		return 1;
+	}
+	if (!(announced_sig = init_signal(SIGNAL_ANNOUNCED))) {
+		log_printf("init: cannot create its signals");
 		return 1;
 	}
 	if (rom_open(&config_rom, "config")) {

@@ -87,116 +87,6 @@ ready(const struct child *c)
 	return true;
 }
 
-/*
- * Set a child's PD quota at our parent to ram - paid + earned. Every
- * figure comes from a child's request at some point, so the sum is
- * checked before anything moves; a quota its PD already spends is refused
- * by our parent.
- */
-int
-child_account(struct child *c, uint64_t ram, uint64_t paid, uint64_t earned)
-{
-	uint64_t have = ram + earned;
-	int e;
-
-	if (!c->running)
-		return -E_NOENT;
-	if (have < ram)
-		return -E_RANGE;
-	if (paid > have)
-		return -E_NOMEM;
-	if ((e = parent_upgrade(c->pd_id, have - paid, 0)))
-		return e;
-	c->ram = ram;
-	c->paid = paid;
-	c->earned = earned;
-	return 0;
-}
-
-/*
- * Set a child's capability quota at our parent to caps - given: what it
- * passes on to PDs it asks for leaves its own, so its subtree never holds
- * more than caps. Our parent refuses a cut below what the PD uses.
- */
-int
-child_caps(struct child *c, uint64_t caps, uint64_t given)
-{
-	int e;
-
-	if (!c->running)
-		return -E_NOENT;
-	if (given >= caps)
-		return -E_NOMEM;
-	if ((e = parent_upgrade(c->pd_id, c->ram + c->earned - c->paid,
-		 caps - given)))
-		return e;
-	c->caps = caps;
-	c->caps_given = given;
-	return 0;
-}
-
-/* A PD session's capability quota goes back to the child that gave it. */
-static void
-caps_back(struct child *c, struct child_session *s)
-{
-	if (!s->caps)
-		return;
-	if (!c->running)
-		c->caps_given -= s->caps;
-	else if (child_caps(c, c->caps, c->caps_given - s->caps))
-		log_printf("init: '%s' could not get %lu caps back", c->name,
-		    s->caps);
-	s->caps = 0;
-}
-
-/* The client pays q for a session out of its own quota. */
-static int
-pay(struct child *c, uint64_t q)
-{
-	if (c->paid + q < q)
-		return -E_RANGE;
-	return child_account(c, c->ram, c->paid + q, c->earned);
-}
-
-/* ... and gets back what its session returned. */
-static void
-refund(struct child *c, uint64_t q)
-{
-	if (q > c->paid || child_account(c, c->ram, c->paid - q, c->earned))
-		log_printf("init: '%s' could not get %lu KiB back", c->name,
-		    q / 1024);
-}
-
-/* A server is paid q for a session it serves. */
-static int
-earn(struct child *c, uint64_t q)
-{
-	if (c->earned + q < q)
-		return -E_RANGE;
-	return child_account(c, c->ram, c->paid, c->earned + q);
-}
-
-/*
- * A closed session's quota leaves its server: as much of q as the server
- * does not spend (it may keep memory of the session). Returns what moved.
- */
-static uint64_t
-give_back(struct child *c, uint64_t q)
-{
-	uint64_t *w = utcb_self()->msg, free;
-
-	if (q > c->earned)
-		q = c->earned;
-	if (rpc_call(c->pd, PD_QUOTA, 0, 0, 0, NULL))
-		return 0;
-	free = w[0] > w[1] ? w[0] - w[1] : 0;
-	if (q > free)
-		q = free;
-	if (q && child_account(c, c->ram, c->paid, c->earned - q))
-		return 0;
-	return q;
-}
-
 /* <parent-provides> lists what the parent offers; without it, nothing. */
 static bool
 parent_provides(const char *service)
@@ -258,11 +148,12 @@ static uint64_t tickets;
  * Routes a child's request. A session from init or our parent is there
  * on return; one from a child server is pending (*pending): the request
  * waits for the server's worker (server.c), and the answer comes to
- * route_answer, then to the client through PARENT_SESSION_RESULT.
+ * route_answer, then to the client through PARENT_SESSION_RESULT. The
+ * client pays for either (base/parent_side.h).
  */
 int
 route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
-    uint64_t *id, bool *pending)
+    uint64_t *id, bool *pending, bool binary)
 {
 	const char *service = req->service, *label = req->label;
 	struct session_request fwd = *req;
@@ -273,8 +164,7 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 	unsigned server = 0, svc = 0, k;
 	int e;
 
-	fmt_snprintf(full, sizeof(full), label[0] ? "%s -> %s" : "%s", c->name,
-	    label);
+	child_label(&c->acct, label, full, sizeof(full));
 	fmt_snprintf(fwd.label, sizeof(fwd.label), "%s", full);
 	for (k = 0; k < CHILD_SESSIONS && !s; k++)
 		if (!c->sessions[k].used)
@@ -297,6 +187,17 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 		s->from = FROM_INIT;
 		goto done;
 	}
+	/* A binary comes from our parent unless a <service name="ROM">
+	 * route names it: <any-service> is for what the child asks. */
+	if (binary &&
+	    (find_route(c->start, service, label, &route) ||
+		!config_type_is(route, "service"))) {
+		if ((e = child_parent_open(&c->acct, req, &s->grant, cap,
+			 &s->id)))
+			return e;
+		s->from = FROM_PARENT;
+		goto done;
+	}
 	if (find_route(c->start, service, label, &route) ||
 	    config_child(route, NULL, &to)) {
 		char by[LABEL_MAX] = "";
@@ -312,54 +213,17 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 		    service, full, n ? " (provided by " : "", by, n ? ")" : "");
 		return -E_DENIED;
 	}
-	/* The client pays for its session: the quota leaves its PD. */
-	if (req->quota && (e = pay(c, req->quota))) {
-		log_printf("init: '%s' cannot pay %lu bytes for a '%s' session "
-			   "(error %d): refused",
-		    c->name, req->quota, service, -e);
-		return e;
-	}
-	s->quota = req->quota;
-	/* A PD it asks for gets CPU and capability quota only out of its
-	 * own. */
-	uint64_t caps = 0;
-
-	if (!strcmp(service, "PD")) {
-		s->cpu = session_arg(req->args, "cpu", 0);
-		caps = session_arg(req->args, "caps", 0);
-	}
-	if (s->cpu > c->cpu - c->cpu_given) {
-		log_printf("init: denied 'PD' session for '%s': cpu %lu per "
-			   "mille, '%s' has %lu left",
-		    full, s->cpu, c->name, c->cpu - c->cpu_given);
-		e = -E_NOMEM;
-		goto undo;
-	}
-	if (caps) {
-		e = caps > c->caps
-		    ? -E_NOMEM
-		    : child_caps(c, c->caps, c->caps_given + caps);
-		if (e) {
-			log_printf(
-			    "init: denied 'PD' session for '%s': caps=%lu, "
-			    "'%s' has caps=%lu and gave %lu (error %d)",
-			    full, caps, c->name, c->caps, c->caps_given, -e);
-			goto undo;
-		}
-		s->caps = caps;
-	}
 	if (config_type_is(to, "parent")) {
 		if (!parent_provides(service)) {
 			log_printf(
 			    "init: denied '%s' session for '%s': the parent "
 			    "does not provide it",
 			    service, full);
-			e = -E_DENIED;
-			goto undo;
+			return -E_DENIED;
 		}
-		if ((e = session_open_args(service, full, req->args, req->quota,
-			 cap, &s->id)))
-			goto undo;
+		if ((e = child_parent_open(&c->acct, req, &s->grant, cap,
+			 &s->id)))
+			return e;
 		s->from = FROM_PARENT;
 		goto done;
 	}
@@ -370,8 +234,7 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 		want = target;
 	} else if (!config_type_is(to, "any-child")) {
 		log_printf("init: '%s': unknown route target", c->name);
-		e = -E_INVAL;
-		goto undo;
+		return -E_INVAL;
 	}
 	if (find_server(want, service, &server, &svc)) {
 		/* A child that runs may not have announced yet. */
@@ -386,8 +249,10 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 			    "init: denied '%s' session for '%s': '%s' does "
 			    "not provide it",
 			    service, full, want ? want : "no child");
-		goto undo;
+		return e;
 	}
+	if ((e = child_grant_take(&c->acct, req, full, &s->grant)))
+		return e;
 	if (!(*cap = slot_alloc())) {
 		e = -E_NOMEM;
 		goto undo;
@@ -418,7 +283,6 @@ route_session(unsigned idx, const struct session_request *req, uint64_t *cap,
 	}
 	*pending = true;
 done:
-	c->cpu_given += s->cpu;
 	fmt_snprintf(s->name, sizeof(s->name), "%s", service);
 	fmt_snprintf(s->label, sizeof(s->label), "%s", full);
 	s->used = true;
@@ -426,10 +290,7 @@ done:
 	*id = (uint64_t)(s - c->sessions);
 	return 0;
 undo:
-	if (s->quota)
-		refund(c, s->quota);
-	s->quota = 0;
-	caps_back(c, s);
+	child_grant_return(&c->acct, &s->grant, s->grant.quota);
 	return e;
 }
 
@@ -443,59 +304,6 @@ live_server(const struct child_session *s)
 	    srv->instance != s->instance || !srv->services[s->service].used)
 		return NULL;
 	return srv;
-}
-
-/*
- * A child changes the quota of a session it holds from our parent (a
- * nested init resizing its own child's PD): the child pays a raise out of
- * its own quota and gets a cut back, so quota stays in its subtree; the
- * same for a PD's capability quota (caps, 0: as it is).
- */
-static int
-upgrade_at_parent(struct child *c, struct child_session *s, uint64_t quota,
-    uint64_t caps)
-{
-	uint64_t raise = quota > s->quota ? quota - s->quota : 0,
-		 was = c->caps_given, given = caps ? was - s->caps + caps : was;
-	int e;
-
-	if (caps && (strcmp(s->name, "PD") || caps > c->caps)) {
-		log_printf("init: '%s' asked caps=%lu for a '%s' session: "
-			   "refused",
-		    c->name, caps, s->name);
-		return -E_INVAL;
-	}
-	/* A raise leaves the child's own PD first, a cut comes back last. */
-	if (given > was && (e = child_caps(c, c->caps, given))) {
-		log_printf("init: '%s' cannot give caps=%lu to a PD (error "
-			   "%d): refused",
-		    c->name, caps, -e);
-		return e;
-	}
-	if (raise && (e = pay(c, raise))) {
-		log_printf("init: '%s' cannot pay %lu bytes more for a '%s' "
-			   "session (error %d): refused",
-		    c->name, raise, s->name, -e);
-		goto undo;
-	}
-	if ((e = parent_upgrade(s->id, quota, caps))) {
-		if (raise)
-			refund(c, raise);
-		goto undo;
-	}
-	if (quota < s->quota)
-		refund(c, s->quota - quota);
-	s->quota = quota;
-	if (caps)
-		s->caps = caps;
-	if (given < was && child_caps(c, c->caps, given))
-		log_printf("init: '%s' could not get %lu caps back", c->name,
-		    was - given);
-	return 0;
-undo:
-	if (given > was)
-		child_caps(c, c->caps, was);
-	return e;
 }
 
 /*
@@ -516,7 +324,8 @@ route_upgrade(unsigned idx, uint64_t id, uint64_t quota, uint64_t caps,
 
 	*pending = false;
 	if (s->from == FROM_PARENT)
-		return upgrade_at_parent(c, s, quota, caps);
+		return child_parent_upgrade(&c->acct, s->name, &s->grant, s->id,
+		    quota, caps);
 	if (caps)
 		return -E_INVAL; /* only PDs have a capability quota */
 	if (s->phase == SESSION_UPGRADING) {
@@ -531,9 +340,9 @@ route_upgrade(unsigned idx, uint64_t id, uint64_t quota, uint64_t caps,
 		s->target = 0;
 		return e;
 	}
-	if (quota == s->quota)
+	if (quota == s->grant.quota)
 		return 0;
-	if (quota < s->quota) {
+	if (quota < s->grant.quota) {
 		log_printf("init: '%s' asked to shrink its '%s' session at "
 			   "'%s': refused",
 		    c->name, s->name, children[s->server].name);
@@ -541,20 +350,21 @@ route_upgrade(unsigned idx, uint64_t id, uint64_t quota, uint64_t caps,
 	}
 	if (!live_server(s))
 		return -E_ABORT;
-	if ((e = pay(c, quota - s->quota))) {
+	if ((e = child_pay(&c->acct, quota - s->grant.quota))) {
 		log_printf("init: '%s' cannot pay %lu bytes more for a '%s' "
 			   "session (error %d): refused",
-		    c->name, quota - s->quota, s->name, -e);
+		    c->name, quota - s->grant.quota, s->name, -e);
 		return e;
 	}
 	/* The server has the raise when it is asked (it may spend it on
 	 * the way: a wm grows its own session at nitpicker). */
-	if ((e = earn(&children[s->server], quota - s->quota))) {
+	if ((e = child_earn(&children[s->server].acct,
+		 quota - s->grant.quota))) {
 		log_printf("init: '%s' could not take %lu bytes more for a "
 			   "'%s' session of '%s' (error %d): refused",
-		    children[s->server].name, quota - s->quota, s->name,
+		    children[s->server].name, quota - s->grant.quota, s->name,
 		    c->name, -e);
-		refund(c, quota - s->quota);
+		child_refund(&c->acct, quota - s->grant.quota);
 		return e;
 	}
 	struct server_job job = {.label = ROOT_UPGRADE,
@@ -569,7 +379,9 @@ route_upgrade(unsigned idx, uint64_t id, uint64_t quota, uint64_t caps,
 	    .quota = quota};
 
 	if ((e = server_queue(&job))) {
-		refund(c, give_back(&children[s->server], quota - s->quota));
+		child_refund(&c->acct,
+		    child_give_back(&children[s->server].acct,
+			quota - s->grant.quota));
 		return e;
 	}
 	s->ticket = job.ticket;
@@ -631,10 +443,13 @@ route_close(unsigned idx, uint64_t id, bool *pending)
 		    id);
 		return -E_NOENT;
 	}
-	back = s->quota;
+	back = s->grant.quota;
 	if (s->from == FROM_PARENT) {
-		session_close(s->cap, s->id);
-	} else if (s->from == FROM_CHILD && s->phase == SESSION_PENDING) {
+		child_parent_close(&c->acct, &s->grant, s->cap, s->id);
+		s->used = false;
+		return 0;
+	}
+	if (s->from == FROM_CHILD && s->phase == SESSION_PENDING) {
 		log_printf("init: '%s' has not answered the '%s' session "
 			   "request of '%s': given up",
 		    children[s->server].name, s->name, s->label);
@@ -645,21 +460,22 @@ route_close(unsigned idx, uint64_t id, bool *pending)
 	    (s->phase == SESSION_READY || s->phase == SESSION_UPGRADING)) {
 		/* An upgrade the server has not answered: it has the raise. */
 		if (s->phase == SESSION_UPGRADING)
-			s->quota = s->target;
+			back = s->grant.quota = s->target;
 		sys_cap_delete(s->cap);
 		slot_free(s->cap);
 		s->cap = 0;
 		/* The client gets its quota back once the server answers. */
 		if (pending && live_server(s) &&
 		    !close_at(s->server, s->service, s->instance, idx,
-			(unsigned)id, s->ticket = ++tickets, s->id, s->quota)) {
+			(unsigned)id, s->ticket = ++tickets, s->id,
+			s->grant.quota)) {
 			s->phase = SESSION_CLOSING;
 			*pending = true;
 			return 0;
 		}
 		if (live_server(s))
 			close_at(s->server, s->service, s->instance, idx,
-			    CHILD_SESSIONS, 0, s->id, s->quota);
+			    CHILD_SESSIONS, 0, s->id, s->grant.quota);
 		if (live_server(s))
 			back = 0; /* its server has it, for a client gone */
 	} else if (s->phase == SESSION_CLOSING) {
@@ -669,10 +485,7 @@ route_close(unsigned idx, uint64_t id, bool *pending)
 		slot_free(s->cap);
 	}
 	/* What the server kept stays paid for by the client. */
-	if (back && c->running)
-		refund(c, back);
-	c->cpu_given -= s->cpu;
-	caps_back(c, s);
+	child_grant_return(&c->acct, &s->grant, back);
 	s->used = false;
 	return 0;
 }
@@ -733,19 +546,18 @@ answer_create(const struct server_job *j)
 	 * server we cannot pay would serve on credit: the session is closed
 	 * again and refused.
 	 */
-	if (!e && s->quota && (e = earn(srv, s->quota))) {
+	if (!e && s->grant.quota &&
+	    (e = child_earn(&srv->acct, s->grant.quota))) {
 		log_printf("init: '%s' could not take %lu bytes for a '%s' "
 			   "session of '%s' (error %d): refused",
-		    srv->name, s->quota, s->name, c->name, -e);
+		    srv->name, s->grant.quota, s->name, c->name, -e);
 		close_at(j->server, j->service, j->instance, j->client,
 		    CHILD_SESSIONS, 0, j->server_id, 0);
 	}
 	if (e) {
 		sys_cap_delete(j->slot);
 		slot_free(j->slot);
-		if (s->quota)
-			refund(c, s->quota);
-		s->quota = 0;
+		child_grant_return(&c->acct, &s->grant, s->grant.quota);
 		s->cap = 0;
 		s->phase = SESSION_FAILED;
 		s->error = e;
@@ -767,21 +579,21 @@ answer_upgrade(const struct server_job *j)
 	if (!c->running || c->instance != j->client_instance || !s->used ||
 	    s->phase != SESSION_UPGRADING || s->ticket != j->ticket)
 		return; /* closed meanwhile: the close gives it all back */
-	raise = j->quota - s->quota;
+	raise = j->quota - s->grant.quota;
 	if (j->result) {
 		/* Refused: the raise comes back, as far as it is unspent. */
 		back = srv->running && srv->instance == j->instance
-		    ? give_back(srv, raise)
+		    ? child_give_back(&srv->acct, raise)
 		    : raise;
 		if (back < raise)
 			log_printf(
 			    "init: '%s' refused a larger '%s' session of "
 			    "'%s' but kept %lu bytes of it",
 			    srv->name, s->name, c->name, raise - back);
-		refund(c, back);
+		child_refund(&c->acct, back);
 		s->upgrade_error = j->result;
 	} else {
-		s->quota = j->quota;
+		s->grant.quota = j->quota;
 	}
 	s->phase = SESSION_READY;
 	if (c->answer_sigh)
@@ -795,8 +607,14 @@ route_answer(const struct server_job *j)
 	struct child *c = &children[j->client], *srv = &children[j->server];
 	uint64_t back = j->quota;
 
+	if (j->label == JOB_BINARY) {
+		child_binary_fetched(j);
+		return;
+	}
 	if (j->label == ROOT_CREATE) {
 		answer_create(j);
+		if (c->state == CHILD_LOADING && c->bin_session == j->session)
+			child_binary_session(j->client);
 		return;
 	}
 	if (j->label == ROOT_UPGRADE) {
@@ -805,21 +623,20 @@ route_answer(const struct server_job *j)
 	}
 	/* ROOT_CLOSE: the server gives back what it does not spend. */
 	if (srv->running && srv->instance == j->instance && j->quota &&
-	    (back = give_back(srv, j->quota)) < j->quota)
+	    (back = child_give_back(&srv->acct, j->quota)) < j->quota)
 		log_printf("init: '%s' kept %lu of %lu bytes of a session of "
 			   "'%s'",
 		    srv->name, j->quota - back, j->quota, c->name);
 	if (!c->running || c->instance != j->client_instance)
 		return;
 	if (back)
-		refund(c, back);
+		child_refund(&c->acct, back);
 	if (j->session < CHILD_SESSIONS) {
 		struct child_session *s = &c->sessions[j->session];
 
 		if (s->used && s->phase == SESSION_CLOSING &&
 		    s->ticket == j->ticket) {
-			c->cpu_given -= s->cpu;
-			caps_back(c, s);
+			child_grant_return(&c->acct, &s->grant, 0);
 			s->used = false;
 		}
 	}

@@ -1,7 +1,9 @@
 /*
  * init's calls to its child servers (ROOT_CREATE, ROOT_CLOSE,
- * ROOT_UPGRADE), made off
- * init's own thread: init never blocks on a child. Each child that
+ * ROOT_UPGRADE, and ROM_DATASPACE of a binary), made off init's own
+ * thread: init never blocks on a child. A binary's ROM behind our parent
+ * may be served by anyone, so its ROM_DATASPACE is made off init's
+ * thread too, by one more worker (SERVER_PARENT). Each child that
  * announces a service gets a worker thread of init's, which makes one call
  * to it at a time and tells the main thread (SIGNAL_WORKER) when it came
  * back. The main thread keeps every piece of state: it queues requests,
@@ -19,6 +21,7 @@
 #include <base/string.h>
 #include <kernel/syscalls.h>
 #include <session/pd.h>
+#include <session/rom.h>
 
 #include "init.h"
 
@@ -42,7 +45,7 @@ struct worker {
 	char stack[WORKER_STACK] __attribute__((aligned(16)));
 };
 
-static struct worker workers[CHILDREN];
+static struct worker workers[CHILDREN + 1]; /* and SERVER_PARENT's */
 static uint64_t next_seq = 1;
 
 static _Noreturn void
@@ -57,7 +60,8 @@ worker_loop(uint64_t arg)
 		    WORKER_BUSY)
 			continue;
 		memcpy(w, wk->words, wk->nwords * 8);
-		wk->job.result = (int)rpc_call(wk->job.root, wk->job.label,
+		wk->job.result = (int)rpc_call(wk->job.root,
+		    wk->job.label == JOB_BINARY ? ROM_DATASPACE : wk->job.label,
 		    wk->nwords, 0, wk->job.slot, NULL);
 		wk->job.server_id = w[0];
 		__atomic_store_n(&wk->state, WORKER_DONE, __ATOMIC_RELEASE);
@@ -84,7 +88,8 @@ worker_get(unsigned idx)
 	w[4] = WORKER_PRIORITY;
 	w[5] = 0;
 	if (rpc_call(CAP_PD, PD_THREAD, 6, 0, 0, NULL)) {
-		log_printf("init: no thread to call '%s'", children[idx].name);
+		log_printf("init: no thread to call '%s'",
+		    idx == SERVER_PARENT ? "parent" : children[idx].name);
 		return NULL;
 	}
 	wk->state = WORKER_IDLE;
@@ -126,6 +131,8 @@ kick(unsigned idx)
 	wk->job = *oldest;
 	if (oldest->label == ROOT_CREATE) {
 		wk->nwords = session_request_put(wk->words, &oldest->request);
+	} else if (oldest->label == JOB_BINARY) {
+		wk->nwords = 0;
 	} else {
 		wk->words[0] = oldest->server_id;
 		wk->words[1] = oldest->quota; /* ROOT_UPGRADE */
@@ -139,12 +146,22 @@ kick(unsigned idx)
 int
 server_queue(const struct server_job *job)
 {
-	struct child *srv = &children[job->server];
 	struct server_job *j = NULL;
+	struct child *srv;
+	uint64_t target;
 
-	if (!srv->running || srv->instance != job->instance ||
-	    job->service >= CHILD_SERVICES || !srv->services[job->service].used)
-		return -E_NOENT;
+	if (job->server == SERVER_PARENT) {
+		target = job->session_cap;
+	} else {
+		srv = &children[job->server];
+		if (!srv->running || srv->instance != job->instance ||
+		    job->service >= CHILD_SERVICES ||
+		    !srv->services[job->service].used)
+			return -E_NOENT;
+		target = job->label == JOB_BINARY
+		    ? job->session_cap
+		    : srv->services[job->service].root;
+	}
 	for (unsigned i = 0; i < SERVER_JOBS && !j; i++)
 		if (!queue[i].used)
 			j = &queue[i];
@@ -154,8 +171,7 @@ server_queue(const struct server_job *job)
 	j->used = true;
 	j->seq = next_seq++;
 	if (!(j->root = slot_alloc()) ||
-	    sys_cap_derive(srv->services[job->service].root, 0, j->root,
-		RIGHT_SEND, 0)) {
+	    sys_cap_derive(target, 0, j->root, RIGHT_SEND, 0)) {
 		if (j->root)
 			slot_free(j->root);
 		j->root = 0;
@@ -188,7 +204,7 @@ server_unqueue(unsigned client, unsigned session)
 void
 server_answers(void)
 {
-	for (unsigned i = 0; i < CHILDREN; i++) {
+	for (unsigned i = 0; i <= SERVER_PARENT; i++) {
 		struct worker *wk = &workers[i];
 		struct server_job job;
 

@@ -7,6 +7,8 @@
  *   cat            stdin to stdout until the end of stdin
  *   fault          writes to address 0
  *   nest PROG ARG... starts PROG with our descriptors, exits with its code
+ *   greedy         hostile resource requests (below)
+ *   pays           pays for its sessions (below)
  *   pwd            the working directory on stdout
  *   env NAME       the variable's value on stdout
  */
@@ -20,6 +22,7 @@
 
 #include <base/parent.h>
 #include <base/rpc.h>
+#include <base/runtime.h>
 #include <session/pd.h>
 
 extern char **environ;
@@ -92,24 +95,66 @@ main(int argc, char **argv)
 	if (!strcmp(what, "greedy")) {
 		static const uint64_t ask[] = {0, (1ul << 40) + 1, 1ul << 63,
 		    ~0ul, ~0ul - (1ul << 20)};
-		uint64_t *w = utcb_self()->msg, before;
+		uint64_t *w = utcb_self()->msg, before, caps;
 
 		if (rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL))
 			return 5;
 		before = w[0];
+		caps = w[2];
 		for (unsigned i = 0; i < sizeof(ask) / sizeof(ask[0]); i++) {
 			w[0] = ask[i];
 			if (!rpc_call(CAP_PARENT, PARENT_RESOURCE, 1, 0, 0,
 				NULL))
 				return 6;
 		}
-		if (rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL) || w[0] != before)
+		/* capabilities: beyond what a parent gives at once, a wrap */
+		w[0] = 0;
+		w[1] = ~0ul;
+		if (!rpc_call(CAP_PARENT, PARENT_RESOURCE, 2, 0, 0, NULL))
+			return 9;
+		w[0] = 0;
+		w[1] = (1ul << 20) + 1;
+		if (!rpc_call(CAP_PARENT, PARENT_RESOURCE, 2, 0, 0, NULL))
+			return 10;
+		if (rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL) ||
+		    w[0] != before || w[2] != caps)
 			return 7;
 		w[0] = 1ul << 20;
 		if (rpc_call(CAP_PARENT, PARENT_RESOURCE, 1, 0, 0, NULL) ||
 		    rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL) ||
 		    w[0] < before + (1ul << 20))
 			return 8;
+		return 0;
+	}
+	/*
+	 * pays: a session it asks for is paid out of its own quota, as
+	 * init's children pay: its PD's quota drops by the session's and
+	 * comes back when the session closes. What it cannot pay (more than
+	 * it has, a sum that wraps) is refused and moves nothing.
+	 */
+	if (!strcmp(what, "pays")) {
+		uint64_t *w = utcb_self()->msg, before, cap, id, c2, i2;
+
+		if (rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL))
+			return 5;
+		before = w[0];
+		if (session_open_args("ROM", "test_libc_child", "", 65536, &cap,
+			&id))
+			return 6;
+		if (rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL) ||
+		    w[0] != before - 65536)
+			return 7;
+		if (!session_open_args("ROM", "test_libc_child", "", before,
+			&c2, &i2) ||
+		    !session_open_args("ROM", "test_libc_child", "",
+			~0ul - 4095, &c2, &i2))
+			return 8;
+		if (rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL) ||
+		    w[0] != before - 65536)
+			return 9;
+		if (session_close(cap, id) ||
+		    rpc_call(CAP_PD, PD_QUOTA, 0, 0, 0, NULL) || w[0] != before)
+			return 10;
 		return 0;
 	}
 	/* raise: ignored, then handled, then the default action ends us */

@@ -222,6 +222,8 @@ test_fault_kill(void)
 	    -SIGINT);
 	/* Hostile RAM requests are refused and move no quota. */
 	CHECK(wait_code(spawn(-1, -1, (const char *[]){"greedy", 0})) == 0);
+	/* A child pays for its sessions, as init's children do. */
+	CHECK(wait_code(spawn(-1, -1, (const char *[]){"pays", 0})) == 0);
 }
 
 /* A child starts a grandchild that writes into our pipe. */

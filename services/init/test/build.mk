@@ -2,7 +2,7 @@
 PROGS += test_hello_server test_hello_client test_hog test_config_watcher \
 	test_reconfig test_crasher test_bench_rpc \
 	test_beater test_iomem test_rm test_sequencer test_session_hostile \
-	test_forger test_config_steps
+	test_forger test_config_steps test_rom_server
 test_hello_server_SRC := services/init/test/hello_server.c
 test_hello_server_LIBS := base base_child config
 test_hello_client_SRC := services/init/test/hello_client.c
@@ -31,3 +31,5 @@ test_forger_SRC := services/init/test/forger.c
 test_forger_LIBS := base base_child config
 test_config_steps_SRC := services/init/test/config_steps.c services/init/test/state.c
 test_config_steps_LIBS := base base_child config
+test_rom_server_SRC := services/init/test/rom_server.c
+test_rom_server_LIBS := base base_child config
