@@ -59,7 +59,7 @@ const uint8_t *module_data(const struct boot_module *m);
  * threads, dataspaces, mappings and region maps. */
 #define PDS_MAX 64u
 #define PDS_THREADS 32u
-#define PDS_META 256u
+#define PDS_META 512u
 #define DS_MAX 512u
 #define MAP_MAX 1024u
 #define ATTACH_MAX 256u
@@ -69,7 +69,7 @@ const uint8_t *module_data(const struct boot_module *m);
 #define PDS_ATTACH (ATTACH_MAX / 4)
 #define RM_DEPTH 8u /* region maps nest at most so deep */
 
-#define PDS_OBJECTS 16u
+#define PDS_OBJECTS 128u
 /* A PD's capability space: it starts with PDS_CAP_FIRST pages of 64 slots
  * and grows (PD_CAPS) to at most PDS_CAP_PAGES, within its caps quota. */
 #define PDS_CAP_FIRST 2u

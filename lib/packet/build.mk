@@ -10,3 +10,10 @@ test_block_ram_SRC := lib/packet/test/block_ram.c
 test_block_ram_LIBS := packet base base_child config
 test_block_client_SRC := lib/packet/test/block_client.c
 test_block_client_LIBS := packet base base_child config
+# A Nic hub and its clients, honest and hostile: a session with a stream
+# in each direction (run/packet_nic.run).
+PROGS += test_nic_hub test_nic_client
+test_nic_hub_SRC := lib/packet/test/nic_hub.c
+test_nic_hub_LIBS := packet base base_child config
+test_nic_client_SRC := lib/packet/test/nic_client.c
+test_nic_client_LIBS := packet base base_child config

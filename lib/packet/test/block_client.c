@@ -54,14 +54,14 @@ one_ack(struct packet *p)
 {
 	int e;
 
-	while ((e = packet_get_ack(&c.src, p)) == -E_AGAIN)
+	while ((e = packet_get_ack(&c.end[0].src, p)) == -E_AGAIN)
 		if (packet_client_wait(&c, 5000000)) {
 			log_printf("client: no acknowledgement in 5 s");
 			return -E_TIMEOUT;
 		}
 	if (!e && !(p->op & BLOCK_DONE))
 		e = -E_IO;
-	packet_free(&c.src, p);
+	packet_free(&c.end[0].src, p);
 	return e;
 }
 
@@ -76,8 +76,8 @@ run(uint32_t op, uint64_t total, uint64_t pass)
 	int e;
 
 	while (done < total) {
-		while (sent < total && !packet_alloc(&c.src, REQ, &p)) {
-			uint8_t *d = packet_content(&c.src.ps, &p);
+		while (sent < total && !packet_alloc(&c.end[0].src, REQ, &p)) {
+			uint8_t *d = packet_content(&c.end[0].src.ps, &p);
 
 			p.op = op;
 			p.arg = block;
@@ -87,8 +87,8 @@ run(uint32_t op, uint64_t total, uint64_t pass)
 				for (uint64_t b = 0; b < per; b++)
 					stamp(d + b * bsize, block + b, pass);
 			}
-			if ((e = packet_submit(&c.src, &p))) {
-				packet_free(&c.src, &p);
+			if ((e = packet_submit(&c.end[0].src, &p))) {
+				packet_free(&c.end[0].src, &p);
 				if (e != -E_AGAIN)
 					return e;
 				break;
@@ -104,7 +104,7 @@ run(uint32_t op, uint64_t total, uint64_t pass)
 			return e;
 		}
 		if (op == BLOCK_READ) {
-			const uint8_t *d = packet_content(&c.src.ps, &p);
+			const uint8_t *d = packet_content(&c.end[0].src.ps, &p);
 
 			for (uint64_t b = 0; b < per; b++) {
 				uint8_t want[8];
@@ -237,11 +237,11 @@ hostile_stream(void)
 	int bad = 0;
 
 	for (unsigned i = 0; i < sizeof(asks) / sizeof(asks[0]); i++) {
-		if (packet_alloc(&c.src, asks[i].size, &p))
+		if (packet_alloc(&c.end[0].src, asks[i].size, &p))
 			return 1;
 		p.op = asks[i].op;
 		p.arg = asks[i].arg ? asks[i].arg : i == 1 ? nblocks - 1 : 0;
-		if (packet_submit(&c.src, &p) || one_ack(&p) != -E_IO) {
+		if (packet_submit(&c.end[0].src, &p) || one_ack(&p) != -E_IO) {
 			log_printf("hostile: %s: NOT refused", asks[i].what);
 			bad = 1;
 		} else {
@@ -250,7 +250,8 @@ hostile_stream(void)
 	}
 	/* The submit queue's producer index, far past what the ring holds. */
 	struct packet_queue *q =
-	    (struct packet_queue *)((uint8_t *)c.mem + PACKET_CACHE_LINE);
+	    (struct packet_queue *)((uint8_t *)c.end[0].mem +
+		PACKET_CACHE_LINE);
 
 	q->prod += 1000;
 	sys_sig_submit(c.peer);
@@ -293,7 +294,7 @@ main(uint64_t arg)
 		return 1;
 	}
 	bad = strcmp(role, "hostile") ? 0 : hostile(quota);
-	if (packet_client_open(&c, blk, REGION, SLOTS)) {
+	if (packet_client_open(&c, blk, 0, true, REGION, SLOTS)) {
 		log_printf("%s: no packet stream", role);
 		return 1;
 	}

@@ -45,7 +45,7 @@ serve(struct session *s, struct packet *p)
 {
 	uint32_t op = p->op & BLOCK_OP_MASK;
 	uint64_t count = p->size / BLOCK;
-	uint8_t *data = packet_content(&s->ps.snk.ps, p);
+	uint8_t *data = packet_content(&s->ps.end[0].snk.ps, p);
 
 	if (op == BLOCK_SYNC)
 		return op | BLOCK_DONE; /* RAM: everything is on the medium */
@@ -70,7 +70,8 @@ stream(struct session *s)
 
 	while (!s->dead) {
 		if (!s->held) {
-			if ((e = packet_get(&s->ps.snk, &s->pkt)) == -E_AGAIN)
+			if ((e = packet_get(&s->ps.end[0].snk, &s->pkt)) ==
+			    -E_AGAIN)
 				return;
 			if (e == -E_RANGE) {
 				s->refused++;
@@ -82,7 +83,7 @@ stream(struct session *s)
 			s->pkt.op = serve(s, &s->pkt);
 			s->held = true;
 		}
-		if ((e = packet_ack(&s->ps.snk, &s->pkt)) == -E_AGAIN)
+		if ((e = packet_ack(&s->ps.end[0].snk, &s->pkt)) == -E_AGAIN)
 			return; /* ACK_READY comes as our signal */
 		s->held = false;
 		if (e)
@@ -91,7 +92,7 @@ stream(struct session *s)
 	if (!s->dead) {
 		s->dead = true;
 		log_printf("'%s': stream broken (%s): no longer served",
-		    s->label, packet_fault_name(s->ps.snk.ps.fault));
+		    s->label, packet_fault_name(s->ps.end[0].snk.ps.fault));
 	}
 }
 
@@ -110,6 +111,7 @@ create(uint64_t info, struct reply *r)
 
 	memset(&sessions[i], 0, sizeof(sessions[i]));
 	sessions[i].ps.sig = sig;
+	packet_server_init(&sessions[i].ps, 1, 0); /* the client's source */
 	sessions[i].quota = req.quota;
 	fmt_snprintf(sessions[i].label, sizeof(sessions[i].label), "%s",
 	    req.label);
@@ -132,11 +134,15 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 		if ((i = server_session_close(&table, w[0])) < 0)
 			return;
 		s = &sessions[i];
-		packet_server_close(&s->ps);
+		/* What the client submitted before it closed is handled
+		 * first: its signal may still be on its way. */
+		if (s->ps.end[0].started)
+			stream(s);
 		log_printf("'%s' closed: %lu requests, %lu bytes, %lu refused, "
 			   "%u stream faults",
 		    s->label, s->requests, s->bytes, s->refused,
-		    s->ps.snk.ps.nfaults);
+		    s->ps.end[0].snk.ps.nfaults);
+		packet_server_close(&s->ps);
 		return;
 	}
 	if ((i = session_table_lookup(&table, badge)) < 0) {
@@ -145,7 +151,7 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 	}
 	s = &sessions[i];
 	if (label == SIGNAL_LABEL) {
-		if (s->ps.started)
+		if (s->ps.end[0].started)
 			stream(s);
 		return;
 	}
