@@ -34,6 +34,24 @@ enum nic_stream {
 	NIC_STREAM_RX = 1, /* frames received for the client; the server's */
 };
 
+/* A MAC address as NIC_INFO gives it, from and to its 6 bytes. */
+static inline uint64_t
+nic_mac(const uint8_t *b)
+{
+	uint64_t m = 0;
+
+	for (unsigned i = 0; i < 6; i++)
+		m |= (uint64_t)b[i] << (8 * i);
+	return m;
+}
+
+static inline void
+nic_mac_put(uint8_t *b, uint64_t mac)
+{
+	for (unsigned i = 0; i < 6; i++)
+		b[i] = (uint8_t)(mac >> (8 * i));
+}
+
 #define NIC_LINK_UP 1u
 #define NIC_SENT (1u << 31)
 #define NIC_FRAME_MIN 14u   /* an Ethernet header */

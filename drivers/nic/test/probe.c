@@ -220,8 +220,7 @@ main(uint64_t arg)
 		return 1;
 	}
 	mac = w[0];
-	for (unsigned i = 0; i < 6; i++)
-		our_mac[i] = (uint8_t)(mac >> (8 * i));
+	nic_mac_put(our_mac, mac);
 	if (packet_client_open(&c, nic, NIC_STREAM_TX, true, REGION, SLOTS) ||
 	    packet_client_open(&c, nic, NIC_STREAM_RX, false, REGION, SLOTS) ||
 	    object_create(KOBJ_SIGNAL, &link_sig) || !copy ||

@@ -393,10 +393,15 @@ setup(void)
 		return -1;
 	}
 	tx_buf = p;
-	for (unsigned i = 0; i < 6; i++)
-		mac |= (uint64_t)(dev.features & F_MAC ? dev.cfg[i]
-						       : (i ? 0 : 0x02))
-		    << (8 * i);
+	if (dev.features & F_MAC) {
+		uint8_t b[6];
+
+		for (unsigned i = 0; i < 6; i++)
+			b[i] = dev.cfg[i];
+		mac = nic_mac(b);
+	} else {
+		mac = 0x02; /* locally administered, 02:00:00:00:00:00 */
+	}
 	for (uint16_t d = 0; d < QSIZE; d++)
 		virtq_put(&rxq, d, rx_bus + d * BUF, BUF, true);
 	if (virtio_ready(&dev)) {

@@ -70,23 +70,6 @@ nic_open(struct nic *n, const char *label)
 	return 0;
 }
 
-static void
-mac_put(uint8_t *b, uint64_t mac)
-{
-	for (unsigned i = 0; i < 6; i++)
-		b[i] = (uint8_t)(mac >> (8 * i));
-}
-
-static uint64_t
-mac_get(const uint8_t *b)
-{
-	uint64_t m = 0;
-
-	for (unsigned i = 0; i < 6; i++)
-		m |= (uint64_t)b[i] << (8 * i);
-	return m;
-}
-
 /* Frame seq: its size and its bytes. */
 static uint32_t
 frame_size(uint64_t seq)
@@ -99,8 +82,8 @@ frame_fill(uint8_t *f, uint64_t dst, uint64_t src, uint64_t seq)
 {
 	uint32_t size = frame_size(seq);
 
-	mac_put(f, dst);
-	mac_put(f + 6, src);
+	nic_mac_put(f, dst);
+	nic_mac_put(f + 6, src);
 	f[12] = 0x88;
 	f[13] = 0xb5;
 	memcpy(f + 14, &seq, 8);
@@ -154,8 +137,8 @@ echo(struct nic *n)
 			if (d && size >= NIC_FRAME_MIN &&
 			    size <= NIC_FRAME_MAX) {
 				memcpy(f, d, size);
-				mac_put(f, mac_get(d + 6));
-				mac_put(f + 6, n->mac);
+				nic_mac_put(f, nic_mac(d + 6));
+				nic_mac_put(f + 6, n->mac);
 				while (send_frame(n, f, size) == -E_AGAIN)
 					packet_client_wait(&n->c, 100000);
 			}
@@ -209,7 +192,7 @@ sender(struct nic *n)
 		if (!receive(n, g, &size, 100000) && size >= NIC_FRAME_MIN)
 			break;
 	}
-	peer = mac_get(g + 6);
+	peer = nic_mac(g + 6);
 	/* Further copies of frame 0 may come back: the echo's rx takes them
 	 * before frame 1, so they are skipped below. */
 	next = back = 1;
@@ -386,7 +369,7 @@ many(void)
 		uint32_t size;
 
 		while (!receive(&n[i], f, &size, 5000000)) {
-			if (size < 22 || mac_get(f + 6) != from)
+			if (size < 22 || nic_mac(f + 6) != from)
 				continue;
 			memcpy(&seq, f + 14, 8);
 			got +=

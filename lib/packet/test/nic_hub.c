@@ -105,16 +105,6 @@ deliver(struct session *t, const uint8_t *frame, uint32_t size)
 	t->delivered++;
 }
 
-static uint64_t
-mac_of(const uint8_t *b)
-{
-	uint64_t m = 0;
-
-	for (unsigned i = 0; i < 6; i++)
-		m |= (uint64_t)b[i] << (8 * i);
-	return m;
-}
-
 /* One frame from s: NIC_SENT if the hub took it. */
 static uint32_t
 forward(struct session *s, const struct packet *p)
@@ -129,7 +119,7 @@ forward(struct session *s, const struct packet *p)
 		return 0;
 	}
 	memcpy(frame, data, p->size); /* the sender may change it */
-	dst = mac_of(frame);
+	dst = nic_mac(frame);
 	s->sent++;
 	for (unsigned i = 0; i < SESSIONS; i++) {
 		struct session *t = &sessions[i];
