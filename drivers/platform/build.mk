@@ -14,4 +14,4 @@ test_irq_LIBS := base base_child config
 # A virtio-net driver as far as its MSI-X interrupt, for run/irq_msix.run.
 PROGS += test_virtio_irq
 test_virtio_irq_SRC := drivers/platform/test/virtio_irq.c
-test_virtio_irq_LIBS := virtio base base_child config
+test_virtio_irq_LIBS := virtio platform_client base base_child config

@@ -8,7 +8,7 @@
 #include <base/runtime.h>
 #include <base/string.h>
 #include <kernel/syscalls.h>
-#include <session/io_mem.h>
+#include <platform/client.h>
 #include <session/irq.h>
 #include <session/platform.h>
 #include <virtio/pci.h>
@@ -92,9 +92,8 @@ bar_map(struct virtio_dev *d, unsigned bar, volatile uint8_t **p,
 		volatile uint8_t *p;
 		uint64_t size;
 	} maps[4];
-	uint64_t *w = utcb_self()->msg, mem, ds;
-	void *at;
 	unsigned i;
+	int e;
 
 	for (i = 0; i < 4 && maps[i].d; i++) {
 		if (maps[i].d == d && maps[i].bar == bar) {
@@ -103,21 +102,13 @@ bar_map(struct virtio_dev *d, unsigned bar, volatile uint8_t **p,
 			return 0;
 		}
 	}
-	if (i == 4 || !(mem = slot_alloc()) || !(ds = slot_alloc()))
+	if (i == 4)
 		return -E_NOMEM;
-	w[0] = d->device;
-	w[1] = bar;
-	w[2] = 0;
-	if (rpc_call(d->pf, PLATFORM_IO_MEM, 3, 0, mem, NULL))
-		return -E_NOENT;
-	*size = w[1];
-	w[0] = *size;
-	if (rpc_call(mem, IO_MEM_DATASPACE, 1, 0, ds, NULL) ||
-	    ds_attach(ds, *size, 1, &at))
-		return -E_NOENT;
+	if ((e = platform_map_bar(d->pf, d->device, bar, p, size)))
+		return e;
 	maps[i].d = d;
 	maps[i].bar = bar;
-	maps[i].p = *p = at;
+	maps[i].p = *p;
 	maps[i].size = *size;
 	return 0;
 }
@@ -208,17 +199,7 @@ virtio_open(struct virtio_dev *d, uint64_t pf, unsigned device, uint64_t want,
 int
 virtio_dma(struct virtio_dev *d, uint64_t bytes, void **mem, uint64_t *bus)
 {
-	uint64_t *w = utcb_self()->msg, slot = slot_alloc();
-
-	if (!slot)
-		return -E_NOMEM;
-	w[0] = bytes;
-	if (rpc_call(d->pf, PLATFORM_DMA_ALLOC, 1, 0, slot, NULL)) {
-		slot_free(slot);
-		return -E_NOMEM;
-	}
-	*bus = w[0];
-	return ds_attach(slot, bytes, 1, mem);
+	return platform_dma(d->pf, bytes, mem, bus);
 }
 
 int

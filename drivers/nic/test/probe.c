@@ -1,6 +1,7 @@
 /*
  * test_nic_probe: a client of a NIC driver's Nic session on QEMU's user
- * network (restrict=on: nothing leaves QEMU), for run/nic_virtio.run. It
+ * network (restrict=on: nothing leaves QEMU), for run/nic_virtio.run and
+ * run/nic_e1000.run (and their q35 variants). It
  * asks the gateway 10.0.2.2 for its MAC address (ARP) and QEMU's DHCP
  * server for an address (a DHCPDISCOVER, answered by a DHCPOFFER), so
  * real frames go both ways through the device. Then it checks that the
