@@ -32,16 +32,16 @@
 	"</config><route><service name=\"Hello\"><child name=\"" server   \
 	"\"/></service><any-service><parent/></any-service></route></start>"
 
-#define WATCHER(ram, value)                                                 \
+#define WATCHER(ram, caps, value)                                           \
 	"<start name=\"watcher\" binary=\"test_config_watcher\" ram=\"" ram \
-	"\"><config value=\"" value "\"/></start>"
+	"\" caps=\"" caps "\"><config value=\"" value "\"/></start>"
 
 static const char *const steps[] = {
-    "<config>" BODY PINGER("server_a") WATCHER("1M", "1") "</config>",
-    "<config>" BODY PINGER("server_a") WATCHER("1M", "2") "</config>",
-    "<config>" BODY PINGER("server_b") WATCHER("1M", "2") "</config>",
-    "<config>" BODY PINGER("server_b") WATCHER("2M", "2") "</config>",
-    "<config>" BODY PINGER("server_b") WATCHER("1M", "2") "</config>",
+    "<config>" BODY PINGER("server_a") WATCHER("1M", "1000", "1") "</config>",
+    "<config>" BODY PINGER("server_a") WATCHER("1M", "1000", "2") "</config>",
+    "<config>" BODY PINGER("server_b") WATCHER("1M", "1000", "2") "</config>",
+    "<config>" BODY PINGER("server_b") WATCHER("2M", "1500", "2") "</config>",
+    "<config>" BODY PINGER("server_b") WATCHER("1M", "1000", "2") "</config>",
     "<config>" BODY "<start name=\"broken\"></config>",
     "<config>" BODY PINGER("server_b") "</config>",
 };
@@ -121,10 +121,14 @@ main(uint64_t arg)
 				done = state_served_by("pinger", "server_b");
 				break;
 			case 3:
-				done = state_attr("watcher", "ram") == 2u << 20;
+				done =
+				    state_attr("watcher", "ram") == 2u << 20 &&
+				    state_attr("watcher", "caps") == 1500;
 				break;
 			case 4:
-				done = state_attr("watcher", "ram") == 1u << 20;
+				done =
+				    state_attr("watcher", "ram") == 1u << 20 &&
+				    state_attr("watcher", "caps") == 1000;
 				break;
 			case 5:
 				done = running("watcher") && running("pinger");
@@ -158,12 +162,16 @@ main(uint64_t arg)
 			    pinger, state_attr("pinger", "instance"));
 			break;
 		case 3:
-			log_printf("step 4: watcher quota raised to %lu KiB",
-			    state_attr("watcher", "ram") / 1024);
+			log_printf("step 4: watcher quota raised to %lu KiB "
+				   "and caps=%lu",
+			    state_attr("watcher", "ram") / 1024,
+			    state_attr("watcher", "caps"));
 			break;
 		case 4:
-			log_printf("step 5: watcher quota lowered to %lu KiB",
-			    state_attr("watcher", "ram") / 1024);
+			log_printf("step 5: watcher quota lowered to %lu KiB "
+				   "and caps=%lu",
+			    state_attr("watcher", "ram") / 1024,
+			    state_attr("watcher", "caps"));
 			break;
 		case 5:
 			log_printf("step 6: malformed config rejected; watcher "
