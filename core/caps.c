@@ -73,11 +73,15 @@ kobj_new(unsigned type, uint64_t a, uint64_t b, struct kobj_ref *o)
 		return -E_NOMEM;
 	if (!(o->slot = cap_alloc())) {
 		frame_free(o->pa, 1);
+		o->pa = 0;
 		return -E_NOMEM;
 	}
+	/* A failure leaves o empty: whoever holds it must not free it
+	 * again (an IRQ session whose IRQ_SIGH sent no signal did). */
 	if ((e = sys_obj_create(type, o->slot, o->pa, a, b, 0))) {
 		cap_free(o->slot);
 		frame_free(o->pa, 1);
+		o->slot = o->pa = 0;
 	}
 	return (int)e;
 }

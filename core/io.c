@@ -101,10 +101,18 @@ device_call(unsigned s, uint64_t label, uint64_t info)
 		if ((va & (PAGE - 1)) || va >= USER_TOP ||
 		    sessions[s].size > USER_TOP - va)
 			return -E_INVAL;
-		for (uint64_t off = 0; off < sessions[s].size; off += PAGE)
+		/* A mapping that fails halfway is taken back: device memory
+		 * stays mapped only while the session can unmap it. */
+		for (uint64_t off = 0; off < sessions[s].size; off += PAGE) {
 			if ((e = pd_map(p->pd, va + off, sessions[s].base + off,
-				 flags, p)))
+				 flags, p))) {
+				while (off) {
+					off -= PAGE;
+					sys_unmap(p->pd, va + off);
+				}
 				return e;
+			}
+		}
 		sessions[s].io_pd = p;
 		sessions[s].va = va;
 		return 0;

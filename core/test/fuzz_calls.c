@@ -1,7 +1,8 @@
 /*
  * A hostile component that makes a million random calls to core (its PD
- * session, region maps, dataspaces and whatever sessions it gets) and to
- * init (the parent protocol): labels, words, quotas, sizes, slots and
+ * session, region maps, dataspaces and whatever sessions it gets, device
+ * sessions among them: IO_MEM, IO_PORT, IRQ) and to init (the parent
+ * protocol): labels, words, quotas, sizes, slots and
  * capabilities drawn from values that break careless arithmetic. Nothing
  * it does may crash or hang core or init; run/walls_fuzz checks that an
  * honest component keeps ticking meanwhile and that core gets every page
@@ -16,6 +17,7 @@
 #include <base/log.h>
 #include <base/rpc.h>
 #include <base/runtime.h>
+#include <session/io_mem.h>
 #include <session/pd.h>
 
 #define POOL 24u /* slots that receive capabilities and are called */
@@ -108,8 +110,29 @@ session_words(uint64_t *w)
 	n = (unsigned)pick(LABEL_MAX);
 	for (i = 0; i + 1 < n; i++)
 		r.label[i] = (char)(pick(95) + 32);
-	fmt_snprintf(r.args, sizeof(r.args), "base=%lu size=%lu ram_quota=%lu",
-	    nasty(), nasty(), nasty());
+	/* The arguments of every kind of session, device ones among them. */
+	switch (pick(4)) {
+	case 0:
+		fmt_snprintf(r.args, sizeof(r.args),
+		    "base=%lu size=%lu ram_quota=%lu", nasty(), nasty(),
+		    nasty());
+		break;
+	case 1:
+		fmt_snprintf(r.args, sizeof(r.args),
+		    "irq=%lu level=%lu low=%lu", pick(4) ? pick(32) : nasty(),
+		    pick(3), pick(3));
+		break;
+	case 2:
+		fmt_snprintf(r.args, sizeof(r.args), "msi=%lu caps=%lu cpu=%lu",
+		    pick(3), nasty(), nasty());
+		break;
+	default:
+		fmt_snprintf(r.args, sizeof(r.args),
+		    "base=0x%lx size=%lu wc=%lu",
+		    pick(2) ? 0xfe000000ul + (pick(4096) << 12) : nasty(),
+		    pick(2) ? pick(16) << 12 : nasty(), pick(3));
+		break;
+	}
 	n = session_request_put(w, &r);
 	/* Now and then the lengths lie. */
 	if (pick(8) == 0)
@@ -186,6 +209,10 @@ one_call(void)
 			w[0] = pick(2) ? pick(256) << 12 : nasty();
 			w[1] = pick(4);
 		}
+		/* IO_MEM_MAP's address too: device memory mapped over our
+		 * own would end us, not core. */
+		if (label == IO_MEM_MAP)
+			w[0] = address();
 		send = cap_arg();
 		break;
 	}
