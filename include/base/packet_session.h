@@ -46,13 +46,6 @@ struct packet_end {
 	bool started;
 };
 
-/* The stream's state, whichever side this is. */
-static inline struct packet_stream *
-packet_end_stream(struct packet_end *e)
-{
-	return e->source ? &e->src.ps : &e->snk.ps;
-}
-
 /* The client's side of a session's streams. */
 struct packet_client {
 	struct packet_end end[PACKET_SESSION_STREAMS];

@@ -42,5 +42,9 @@ struct nic_device {
  */
 #define NIC_DRIVER_IRQ_BADGE (2ul << 56)
 
+/* The driver's endpoint, and a signal bound to it with that badge for
+ * the device's interrupt (to give to IRQ_SIGH or virtio_open). */
+int nic_driver_endpoint(uint64_t *ep, uint64_t *irq_sig);
+
 /* Announces "Nic" at ep and serves it; never returns. */
 _Noreturn void nic_driver_serve(const struct nic_device *dev, uint64_t ep);

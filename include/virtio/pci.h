@@ -66,6 +66,3 @@ void virtq_kick(struct virtq *q);
  * false when there is none (or the device wrote a descriptor out of
  * range, which is skipped). */
 bool virtq_take(struct virtq *q, uint16_t *desc, uint32_t *len);
-
-/* A DMA buffer of the Platform session: its address here and for the bus. */
-int virtio_dma(struct virtio_dev *d, uint64_t bytes, void **mem, uint64_t *bus);

@@ -314,6 +314,20 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 	r->error = -E_NOSYS;
 }
 
+int
+nic_driver_endpoint(uint64_t *endpoint, uint64_t *irq_sig)
+{
+	uint64_t sig;
+
+	if (object_create(KOBJ_ENDPOINT, endpoint) ||
+	    object_create(KOBJ_SIGNAL, &sig) || sys_sig_bind(sig, *endpoint) ||
+	    !(*irq_sig = slot_alloc()) ||
+	    sys_cap_derive(sig, 0, *irq_sig, RIGHT_SEND | RIGHT_GRANT,
+		NIC_DRIVER_IRQ_BADGE))
+		return -E_NOMEM;
+	return 0;
+}
+
 _Noreturn void
 nic_driver_serve(const struct nic_device *d, uint64_t endpoint)
 {

@@ -1,11 +1,33 @@
 /* A driver's side of the Platform session (platform/client.h). */
 #include <base/error.h>
+#include <base/log.h>
+#include <base/parent.h>
 #include <base/rpc.h>
 #include <base/runtime.h>
 #include <kernel/syscalls.h>
 #include <platform/client.h>
 #include <session/io_mem.h>
 #include <session/platform.h>
+
+int
+platform_open_device(const char *driver, uint32_t vendor, uint32_t device,
+    uint64_t quota, uint64_t *pf)
+{
+	uint64_t *w = utcb_self()->msg, id;
+
+	if (session_open("Platform", "", quota, pf, &id)) {
+		log_printf("%s: no Platform session", driver);
+		return -E_NOENT;
+	}
+	w[0] = 0;
+	if (rpc_call(*pf, PLATFORM_DEVICE, 1, 0, 0, NULL) ||
+	    w[0] != (vendor | (uint64_t)device << 16)) {
+		log_printf("%s: device 0 is not a %04x:%04x", driver, vendor,
+		    device);
+		return -E_NOENT;
+	}
+	return 0;
+}
 
 int
 platform_map_bar(uint64_t pf, unsigned device, unsigned bar,

@@ -197,12 +197,6 @@ virtio_open(struct virtio_dev *d, uint64_t pf, unsigned device, uint64_t want,
 }
 
 int
-virtio_dma(struct virtio_dev *d, uint64_t bytes, void **mem, uint64_t *bus)
-{
-	return platform_dma(d->pf, bytes, mem, bus);
-}
-
-int
 virtq_setup(struct virtio_dev *d, struct virtq *q, unsigned index,
     uint16_t size)
 {
@@ -217,7 +211,7 @@ virtq_setup(struct virtio_dev *d, struct virtq *q, unsigned index,
 	R16(d, QUEUE_SELECT) = (uint16_t)index;
 	if (size > R16(d, QUEUE_SIZE))
 		return -E_INVAL;
-	if ((e = virtio_dma(d, used_off + 6 + 8ul * size, &mem, &bus)))
+	if ((e = platform_dma(d->pf, used_off + 6 + 8ul * size, &mem, &bus)))
 		return e;
 	q->dev = d;
 	q->index = index;

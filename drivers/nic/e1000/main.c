@@ -202,32 +202,20 @@ int main(uint64_t arg);
 int
 main(uint64_t arg)
 {
-	uint64_t *w = utcb_self()->msg, pf, id, ep, sig, badged, size, rb, tb;
+	uint64_t *w = utcb_self()->msg, pf, ep, irq_sig, size, rb, tb;
 	uint32_t ral, rah;
 	void *p;
 
-	if (session_open("Platform", "", 2ul << 20, &pf, &id)) {
-		log_printf("e1000: no Platform session");
+	if (platform_open_device("e1000", INTEL, E1000_82540EM, 2ul << 20, &pf))
 		return 1;
-	}
-	w[0] = 0;
-	if (rpc_call(pf, PLATFORM_DEVICE, 1, 0, 0, NULL) ||
-	    w[0] != (INTEL | E1000_82540EM << 16)) {
-		log_printf("e1000: device 0 is not an 82540EM");
-		return 1;
-	}
 	if (platform_map_bar(pf, 0, 0, &regs, &size) || size < 0x6000) {
 		log_printf("e1000: BAR0 not mapped");
 		return 1;
 	}
 	/* The interrupt arrives on our endpoint with its own badge. */
-	if (object_create(KOBJ_ENDPOINT, &ep) ||
-	    object_create(KOBJ_SIGNAL, &sig) || sys_sig_bind(sig, ep) ||
-	    !(badged = slot_alloc()) || !(irq = slot_alloc()) ||
-	    sys_cap_derive(sig, 0, badged, RIGHT_SEND | RIGHT_GRANT,
-		NIC_DRIVER_IRQ_BADGE) ||
+	if (nic_driver_endpoint(&ep, &irq_sig) || !(irq = slot_alloc()) ||
 	    (w[0] = 0, rpc_call(pf, PLATFORM_IRQ, 1, 0, irq, NULL)) ||
-	    rpc_call(irq, IRQ_SIGH, 0, badged, 0, NULL)) {
+	    rpc_call(irq, IRQ_SIGH, 0, irq_sig, 0, NULL)) {
 		log_printf("e1000: no interrupt");
 		return 1;
 	}

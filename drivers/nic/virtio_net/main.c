@@ -15,6 +15,7 @@
 #include <base/string.h>
 #include <kernel/syscalls.h>
 #include <nic/driver.h>
+#include <platform/client.h>
 #include <session/nic.h>
 #include <session/platform.h>
 #include <virtio/pci.h>
@@ -114,34 +115,22 @@ int main(uint64_t arg);
 int
 main(uint64_t arg)
 {
-	uint64_t *w = utcb_self()->msg, pf, id, ep, sig, badged;
+	uint64_t pf, ep, irq_sig;
 	const char *why = NULL;
 	void *p;
 
-	if (session_open("Platform", "", 2ul << 20, &pf, &id)) {
-		log_printf("virtio_net: no Platform session");
+	if (platform_open_device("virtio_net", VIRTIO_VENDOR, VIRTIO_NET_MODERN,
+		2ul << 20, &pf))
 		return 1;
-	}
-	w[0] = 0;
-	if (rpc_call(pf, PLATFORM_DEVICE, 1, 0, 0, NULL) ||
-	    w[0] != (VIRTIO_VENDOR | VIRTIO_NET_MODERN << 16)) {
-		log_printf("virtio_net: device 0 is not a modern virtio-net");
-		return 1;
-	}
-	/* The interrupt arrives on our endpoint with its own badge. */
-	if (object_create(KOBJ_ENDPOINT, &ep) ||
-	    object_create(KOBJ_SIGNAL, &sig) || sys_sig_bind(sig, ep) ||
-	    !(badged = slot_alloc()) ||
-	    sys_cap_derive(sig, 0, badged, RIGHT_SEND | RIGHT_GRANT,
-		NIC_DRIVER_IRQ_BADGE)) {
+	if (nic_driver_endpoint(&ep, &irq_sig)) {
 		log_printf("virtio_net: no endpoint");
 		return 1;
 	}
-	if (virtio_open(&dev, pf, 0, F_MAC | F_STATUS, badged, &why) ||
+	if (virtio_open(&dev, pf, 0, F_MAC | F_STATUS, irq_sig, &why) ||
 	    virtq_setup(&dev, &rxq, 0, QSIZE) ||
 	    virtq_setup(&dev, &txq, 1, QSIZE) ||
-	    virtio_dma(&dev, QSIZE * BUF, &p, &rx_bus) || !(rx_buf = p, 1) ||
-	    virtio_dma(&dev, QSIZE * BUF, &p, &tx_bus)) {
+	    platform_dma(pf, QSIZE * BUF, &p, &rx_bus) || !(rx_buf = p, 1) ||
+	    platform_dma(pf, QSIZE * BUF, &p, &tx_bus)) {
 		log_printf("virtio_net: %s", why ? why : "no queues");
 		return 1;
 	}

@@ -14,7 +14,7 @@
 #include <base/rpc.h>
 #include <base/runtime.h>
 #include <kernel/syscalls.h>
-#include <session/platform.h>
+#include <platform/client.h>
 #include <virtio/pci.h>
 
 #define VIRTIO_VENDOR 0x1af4u
@@ -28,20 +28,13 @@ int main(uint64_t arg);
 int
 main(uint64_t arg)
 {
-	uint64_t *w = utcb_self()->msg, pf, id, sig;
+	uint64_t pf, sig;
 	struct virtio_dev d;
 	const char *why;
 
-	if (session_open("Platform", "", 4096, &pf, &id)) {
-		log_printf("virtio: no Platform session");
+	if (platform_open_device("virtio", VIRTIO_VENDOR, VIRTIO_NET_MODERN,
+		4096, &pf))
 		return 1;
-	}
-	w[0] = 0;
-	if (rpc_call(pf, PLATFORM_DEVICE, 1, 0, 0, NULL) ||
-	    w[0] != (VIRTIO_VENDOR | VIRTIO_NET_MODERN << 16)) {
-		log_printf("virtio: device 0 is not a modern virtio-net");
-		return 1;
-	}
 	if (object_create(KOBJ_SIGNAL, &sig) ||
 	    virtio_open(&d, pf, 0, F_NET_STATUS, sig, &why)) {
 		log_printf("virtio: %s", why ? why : "no signal");
