@@ -13,6 +13,7 @@
 #include <base/string.h>
 #include <kernel/abi.h>
 #include <kernel/syscalls.h>
+#include <session/irq.h>
 #include <session/pd.h>
 
 #define RMS 512u
@@ -91,6 +92,21 @@ irqs(void)
 	    session_open_args("IRQ", "", "irq=9 level=1", 0, &b[0], &b[1])) {
 		log_printf("IRQ: a level line not shared");
 		return 1;
+	}
+	/* IRQ_SIGH with a capability that is no signal is refused and
+	 * leaves nothing behind: a real signal is taken after it, and the
+	 * close frees what there is once. */
+	uint64_t sig, copy = slot_alloc();
+
+	e = (int)rpc_call(a[0], IRQ_SIGH, 0, CAP_PD, 0, NULL);
+	if (!e || object_create(KOBJ_SIGNAL, &sig) || !copy ||
+	    sys_cap_derive(sig, 0, copy, RIGHT_SEND | RIGHT_GRANT, 0) ||
+	    rpc_call(a[0], IRQ_SIGH, 0, copy, 0, NULL)) {
+		log_printf("IRQ: a signal after a refused one: NOT taken");
+		bad = 1;
+	} else {
+		log_printf("IRQ: no signal refused (error %d), then one taken",
+		    -e);
 	}
 	for (unsigned i = 0; i < sizeof(bad_asks) / sizeof(bad_asks[0]); i++) {
 		e = session_open_args("IRQ", "", bad_asks[i], 0, &cap, &id);

@@ -277,8 +277,13 @@ handle(uint64_t badge, uint64_t info, struct reply *r)
 		return;
 	}
 	if (!badge && label == ROOT_CLOSE) {
-		if (server_session_close(&table, w[0]) >= 0)
-			close();
+		if (session_table_find(&table, w[0]) < 0)
+			return;
+		/* What the client did before it closed counts: its signal
+		 * may still be on its way. */
+		rx_reclaim();
+		server_session_close(&table, w[0]);
+		close();
 		return;
 	}
 	if ((i = session_table_lookup(&table, badge)) < 0) {

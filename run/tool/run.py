@@ -33,7 +33,8 @@ KERNEL32 = "build/kernel/kernel32.elf"
 KERNEL64 = "build/kernel/kernel.elf"
 OVMF_CANDIDATES = ["/usr/share/ovmf/OVMF.fd", "/usr/share/OVMF/OVMF.fd",
                    "/usr/share/qemu/OVMF.fd"]
-DEFAULT_FAIL = ["PANIC", "unresolved fault"]
+# core's own accounting going wrong is always a failure.
+DEFAULT_FAIL = ["PANIC", "unresolved fault", r"core: frame \w+ freed twice"]
 # A component's fault as its parent reports it (core, init, libc's spawn);
 # it fails the scenario unless an <expect-fault> matches the line.
 FAULT_RE = re.compile(r"\b(core|init|libc): ('[^']*'|init) faulted\b")

@@ -7,7 +7,8 @@
  * real frames go both ways through the device. Then it checks that the
  * driver refuses frames that are no Ethernet frames and a second
  * session, and follows the link down and up (the scenario sets it
- * through QMP), asking the gateway again once it is back.
+ * through QMP), asking the gateway again once it is back. Last it breaks
+ * its rx stream's index, for which the driver drops its session.
  */
 #include <base/error.h>
 #include <base/log.h>
@@ -18,6 +19,8 @@
 #include <base/string.h>
 #include <kernel/syscalls.h>
 #include <session/nic.h>
+
+#include "../../../lib/packet/layout.h"
 
 #define REGION (64u * 1024)
 #define SLOTS 32u
@@ -284,6 +287,15 @@ main(uint64_t arg)
 		return 1;
 	}
 	log_printf("probe: the gateway answers again");
+	/* Last, an attack: the rx ack queue's producer index, which we
+	 * write, far off. The driver drops us, not the device. */
+	uint8_t *mem = c.end[NIC_STREAM_RX].mem;
+	struct packet_queue *ackq = (struct packet_queue *)(mem +
+	    ((struct packet_header *)mem)->ack_off);
+
+	ackq->prod += 100000;
+	sys_sig_submit(c.peer);
+	log_printf("probe: rx stream broken");
 	packet_client_close(&c);
 	session_close(nic, id);
 	return bad;
